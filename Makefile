@@ -1,0 +1,126 @@
+# isoboot: GNU make, 3.81 or later (macOS /usr/bin/make). No !=, .ONESHELL,
+# $(file ...) or grouped targets. Header dependencies come from -MMD -MP.
+
+VERSION := $(shell cat VERSION)
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+PKG_CONFIG ?= pkg-config
+PKGS = libiso9660 libcdio libarchive zlib
+SHARED ?= $(CURDIR)/../shared
+
+# Build directory per flavour, so sanitizer and portable objects never mix.
+B := build
+ifeq ($(SANITIZE),1)
+B := $(B)-san
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else
+SANFLAGS = -O2 -g
+endif
+ifeq ($(PORTABLE),1)
+B := $(B)-portable
+endif
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
+	-Wwrite-strings -Wcast-qual -Wvla -Wformat=2 -Wimplicit-fallthrough \
+	-Wundef -Wdeclaration-after-statement
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+STD = -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+ALL_CFLAGS = $(STD) $(SANFLAGS) $(WARN) -iquote lib -iquote $(B) \
+	-DIB_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
+	lib/iso.c lib/isowalk.c lib/isodata.c lib/pathsafe.c lib/extract.c \
+	lib/match.c
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+TOOLS = isoboot-extract
+TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
+UNIT = check_zisofs
+UNIT_BIN = $(UNIT:%=$(B)/tests/%)
+MANS = $(TOOLS:%=man/%.1)
+
+.PHONY: all check _check unit e2e deps demo _demo install uninstall clean \
+	bench lint fmt
+.SUFFIXES:
+
+all: $(TOOL_BIN)
+
+$(B)/config.h: mk/configure.sh
+	@mkdir -p $(B)
+	sh mk/configure.sh "$(CC)" $@ $(PORTABLE)
+
+$(B)/lib/%.o: lib/%.c | $(B)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wconversion -MMD -MP -c -o $@ $<
+
+$(B)/tools/%.o: tools/%.c | $(B)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wconversion -MMD -MP -c -o $@ $<
+
+$(B)/tests/%.o: tests/unit/%.c | $(B)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libisoboot.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/bin/%: $(B)/tools/%.o $(B)/tools/cli.o $(B)/libisoboot.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tools/cli.o $(B)/libisoboot.a \
+		$(PKG_LIBS)
+
+$(B)/tests/check_%: $(B)/tests/check_%.o $(B)/libisoboot.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libisoboot.a $(PKG_LIBS) \
+		$(CHECK_LIBS)
+
+# The README's test command: install what is missing, then build with
+# -Werror and run every unit and end-to-end test.
+check: deps
+	@$(MAKE) --no-print-directory _check WERROR=1
+
+_check: $(TOOL_BIN) $(UNIT_BIN)
+	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) tests/e2e/*.sh
+
+deps:
+	@sh mk/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory _demo
+
+_demo: $(TOOL_BIN)
+	@sh examples/demo.sh "$(B)"
+
+bench: deps
+	@$(MAKE) --no-print-directory $(TOOL_BIN)
+	@sh bench/run.sh "$(B)"
+
+install: $(TOOL_BIN)
+	mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)"
+	cp $(TOOL_BIN) "$(DESTDIR)$(BINDIR)/"
+	cp $(MANS) "$(DESTDIR)$(MANDIR)/"
+
+uninstall:
+	for t in $(TOOLS); do rm -f "$(DESTDIR)$(BINDIR)/$$t" \
+		"$(DESTDIR)$(MANDIR)/$$t.1"; done
+
+lint:
+	@sh mk/lint.sh
+
+fmt:
+	clang-format -i lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c
+
+clean:
+	rm -rf build build-san build-portable build-san-portable
+
+-include $(LIB_OBJ:.o=.d) $(B)/tools/*.d $(B)/tests/*.d

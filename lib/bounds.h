@@ -1,0 +1,61 @@
+/*
+ * bounds: every limit libisoboot puts on untrusted input, with its reason.
+ * A limit that is hit is an IB_ELIMIT error that names it.
+ */
+#ifndef IB_BOUNDS_H
+#define IB_BOUNDS_H
+
+/* ECMA-119 logical block size; every extent is addressed in these. */
+#define IB_SECTOR 2048u
+
+/* Volume descriptors read after LBA 16 before giving up on a terminator. */
+#define IB_MAX_VDS 64u
+
+/*
+ * Directory nesting. ECMA-119 allows 8 levels, Rock Ridge relocation lifts
+ * that; libarchive stops at 1000. Each level holds one directory buffer.
+ */
+#define IB_MAX_DEPTH 1024u
+
+/* One directory extent: 64 MiB holds ~400,000 records of 160 bytes. */
+#define IB_MAX_DIR_SIZE (64u * 1024 * 1024)
+
+/* Sum of the directory buffers held by one walk (all ancestors). */
+#define IB_MAX_WALK_MEM (256u * 1024 * 1024)
+
+/* Entries in one image: stops endless output from crafted trees. */
+#define IB_MAX_ENTRIES 20000000u
+
+/* Directories remembered to detect cycles (one per directory). */
+#define IB_MAX_DIRS 4000000u
+
+/* CE continuation hops per System Use area (Linux RR_MAX_CE_ENTRIES). */
+#define IB_MAX_CE 32u
+
+/* Bytes of one CE continuation area: it must fit one block (SUSP 5.1). */
+#define IB_MAX_CE_LEN IB_SECTOR
+
+/* Extents of one multi-extent file: 64 TiB in 4 GiB pieces, or 8k ones. */
+#define IB_MAX_EXTENTS 65536u
+
+/* Bytes of one path inside an image (PATH_MAX on Linux). */
+#define IB_MAX_PATH 4096u
+
+/* Bytes of one name component (NAME_MAX). */
+#define IB_MAX_NAME 255u
+
+/* Bytes of a Rock Ridge symlink target (PATH_MAX). */
+#define IB_MAX_LINK 4096u
+
+/* zisofs block pointers (v1: 4 GiB / 32 KiB; v2 allows more, bounded). */
+#define IB_MAX_ZF_BLOCKS (1u << 22)
+
+/*
+ * Bytes a zisofs block may be longer than zlib's compressBound(block size),
+ * the most compress2() ever writes: room for a writer with other deflate
+ * settings. A longer block is malformed, and a block's input buffer stays
+ * near one block size whatever its pointers claim.
+ */
+#define IB_ZF_BLOCK_SLACK 64u
+
+#endif

@@ -1,0 +1,195 @@
+/* The only file that may ask for GNU extensions (STYLE.md section 8). */
+#define _GNU_SOURCE
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#if HAVE_SENDFILE
+#include <sys/sendfile.h>
+#endif
+
+#include "compat.h"
+
+/* Per-call chunk: small enough to notice a signal soon, big enough that
+ * the per-call cost vanishes (1 GiB = 64 calls). */
+#define CHUNK (16u * 1024 * 1024)
+
+/* Fallback copy buffer. */
+#define BUFSZ (1024u * 1024)
+
+static int
+cancelled(const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	if (cancel != NULL && *cancel)
+		return ib_err_set(err, IB_EINTR, "interrupted");
+	return 0;
+}
+
+int
+ib_pread_all(int fd, void *buf, size_t len, uint64_t off, ib_err *err)
+{
+	unsigned char *p;
+	ssize_t n;
+
+	p = buf;
+	if (off > (uint64_t)INT64_MAX - len)
+		return ib_err_set(err, EINVAL, "offset %llu out of range",
+		    (unsigned long long)off);
+	while (len > 0) {
+		n = pread(fd, p, len, (off_t)off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return ib_err_errno(err, errno, "read at %llu",
+			    (unsigned long long)off);
+		}
+		if (n == 0)
+			return ib_err_set(err, EIO,
+			    "unexpected end of input at %llu",
+			    (unsigned long long)off);
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+int
+ib_write_all(int fd, const void *buf, size_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	const unsigned char *p;
+	ssize_t n;
+
+	p = buf;
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1) {
+			if (errno == EINTR) {
+				if (cancelled(cancel, err) == -1)
+					return -1;
+				continue;
+			}
+			return ib_err_errno(err, errno, "write");
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+copy_loop(int in, uint64_t off, int out, uint64_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	unsigned char *buf;
+	size_t n;
+	int rc;
+
+	buf = malloc(BUFSZ);
+	if (buf == NULL)
+		return ib_err_errno(err, ENOMEM, "copy buffer");
+	rc = 0;
+	while (len > 0) {
+		n = len < BUFSZ ? (size_t)len : BUFSZ;
+		if (cancelled(cancel, err) == -1 ||
+		    ib_pread_all(in, buf, n, off, err) == -1 ||
+		    ib_write_all(out, buf, n, cancel, err) == -1) {
+			rc = -1;
+			break;
+		}
+		off += n;
+		len -= n;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Errors after which a kernel copy path is just not available here. */
+static int
+not_available(int e)
+{
+	return e == ENOSYS || e == EINVAL || e == EXDEV || e == EOPNOTSUPP ||
+	    e == EBADF || e == ENOTSUP;
+}
+
+int
+ib_copy_range(int in, uint64_t off, int out, uint64_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+#if HAVE_COPY_FILE_RANGE || HAVE_SENDFILE
+	ssize_t n;
+	off_t o;
+	size_t want;
+#endif
+
+	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
+		return ib_err_set(err, EINVAL, "offset %llu out of range",
+		    (unsigned long long)off);
+#if HAVE_COPY_FILE_RANGE
+	while (len > 0) {
+		if (cancelled(cancel, err) == -1)
+			return -1;
+		want = len < CHUNK ? (size_t)len : CHUNK;
+		o = (off_t)off;
+		n = copy_file_range(in, &o, out, NULL, want, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && not_available(errno))
+			break;
+		if (n == -1)
+			return ib_err_errno(err, errno, "copy");
+		if (n == 0)
+			return ib_err_set(err, EIO,
+			    "unexpected end of input at %llu",
+			    (unsigned long long)off);
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+#endif
+#if HAVE_SENDFILE
+	while (len > 0) {
+		if (cancelled(cancel, err) == -1)
+			return -1;
+		want = len < CHUNK ? (size_t)len : CHUNK;
+		o = (off_t)off;
+		n = sendfile(out, in, &o, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && not_available(errno))
+			break;
+		if (n == -1)
+			return ib_err_errno(err, errno, "copy");
+		if (n == 0)
+			return ib_err_set(err, EIO,
+			    "unexpected end of input at %llu",
+			    (unsigned long long)off);
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+#endif
+	return copy_loop(in, off, out, len, cancel, err);
+}
+
+void *
+ib_reallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(ptr, nmemb * size);
+}
+
+int
+ib_compat_portable(void)
+{
+	return !(HAVE_COPY_FILE_RANGE || HAVE_SENDFILE);
+}

@@ -1,0 +1,38 @@
+/*
+ * compat: the system calls that differ between Linux and macOS, behind one
+ * set of names. Which fast path exists is decided by the Makefile's probes
+ * (HAVE_* in config.h); every fast path has a portable fallback, and
+ * PORTABLE=1 builds use only the fallbacks so that they are tested.
+ */
+#ifndef IB_COMPAT_H
+#define IB_COMPAT_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+/*
+ * Append len bytes of in, from offset off, to out at its current position:
+ * copy_file_range, then sendfile, then a pread/write loop. Checks *cancel
+ * (may be NULL) between chunks and fails with IB_EINTR. A short input is
+ * an EIO error. Returns 0, or -1 with *err.
+ */
+int ib_copy_range(int in, uint64_t off, int out, uint64_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err);
+
+/* pread exactly len bytes at off; a short read is an EIO error. */
+int ib_pread_all(int fd, void *buf, size_t len, uint64_t off, ib_err *err);
+
+/* write all len bytes (retrying on EINTR unless cancelled). */
+int ib_write_all(int fd, const void *buf, size_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err);
+
+/* realloc for nmemb * size bytes, NULL on overflow (OpenBSD). */
+void *ib_reallocarray(void *ptr, size_t nmemb, size_t size);
+
+/* Nonzero when the build uses only the portable fallbacks. */
+int ib_compat_portable(void);
+
+#endif

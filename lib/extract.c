@@ -1,0 +1,485 @@
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "compat.h"
+#include "extract.h"
+#include "pathsafe.h"
+
+#if defined(__linux__) || defined(__GLIBC__)
+#include <sys/sysmacros.h>
+#endif
+
+/* A small string map: hard-link sources by extent, flat names. */
+struct node {
+	struct node *next;
+	char *key;
+	char *val;
+};
+
+struct map {
+	struct node **tab;
+	size_t cap, n;
+};
+
+struct dirfix {
+	char *path;
+	uint32_t mode;
+	int64_t atime, mtime;
+	long atime_nsec, mtime_nsec;
+};
+
+struct ib_extract {
+	ib_iso *iso;
+	int dirfd;
+	ib_extract_opts o;
+	unsigned seq;
+	struct map links; /* "lsn:size" -> destination path */
+	struct map flat;  /* basename -> image path */
+	struct dirfix *dirs;
+	size_t ndirs, dircap;
+};
+
+static size_t
+hash(const char *s)
+{
+	size_t h;
+
+	h = 5381;
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static const char *
+map_get(const struct map *m, const char *key)
+{
+	struct node *n;
+
+	if (m->cap == 0)
+		return NULL;
+	for (n = m->tab[hash(key) & (m->cap - 1)]; n != NULL; n = n->next)
+		if (strcmp(n->key, key) == 0)
+			return n->val;
+	return NULL;
+}
+
+static int
+map_put(struct map *m, const char *key, const char *val, ib_err *err)
+{
+	struct node **tab, *n, *next;
+	size_t cap, i, h;
+
+	if (m->n >= IB_MAX_ENTRIES)
+		return ib_err_set(err, IB_ELIMIT, "too many links");
+	if (m->n + 1 > m->cap) {
+		cap = m->cap ? m->cap * 2 : 256;
+		tab = calloc(cap, sizeof(*tab));
+		if (tab == NULL)
+			return ib_err_errno(err, ENOMEM, "link map");
+		for (i = 0; i < m->cap; i++)
+			for (n = m->tab[i]; n != NULL; n = next) {
+				next = n->next;
+				h = hash(n->key) & (cap - 1);
+				n->next = tab[h];
+				tab[h] = n;
+			}
+		free(m->tab);
+		m->tab = tab;
+		m->cap = cap;
+	}
+	n = calloc(1, sizeof(*n));
+	if (n == NULL)
+		return ib_err_errno(err, ENOMEM, "link map");
+	n->key = strdup(key);
+	n->val = strdup(val);
+	if (n->key == NULL || n->val == NULL) {
+		free(n->key);
+		free(n->val);
+		free(n);
+		return ib_err_errno(err, ENOMEM, "link map");
+	}
+	h = hash(key) & (m->cap - 1);
+	n->next = m->tab[h];
+	m->tab[h] = n;
+	m->n++;
+	return 0;
+}
+
+static void
+map_release(struct map *m)
+{
+	struct node *n, *next;
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		for (n = m->tab[i]; n != NULL; n = next) {
+			next = n->next;
+			free(n->key);
+			free(n->val);
+			free(n);
+		}
+	free(m->tab);
+}
+
+ib_extract *
+ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o, ib_err *err)
+{
+	ib_extract *x;
+
+	x = calloc(1, sizeof(*x));
+	if (x == NULL) {
+		ib_err_errno(err, ENOMEM, "extract");
+		return NULL;
+	}
+	x->iso = iso;
+	x->dirfd = dirfd;
+	x->o = *o;
+	return x;
+}
+
+void
+ib_extract_free(ib_extract *x)
+{
+	size_t i;
+
+	if (x == NULL)
+		return;
+	map_release(&x->links);
+	map_release(&x->flat);
+	for (i = 0; i < x->ndirs; i++)
+		free(x->dirs[i].path);
+	free(x->dirs);
+	free(x);
+}
+
+static void
+to_timespec(struct timespec ts[2], const ib_entry *e)
+{
+	ts[0].tv_sec = (time_t)e->atime;
+	ts[0].tv_nsec = e->atime_nsec;
+	ts[1].tv_sec = (time_t)e->mtime;
+	ts[1].tv_nsec = e->mtime_nsec;
+}
+
+/* A fresh name in the destination's directory for a file being built. */
+static void
+temp_name(ib_extract *x, char *buf, size_t size)
+{
+	snprintf(buf, size, ".ib%ld.%u.tmp", (long)getpid(), x->seq++);
+}
+
+/* Put the finished temporary in place: renamed, or linked when keeping
+ * existing files (link() fails with EEXIST; rename() would replace). */
+static int
+commit(ib_extract *x, int pfd, const char *tmp, const char *base, ib_err *err)
+{
+	if (x->o.keep) {
+		if (linkat(pfd, tmp, pfd, base, 0) == -1) {
+			int e = errno;
+			unlinkat(pfd, tmp, 0);
+			if (e == EEXIST)
+				return ib_err_set(err, EEXIST,
+				    "exists, kept (-k)");
+			return ib_err_errno(err, e, "link");
+		}
+		unlinkat(pfd, tmp, 0);
+		return 0;
+	}
+	if (renameat(pfd, tmp, pfd, base) == -1) {
+		int e = errno;
+		unlinkat(pfd, tmp, 0);
+		return ib_err_errno(err, e, "rename into place");
+	}
+	return 0;
+}
+
+static int
+write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
+    ib_err *err)
+{
+	struct timespec ts[2];
+	char tmp[64];
+	int fd, tries;
+
+	for (tries = 0;; tries++) {
+		temp_name(x, tmp, sizeof(tmp));
+		fd = openat(pfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST || tries > 100)
+			return ib_err_errno(err, errno, "create");
+	}
+	if (ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err) == -1)
+		goto fail;
+	if (fchmod(fd, (mode_t)(e->mode & 0777)) == -1) {
+		ib_err_errno(err, errno, "chmod");
+		goto fail;
+	}
+	if (x->o.preserve_times) {
+		to_timespec(ts, e);
+		if (futimens(fd, ts) == -1) {
+			ib_err_errno(err, errno, "set times");
+			goto fail;
+		}
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		ib_err_errno(err, errno, "close");
+		goto fail;
+	}
+	return commit(x, pfd, tmp, base, err);
+fail:
+	if (fd != -1)
+		close(fd);
+	unlinkat(pfd, tmp, 0);
+	return -1;
+}
+
+/* A second member with the same extent: a hard link to the first. */
+static int
+write_link(ib_extract *x, int pfd, const char *base, const char *first,
+    ib_err *err)
+{
+	const char *fbase;
+	char tmp[64];
+	int ffd, rc;
+
+	ffd = ib_path_open_parent(x->dirfd, first, false, &fbase, err);
+	if (ffd == -1)
+		return -1;
+	temp_name(x, tmp, sizeof(tmp));
+	rc = linkat(ffd, fbase, pfd, tmp, 0);
+	close(ffd);
+	if (rc == -1)
+		return ib_err_errno(err, errno, "hard link to '%s'", first);
+	return commit(x, pfd, tmp, base, err);
+}
+
+static int
+write_special(ib_extract *x, int pfd, const char *base, const ib_entry *e,
+    ib_err *err)
+{
+	struct timespec ts[2];
+	char tmp[64];
+	mode_t mode;
+	dev_t dev;
+	int rc;
+
+	temp_name(x, tmp, sizeof(tmp));
+	mode = (mode_t)(e->mode & 0777);
+	switch (e->type) {
+	case IB_FT_LNK:
+		rc = symlinkat(e->link != NULL ? e->link : "", pfd, tmp);
+		break;
+	case IB_FT_FIFO:
+		rc = mkfifoat(pfd, tmp, mode);
+		break;
+	case IB_FT_CHR:
+	case IB_FT_BLK:
+		/* RRIP 4.1.2 PN; Linux: a 0 high word holds a whole dev_t. */
+		dev = e->dev_hi != 0 ? makedev(e->dev_hi, e->dev_lo) :
+		                       (dev_t)e->dev_lo;
+		rc = mknodat(pfd, tmp,
+		    mode | (e->type == IB_FT_CHR ? S_IFCHR : S_IFBLK), dev);
+		break;
+	default:
+		return ib_err_set(err, IB_EUNSUPPORTED, "cannot create a %s",
+		    ib_ftype_name(e->type));
+	}
+	if (rc == -1)
+		return ib_err_errno(err, errno, "create %s",
+		    ib_ftype_name(e->type));
+	if (x->o.preserve_times) {
+		to_timespec(ts, e);
+		if (utimensat(pfd, tmp, ts, AT_SYMLINK_NOFOLLOW) == -1) {
+			unlinkat(pfd, tmp, 0);
+			return ib_err_errno(err, errno, "set times");
+		}
+	}
+	return commit(x, pfd, tmp, base, err);
+}
+
+static int
+make_dir(ib_extract *x, int pfd, const char *base, const char *path,
+    const ib_entry *e, ib_err *err)
+{
+	struct dirfix *n;
+	struct stat st;
+	size_t cap;
+
+	if (mkdirat(pfd, base, 0700) == -1) {
+		if (errno != EEXIST)
+			return ib_err_errno(err, errno, "mkdir");
+		if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			return ib_err_errno(err, errno, "stat");
+		if (!S_ISDIR(st.st_mode))
+			return ib_err_set(err, EEXIST,
+			    "exists and is not a directory");
+	}
+	/* Modes like 0555 would stop us filling the directory: set them
+	 * at the end, deepest first. */
+	if (x->ndirs == x->dircap) {
+		if (x->ndirs >= IB_MAX_DIRS)
+			return ib_err_set(err, IB_ELIMIT,
+			    "too many directories");
+		cap = x->dircap ? x->dircap * 2 : 64;
+		n = ib_reallocarray(x->dirs, cap, sizeof(*n));
+		if (n == NULL)
+			return ib_err_errno(err, ENOMEM, "directory list");
+		x->dirs = n;
+		x->dircap = cap;
+	}
+	n = &x->dirs[x->ndirs];
+	n->path = strdup(path);
+	if (n->path == NULL)
+		return ib_err_errno(err, ENOMEM, "directory list");
+	n->mode = e->mode & 0777;
+	n->atime = e->atime;
+	n->atime_nsec = e->atime_nsec;
+	n->mtime = e->mtime;
+	n->mtime_nsec = e->mtime_nsec;
+	x->ndirs++;
+	return 0;
+}
+
+/* The destination path of e after --strip-components and --flat, or NULL
+ * when nothing is left of it. */
+static const char *
+dest_path(const ib_extract *x, const ib_entry *e)
+{
+	const char *p;
+
+	p = ib_path_strip(e->path, x->o.strip);
+	if (p != NULL && x->o.flat)
+		p = ib_path_base(p);
+	return p;
+}
+
+static int
+check_flat(ib_extract *x, const char *base, const ib_entry *e, ib_err *err)
+{
+	const char *other;
+
+	other = map_get(&x->flat, base);
+	if (other != NULL)
+		return ib_err_set(err, EEXIST,
+		    "same name as '%s' in flat mode (-j)", other);
+	return map_put(&x->flat, base, e->path, err);
+}
+
+static int
+link_key(char *buf, size_t size, const ib_entry *e)
+{
+	if (e->type != IB_FT_REG || e->nextents == 0 || e->stored_size == 0)
+		return 0;
+	snprintf(buf, size, "%lu:%llu", (unsigned long)e->extents[0].lsn,
+	    (unsigned long long)e->stored_size);
+	return 1;
+}
+
+static int
+skip(ib_err *err, const char *why)
+{
+	ib_err_set(err, 0, "%s", why);
+	return IB_EXTRACT_SKIPPED;
+}
+
+int
+ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
+{
+	const char *path, *base, *first;
+	char key[64];
+	int pfd, rc;
+
+	if (e->problem != NULL)
+		return ib_err_set(err, IB_EFORMAT, "%s", e->problem);
+	path = dest_path(x, e);
+	if (path == NULL)
+		return skip(err, "nothing left after stripping");
+	if (x->o.flat && e->type == IB_FT_DIR)
+		return 0;
+	if ((e->type == IB_FT_CHR || e->type == IB_FT_BLK) && !x->o.devices)
+		return skip(err, "device node not created (use --devices)");
+	if (e->type == IB_FT_SOCK)
+		return skip(err, "socket not created");
+	if (x->o.flat && check_flat(x, path, e, err) == -1)
+		return -1;
+	pfd = ib_path_open_parent(x->dirfd, path, true, &base, err);
+	if (pfd == -1)
+		return -1;
+	switch (e->type) {
+	case IB_FT_DIR:
+		rc = make_dir(x, pfd, base, path, e, err);
+		break;
+	case IB_FT_REG:
+		first = link_key(key, sizeof(key), e) ?
+		    map_get(&x->links, key) :
+		    NULL;
+		if (first != NULL) {
+			rc = write_link(x, pfd, base, first, err);
+			if (rc == 0 || err->code == EEXIST)
+				break;
+			/* no hard links here (EPERM, EXDEV...): copy */
+		}
+		rc = write_file(x, pfd, base, e, err);
+		if (rc == 0 && first == NULL && link_key(key, sizeof(key), e))
+			rc = map_put(&x->links, key, path, err);
+		break;
+	default:
+		rc = write_special(x, pfd, base, e, err);
+		break;
+	}
+	close(pfd);
+	if (rc == -1 && err->code == EEXIST && x->o.keep)
+		return IB_EXTRACT_SKIPPED;
+	return rc;
+}
+
+int
+ib_extract_finish(ib_extract *x, ib_err *err)
+{
+	struct timespec ts[2];
+	struct dirfix *d;
+	const char *base;
+	size_t i;
+	int fd, pfd, rc;
+
+	rc = 0;
+	for (i = x->ndirs; i-- > 0;) {
+		d = &x->dirs[i];
+		pfd = ib_path_open_parent(x->dirfd, d->path, false, &base, err);
+		if (pfd == -1) {
+			rc = -1;
+			continue;
+		}
+		fd = openat(pfd, base,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(pfd);
+		if (fd == -1) {
+			rc = ib_err_errno(err, errno, "%s", d->path);
+			continue;
+		}
+		if (fchmod(fd, (mode_t)d->mode) == -1)
+			rc = ib_err_errno(err, errno, "%s: chmod", d->path);
+		if (x->o.preserve_times) {
+			ts[0].tv_sec = (time_t)d->atime;
+			ts[0].tv_nsec = d->atime_nsec;
+			ts[1].tv_sec = (time_t)d->mtime;
+			ts[1].tv_nsec = d->mtime_nsec;
+			if (futimens(fd, ts) == -1)
+				rc = ib_err_errno(err, errno, "%s: set times",
+				    d->path);
+		}
+		close(fd);
+	}
+	return rc;
+}

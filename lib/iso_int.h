@@ -1,0 +1,30 @@
+/* Shared by the files of the iso module only (iso.c, isowalk.c,
+ * isodata.c). */
+#ifndef IB_ISO_INT_H
+#define IB_ISO_INT_H
+
+#include <cdio/iso9660.h>
+
+#include "iso.h"
+
+#define IB_DIRREC_MIN 34 /* ECMA-119 9.1: 33 bytes + a 1-byte identifier */
+
+struct ib_iso {
+	int fd;
+	iso9660_t *cdio;
+	char *path;
+	uint64_t size;    /* bytes in the image file */
+	uint32_t nblocks; /* whole blocks in it */
+	ib_layer layer;
+	unsigned susp_skip;
+	unsigned char root[IB_DIRREC_MIN]; /* root record of the tree used */
+};
+
+/* Read n blocks from lsn through libcdio, checking the image bounds. */
+int ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,
+    ib_err *err);
+
+/* Nonzero when bytes [lsn*2048, +len) lie inside the image. */
+int ib_iso_extent_inside(const ib_iso *iso, uint32_t lsn, uint64_t len);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * names: turn the name bytes of a directory record into the name isoboot
+ * shows and extracts: Joliet UTF-16BE decoded to UTF-8 (surrogate pairs
+ * included, no normalisation), plain ECMA-119 names with the ";1" version
+ * and a trailing "." removed and their case kept. Rock Ridge NM names need
+ * no conversion and are not handled here.
+ */
+#ifndef IB_NAMES_H
+#define IB_NAMES_H
+
+#include <stddef.h>
+
+/*
+ * Decode len bytes of Joliet UTF-16BE into UTF-8 in out (size outsz,
+ * terminated), dropping a ";N" version suffix and trailing dots as Linux
+ * does. An unpaired surrogate or an odd final byte becomes U+FFFD.
+ * Returns the UTF-8 length, or -1 if out is too small.
+ */
+int ib_joliet_name(const unsigned char *in, size_t len, char *out,
+    size_t outsz);
+
+/*
+ * Copy an ECMA-119 file identifier into out, without its ";N" version and
+ * a final "." (ECMA-119 7.5.1: "NAME.;1" is the file "NAME"), case kept.
+ * Returns the length, or -1 if out is too small.
+ */
+int ib_iso9660_name(const unsigned char *in, size_t len, char *out,
+    size_t outsz);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * pathsafe: keep every write inside the destination directory. Paths from
+ * an image are checked once (relative, no "." or ".." or empty component,
+ * bounded lengths), then opened one component at a time relative to the
+ * destination's fd with O_NOFOLLOW, so neither a ".." nor a symlink in the
+ * image or already in the destination can lead a write outside it.
+ */
+#ifndef IB_PATHSAFE_H
+#define IB_PATHSAFE_H
+
+#include <stdbool.h>
+
+#include "errors.h"
+
+/* 0 if path is a safe relative path, else -1 with IB_EUNSAFE. */
+int ib_path_check(const char *path, ib_err *err);
+
+/* path without its first n components, or NULL if it has no more. */
+const char *ib_path_strip(const char *path, unsigned n);
+
+/* The last component of path. */
+const char *ib_path_base(const char *path);
+
+/*
+ * Open the directory that holds path, relative to dirfd, creating missing
+ * directories (mode 0700 | 0755 & mode) when create is set. Never follows
+ * a symlink. *base is set to the last component of path. Returns an fd the
+ * caller closes (dirfd itself is duplicated for a one-component path), or
+ * -1 with *err (IB_EUNSAFE when a component is a symlink or not a
+ * directory).
+ */
+int ib_path_open_parent(int dirfd, const char *path, bool create,
+    const char **base, ib_err *err);
+
+#endif

@@ -1,0 +1,125 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *progname = "isoboot";
+
+void
+cli_init(const char *argv0)
+{
+	const char *s;
+
+	if (argv0 == NULL || argv0[0] == '\0')
+		return;
+	s = strrchr(argv0, '/');
+	progname = s != NULL ? s + 1 : argv0;
+}
+
+const char *
+cli_progname(void)
+{
+	return progname;
+}
+
+void
+cli_warn(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (file != NULL)
+		fprintf(stderr, "%s: %s: ", progname, file);
+	else
+		fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_warn_err(const char *file, const ib_err *err)
+{
+	cli_warn(file, "%s", ib_err_text(err));
+}
+
+void
+cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage);
+	exit(IB_EXIT_USAGE);
+}
+
+void
+cli_version(void)
+{
+	printf("%s %s\n", progname, IB_VERSION);
+}
+
+void
+cli_put_name(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\%03o", c);
+		else
+			putc(c, f);
+	}
+}
+
+void
+cli_put_json(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	putc('"', f);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			putc(c, f);
+	}
+	putc('"', f);
+}
+
+int
+cli_close_stdout(void)
+{
+	int bad;
+
+	bad = ferror(stdout) != 0;
+	if (fclose(stdout) != 0)
+		bad = 1;
+	if (bad) {
+		cli_warn(NULL, "write error on standard output: %s",
+		    strerror(errno != 0 ? errno : EIO));
+		return IB_EXIT_FAIL;
+	}
+	return IB_EXIT_OK;
+}

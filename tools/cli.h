@@ -1,0 +1,51 @@
+/*
+ * cli: what the tools share and the library must not do: the program
+ * name, diagnostics on stderr, exit codes, --version, and closing stdout
+ * with a check. Tool-side only: it may print and exit.
+ */
+#ifndef IB_CLI_H
+#define IB_CLI_H
+
+#include <stdio.h>
+
+#include "errors.h"
+
+#define IB_EXIT_OK    0
+#define IB_EXIT_FAIL  1
+#define IB_EXIT_USAGE 2
+
+#if defined(__GNUC__) || defined(__clang__)
+#define IB_NORETURN __attribute__((noreturn))
+#else
+#define IB_NORETURN
+#endif
+
+/* Set the program name used in messages (basename of argv0). */
+void cli_init(const char *argv0);
+
+const char *cli_progname(void);
+
+/* "prog: file: message\n" on stderr; file may be NULL. */
+void cli_warn(const char *file, const char *fmt, ...) IB_PRINTF(2, 3);
+
+/* cli_warn() with the text of an ib_err. */
+void cli_warn_err(const char *file, const ib_err *err);
+
+/* "prog: message", the usage text, and exit 2. */
+IB_NORETURN void cli_usage_error(const char *usage, const char *fmt, ...)
+    IB_PRINTF(2, 3);
+
+/* Print "prog VERSION" to stdout. */
+void cli_version(void);
+
+/* Write s as a listing name: control bytes and backslash escaped
+ * (\\, \n, \t, \ooo) so that one line is one name. */
+void cli_put_name(FILE *f, const char *s);
+
+/* Write s as a JSON string (with quotes). */
+void cli_put_json(FILE *f, const char *s);
+
+/* Flush and close stdout; on failure print an error and return 1. */
+int cli_close_stdout(void);
+
+#endif

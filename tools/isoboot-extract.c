@@ -1,0 +1,446 @@
+/* isoboot-extract: list and extract the members of an ISO 9660 image. */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "extract.h"
+#include "iso.h"
+#include "match.h"
+
+static const char usage[] =
+    "usage: isoboot-extract -t [-v] [--json] [options] ISO [PATTERN ...]\n"
+    "       isoboot-extract -x [-jk] [-C DIR] [options] ISO [PATTERN ...]\n"
+    "       isoboot-extract -x -O [options] ISO PATH\n";
+
+static const char help[] =
+    "List or extract the members of an ISO 9660 image.\n"
+    "\n"
+    "  -t, --list                list members, one path per line\n"
+    "  -v, --verbose             long listing (mode, links, owner, size, "
+    "date)\n"
+    "      --json                list as JSON, one object per line\n"
+    "  -x, --extract             extract members (all, or those matching)\n"
+    "  -C, --directory DIR       extract into DIR (default .)\n"
+    "  -O, --to-stdout           write file contents to standard output\n"
+    "  -j, --flat                junk directories: DIR/BASENAME\n"
+    "  -k, --keep-old-files      never replace existing files\n"
+    "      --strip-components N  drop N leading path components\n"
+    "      --preserve-times      keep the image's times (default: now)\n"
+    "      --devices             create device nodes (as root)\n"
+    "      --raw                 zisofs files: the stored (compressed) "
+    "bytes\n"
+    "      --no-rockridge        ignore Rock Ridge names and attributes\n"
+    "      --no-joliet           ignore Joliet names\n"
+    "      --wildcards-match-slash  let '*' in PATTERN match '/'\n"
+    "  -h, --help                show this help\n"
+    "      --version             show the version\n";
+
+enum {
+	OPT_DEVICES = 256,
+	OPT_JSON,
+	OPT_NO_JOLIET,
+	OPT_NO_ROCKRIDGE,
+	OPT_PRESERVE_TIMES,
+	OPT_RAW,
+	OPT_STRIP,
+	OPT_VERSION,
+	OPT_WILDCARDS
+};
+
+static const struct option longopts[] = {
+	{ "devices", no_argument, NULL, OPT_DEVICES },
+	{ "directory", required_argument, NULL, 'C' },
+	{ "extract", no_argument, NULL, 'x' },
+	{ "flat", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "keep-old-files", no_argument, NULL, 'k' },
+	{ "list", no_argument, NULL, 't' },
+	{ "no-joliet", no_argument, NULL, OPT_NO_JOLIET },
+	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
+	{ "preserve-times", no_argument, NULL, OPT_PRESERVE_TIMES },
+	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "strip-components", required_argument, NULL, OPT_STRIP },
+	{ "to-stdout", no_argument, NULL, 'O' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "wildcards-match-slash", no_argument, NULL, OPT_WILDCARDS },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct run {
+	const char *image; /* as the user named it, for messages */
+	ib_iso *iso;
+	ib_match *match;
+	ib_extract *x;
+	int mode; /* 't' or 'x' */
+	bool verbose, json, to_stdout, raw;
+	int status;
+	time_t now;
+};
+
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+static void
+catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked write returns EINTR */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Die of the signal we caught, after the library has cleaned up. */
+static void
+reraise(void)
+{
+	if (caught == 0)
+		return;
+	signal(caught, SIG_DFL);
+	raise(caught);
+}
+
+static void
+entry_warn(struct run *r, const ib_entry *e, const char *msg)
+{
+	char q[512];
+
+	cli_warn(r->image, "%s: %s",
+	    ib_quote(q, sizeof(q), e->path, strlen(e->path)), msg);
+}
+
+static void
+mode_string(char *s, const ib_entry *e)
+{
+	static const char types[] = "-dlpcbs";
+	static const char rwx[] = "rwxrwxrwx";
+	int i;
+
+	s[0] = types[e->type];
+	for (i = 0; i < 9; i++)
+		s[1 + i] = (e->mode & (1u << (8 - i))) ? rwx[i] : '-';
+	if (e->mode & 04000)
+		s[3] = (e->mode & 0100) ? 's' : 'S';
+	if (e->mode & 02000)
+		s[6] = (e->mode & 0010) ? 's' : 'S';
+	if (e->mode & 01000)
+		s[9] = (e->mode & 0001) ? 't' : 'T';
+	s[10] = '\0';
+}
+
+static void
+print_long(struct run *r, const ib_entry *e)
+{
+	char mode[11], size[48], date[32];
+	struct tm tm;
+	time_t t;
+	size_t n;
+
+	mode_string(mode, e);
+	if (e->type == IB_FT_CHR || e->type == IB_FT_BLK)
+		snprintf(size, sizeof(size), "%lu,%lu",
+		    (unsigned long)e->dev_hi, (unsigned long)e->dev_lo);
+	else
+		snprintf(size, sizeof(size), "%llu",
+		    (unsigned long long)(e->type == IB_FT_DIR ? 0 : e->size));
+	t = (time_t)e->mtime;
+	/* ls(1): the year for times over six months away. */
+	n = 0;
+	if (localtime_r(&t, &tm) != NULL) {
+		if (t > r->now - 15778476 && t < r->now + 15778476)
+			n = strftime(date, sizeof(date), "%b %e %H:%M", &tm);
+		else
+			n = strftime(date, sizeof(date), "%b %e  %Y", &tm);
+	}
+	if (n == 0)
+		snprintf(date, sizeof(date), "%lld", (long long)e->mtime);
+	printf("%s %3lu %-8lu %-8lu %12s %s ", mode, (unsigned long)e->nlink,
+	    (unsigned long)e->uid, (unsigned long)e->gid, size, date);
+	cli_put_name(stdout, e->path);
+	if (e->link != NULL) {
+		fputs(" -> ", stdout);
+		cli_put_name(stdout, e->link);
+	}
+	putchar('\n');
+}
+
+static void
+print_json(const ib_entry *e)
+{
+	size_t i;
+
+	fputs("{\"path\":", stdout);
+	cli_put_json(stdout, e->path);
+	printf(",\"type\":\"%s\",\"size\":%llu,\"mode\":\"%04lo\","
+	       "\"uid\":%lu,\"gid\":%lu,\"nlink\":%lu,\"mtime\":%lld,"
+	       "\"target\":",
+	    e->type == IB_FT_REG ? "file" : ib_ftype_name(e->type),
+	    (unsigned long long)e->size, (unsigned long)e->mode,
+	    (unsigned long)e->uid, (unsigned long)e->gid,
+	    (unsigned long)e->nlink, (long long)e->mtime);
+	if (e->link != NULL)
+		cli_put_json(stdout, e->link);
+	else
+		fputs("null", stdout);
+	printf(",\"zisofs\":%u,\"extents\":[", e->zf.version);
+	for (i = 0; i < e->nextents; i++)
+		printf("%s[%lu,%lu]", i > 0 ? "," : "",
+		    (unsigned long)e->extents[i].lsn,
+		    (unsigned long)e->extents[i].len);
+	fputs("]}\n", stdout);
+}
+
+static int
+visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct run *r;
+	ib_err ee;
+	int rc;
+
+	r = ctx;
+	if (caught)
+		return ib_err_set(err, IB_EINTR, "interrupted");
+	if (!ib_match_path(r->match, e->path))
+		return 0;
+	if (e->problem != NULL) {
+		entry_warn(r, e, e->problem);
+		r->status = IB_EXIT_FAIL;
+		return IB_WALK_SKIP;
+	}
+	if (r->mode == 't') {
+		if (r->json)
+			print_json(e);
+		else if (r->verbose)
+			print_long(r, e);
+		else {
+			cli_put_name(stdout, e->path);
+			putchar('\n');
+		}
+		return 0;
+	}
+	ib_err_clear(&ee);
+	if (r->to_stdout) {
+		if (e->type == IB_FT_DIR)
+			return 0;
+		if (e->type != IB_FT_REG)
+			rc = ib_err_set(&ee, EINVAL, "not a regular file");
+		else
+			rc = ib_iso_copy(r->iso, e, STDOUT_FILENO, r->raw,
+			    &caught, &ee);
+	} else {
+		rc = ib_extract_entry(r->x, e, &ee);
+	}
+	if (rc == -1 && ee.code == IB_EINTR) {
+		*err = ee;
+		return -1;
+	}
+	if (rc == -1) {
+		entry_warn(r, e, ib_err_text(&ee));
+		r->status = IB_EXIT_FAIL;
+	} else if (rc == IB_EXTRACT_SKIPPED && ee.msg[0] != '\0' &&
+	    ee.code != EEXIST) {
+		entry_warn(r, e, ee.msg);
+	}
+	return 0;
+}
+
+static int
+open_destination(const char *dir)
+{
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		cli_warn(dir, "%s", strerror(errno));
+	return fd;
+}
+
+static unsigned
+parse_count(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > 4096)
+		cli_usage_error(usage, "--strip-components: bad number '%s'",
+		    s);
+	return (unsigned)v;
+}
+
+int
+main(int argc, char **argv)
+{
+	ib_extract_opts xo;
+	ib_iso_opts io;
+	struct run r;
+	ib_err err;
+	const char *dir;
+	int ch, dirfd, status;
+	bool slash;
+
+	cli_init(argv[0]);
+	memset(&r, 0, sizeof(r));
+	memset(&xo, 0, sizeof(xo));
+	memset(&io, 0, sizeof(io));
+	dir = ".";
+	slash = false;
+	while (
+	    (ch = getopt_long(argc, argv, "C:hjkOtvx", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			return cli_close_stdout();
+		case 'j':
+			xo.flat = true;
+			break;
+		case 'k':
+			xo.keep = true;
+			break;
+		case 'O':
+			r.to_stdout = true;
+			break;
+		case 't':
+		case 'x':
+			if (r.mode != 0 && r.mode != ch)
+				cli_usage_error(usage,
+				    "-t and -x cannot be combined");
+			r.mode = ch;
+			break;
+		case 'v':
+			r.verbose = true;
+			break;
+		case OPT_DEVICES:
+			xo.devices = true;
+			break;
+		case OPT_JSON:
+			r.json = true;
+			break;
+		case OPT_NO_JOLIET:
+			io.no_joliet = true;
+			break;
+		case OPT_NO_ROCKRIDGE:
+			io.no_rockridge = true;
+			break;
+		case OPT_PRESERVE_TIMES:
+			xo.preserve_times = true;
+			break;
+		case OPT_RAW:
+			xo.raw = r.raw = true;
+			break;
+		case OPT_STRIP:
+			xo.strip = parse_count(optarg);
+			break;
+		case OPT_VERSION:
+			cli_version();
+			return cli_close_stdout();
+		case OPT_WILDCARDS:
+			slash = true;
+			break;
+		default:
+			fputs(usage, stderr);
+			return IB_EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (r.mode == 0)
+		cli_usage_error(usage, "one of -t or -x is required");
+	if (argc < 1)
+		cli_usage_error(usage, "no image given");
+	if (r.to_stdout && r.mode != 'x')
+		cli_usage_error(usage, "-O goes with -x");
+	if (r.to_stdout && argc < 2)
+		cli_usage_error(usage, "-O needs a PATH to write");
+	if (r.json && r.mode != 't')
+		cli_usage_error(usage, "--json goes with -t");
+
+	r.image = argv[0];
+	r.now = time(NULL);
+	ib_err_clear(&err);
+	r.match = ib_match_new((const char *const *)(argv + 1),
+	    (size_t)(argc - 1), slash, &err);
+	if (r.match == NULL) {
+		cli_warn_err(r.image, &err);
+		return IB_EXIT_FAIL;
+	}
+	r.iso = ib_iso_open(r.image, &io, &err);
+	if (r.iso == NULL) {
+		cli_warn_err(r.image, &err);
+		ib_match_free(r.match);
+		return IB_EXIT_FAIL;
+	}
+	catch_signals();
+	dirfd = -1;
+	if (r.mode == 'x' && !r.to_stdout) {
+		dirfd = open_destination(dir);
+		if (dirfd == -1)
+			goto fail;
+		xo.cancel = &caught;
+		r.x = ib_extract_new(r.iso, dirfd, &xo, &err);
+		if (r.x == NULL) {
+			cli_warn_err(r.image, &err);
+			goto fail;
+		}
+	}
+	if (ib_iso_walk(r.iso, visit, &r, &err) == -1) {
+		if (err.code != IB_EINTR)
+			cli_warn_err(r.image, &err);
+		r.status = IB_EXIT_FAIL;
+	}
+	if (r.x != NULL && caught == 0 && ib_extract_finish(r.x, &err) == -1) {
+		cli_warn_err(r.image, &err);
+		r.status = IB_EXIT_FAIL;
+	}
+	if (caught == 0) {
+		for (size_t i = 0; i < ib_match_count(r.match); i++) {
+			if (ib_match_used(r.match, i))
+				continue;
+			cli_warn(r.image, "%s: not found in image",
+			    ib_match_pattern(r.match, i));
+			r.status = IB_EXIT_FAIL;
+		}
+	}
+	ib_extract_free(r.x);
+	if (dirfd != -1)
+		close(dirfd);
+	ib_iso_close(r.iso);
+	ib_match_free(r.match);
+	reraise();
+	status = cli_close_stdout();
+	return r.status != IB_EXIT_OK ? r.status : status;
+fail:
+	ib_iso_close(r.iso);
+	ib_match_free(r.match);
+	return IB_EXIT_FAIL;
+}
