@@ -45,7 +45,7 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
-UNIT = check_zisofs
+UNIT = check_zisofs check_iso
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 

@@ -200,6 +200,11 @@ read_dir(struct walk *w, uint32_t lsn, uint32_t size, unsigned char **out,
 
 	*out = NULL;
 	*problem = NULL;
+	if (size < 2 * IB_DIRREC_MIN) {
+		/* ECMA-119 6.8.2: every directory holds "." and "..". */
+		*problem = "directory too small to hold '.' and '..'";
+		return 0;
+	}
 	if (size > IB_MAX_DIR_SIZE) {
 		*problem = "directory larger than 64 MiB (corrupt size?)";
 		return 0;

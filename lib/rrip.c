@@ -88,6 +88,11 @@ parse_sl(ib_rr *rr, struct sl_state *st, const unsigned char *p, size_t len)
 		if (pos + 2 + clen > len)
 			break;
 		if (cflags & 0x08) {
+			/* ROOT writes its own '/', after any pending one:
+			 * ".", ROOT, ROOT, "file" is ".///file" (Linux). */
+			if (st->slash)
+				append(rr->link, &rr->link_len, IB_MAX_LINK,
+				    &rr->link_too_long, "/", 1);
 			append(rr->link, &rr->link_len, IB_MAX_LINK,
 			    &rr->link_too_long, "/", 1);
 			st->slash = false;
@@ -153,6 +158,12 @@ parse_zf(ib_rr *rr, const unsigned char *e, size_t elen, bool z2)
 		return;
 	ver = z2 ? 2 : e[3];
 	if (ver != 1 && ver != 2)
+		return;
+	/* A ZF whose block size or header size no zisofs writer produces
+	 * is not believed: the file is listed and read as stored (libarchive
+	 * test_read_format_iso_zisofs_overflow: log2 = 2 must not give a
+	 * size of 0xFFFFFFF9). */
+	if (e[7] < 15 || e[7] > 17 || e[6] != (ver == 1 ? 4 : 6))
 		return;
 	rr->zf.version = ver;
 	rr->zf.alg[0] = (char)e[4];

@@ -1,0 +1,130 @@
+# lib.sh: helpers for the end-to-end tests (POSIX sh). Each test script
+# sources it, runs assertions that print "ok - ...", "not ok - ..." or
+# "skip - ...", and calls done_testing at the end.
+#
+# Environment (set by tests/run.sh): IB_BIN (built tools), IB_SHARED
+# (../shared), IB_WORK (scratch), IB_TOP (source tree).
+set -u
+: "${IB_BIN:?run through make check}"
+: "${IB_WORK:?run through make check}"
+PATH=$IB_BIN:$PATH
+export PATH
+TZ=UTC
+LC_ALL=C
+export TZ LC_ALL
+
+T=$(mktemp -d "$IB_WORK/$(basename "$0" .sh).XXXXXX")
+_failures=0
+
+ok() { echo "ok - $*"; }
+fail() {
+	echo "not ok - $*"
+	_failures=$((_failures + 1))
+}
+skip() { echo "skip - $*"; }
+
+# need CMD...: skip the whole script when a tool is missing, except under
+# CI=true, where that is a failure.
+need() {
+	for _c in "$@"; do
+		if ! command -v "$_c" >/dev/null 2>&1; then
+			if [ "${CI:-}" = true ]; then
+				fail "required tool '$_c' is missing (run make deps)"
+			else
+				skip "$(basename "$0"): '$_c' missing (run make deps)"
+			fi
+			done_testing
+		fi
+	done
+}
+
+# need_file PATH...: like need, for files (ISOs shipped by packages).
+need_file() {
+	for _f in "$@"; do
+		if [ ! -e "$_f" ]; then
+			if [ "${CI:-}" = true ]; then
+				fail "required file '$_f' is missing (run make deps)"
+			else
+				skip "$(basename "$0"): '$_f' missing (run make deps)"
+			fi
+			done_testing
+		fi
+	done
+}
+
+# run CMD...: run with stdout in $T/out, stderr in $T/err, status in $rc.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect_exit N DESC CMD...: the exact status (a crash, > 128, fails).
+expect_exit() {
+	_want=$1
+	_desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$_want" ]; then
+		ok "$_desc"
+	else
+		fail "$_desc (status $rc, expected $_want)"
+		sed 's/^/#   /' "$T/err" | head -n 5
+	fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1"
+		echo "#   expected: $2"
+		echo "#   actual:   $3"
+	fi
+}
+
+# check_files DESC EXPECTED-FILE ACTUAL-FILE: equal contents.
+check_files() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		fail "$1"
+		diff "$2" "$3" | head -n 10 | sed 's/^/#   /'
+	fi
+}
+
+# check_grep DESC PATTERN FILE: FILE has a line matching PATTERN.
+check_grep() {
+	if grep -q -- "$2" "$3"; then
+		ok "$1"
+	else
+		fail "$1 (no '$2' in $(basename "$3"))"
+		head -n 5 "$3" | sed 's/^/#   /'
+	fi
+}
+
+# sha256 FILE: the hex digest.
+sha256() {
+	if command -v sha256sum >/dev/null 2>&1; then
+		sha256sum "$1" | cut -d' ' -f1
+	else
+		shasum -a 256 "$1" | cut -d' ' -f1
+	fi
+}
+
+# mtime FILE: modification time in seconds.
+mtime() {
+	if stat -c %Y "$1" 2>/dev/null; then
+		return
+	fi
+	stat -f %m "$1"
+}
+
+# lines FILE: line count.
+lines() { wc -l <"$1" | tr -d ' '; }
+
+done_testing() {
+	rm -rf "$T"
+	[ "$_failures" -eq 0 ]
+	exit $?
+}
