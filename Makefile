@@ -40,12 +40,12 @@ ALL_CFLAGS = $(STD) $(SANFLAGS) $(WARN) -iquote lib -iquote $(B) \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
-	lib/iso.c lib/isowalk.c lib/isodata.c lib/pathsafe.c lib/extract.c \
+	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c lib/extract.c \
 	lib/match.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
-UNIT = check_zisofs check_iso
+UNIT = check_zisofs check_iso check_errors check_names check_rrip check_pathsafe check_match
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 

@@ -36,6 +36,15 @@ struct dirfix {
 	long atime_nsec, mtime_nsec;
 };
 
+/* A regular file whose data is read later, in image order (streams). */
+struct job {
+	char *path;  /* destination path */
+	char *ipath; /* path in the image, for messages */
+	ib_entry e;  /* its pointers are not used but for extents */
+	ib_extent *ext;
+	size_t seq;
+};
+
 struct ib_extract {
 	ib_iso *iso;
 	int dirfd;
@@ -45,6 +54,8 @@ struct ib_extract {
 	struct map flat;  /* basename -> image path */
 	struct dirfix *dirs;
 	size_t ndirs, dircap;
+	struct job *jobs;
+	size_t njobs, jobcap;
 };
 
 static size_t
@@ -157,6 +168,12 @@ ib_extract_free(ib_extract *x)
 	for (i = 0; i < x->ndirs; i++)
 		free(x->dirs[i].path);
 	free(x->dirs);
+	for (i = 0; i < x->njobs; i++) {
+		free(x->jobs[i].path);
+		free(x->jobs[i].ipath);
+		free(x->jobs[i].ext);
+	}
+	free(x->jobs);
 	free(x);
 }
 
@@ -386,6 +403,143 @@ link_key(char *buf, size_t size, const ib_entry *e)
 	return 1;
 }
 
+static int defer(ib_extract *x, const char *path, const ib_entry *e,
+    ib_err *err);
+
+/* A regular file: a hard link to an earlier member with the same extent,
+ * or its bytes. */
+static int
+write_regular(ib_extract *x, int pfd, const char *base, const char *path,
+    const ib_entry *e, ib_err *err)
+{
+	const char *first;
+	char key[64];
+	int rc;
+
+	first = link_key(key, sizeof(key), e) ? map_get(&x->links, key) : NULL;
+	if (first != NULL) {
+		rc = write_link(x, pfd, base, first, err);
+		if (rc == 0 || err->code == EEXIST)
+			return rc;
+		/* no hard links here (EPERM, EXDEV...): copy */
+	}
+	rc = write_file(x, pfd, base, e, err);
+	if (rc == 0 && first == NULL && link_key(key, sizeof(key), e))
+		rc = map_put(&x->links, key, path, err);
+	return rc;
+}
+
+static int
+to_fd(ib_extract *x, const ib_entry *e, ib_err *err)
+{
+	if (e->type != IB_FT_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	if (ib_iso_is_stream(x->iso))
+		return defer(x, e->path, e, err);
+	return ib_iso_copy(x->iso, e, x->o.fd, x->o.raw, x->o.cancel, err);
+}
+
+static int
+defer(ib_extract *x, const char *path, const ib_entry *e, ib_err *err)
+{
+	struct job *n, *j;
+	size_t cap;
+
+	if (x->njobs == x->jobcap) {
+		if (x->njobs >= IB_MAX_ENTRIES)
+			return ib_err_set(err, IB_ELIMIT, "too many files");
+		cap = x->jobcap ? x->jobcap * 2 : 64;
+		n = ib_reallocarray(x->jobs, cap, sizeof(*n));
+		if (n == NULL)
+			return ib_err_errno(err, ENOMEM, "file list");
+		x->jobs = n;
+		x->jobcap = cap;
+	}
+	j = &x->jobs[x->njobs];
+	memset(j, 0, sizeof(*j));
+	j->path = strdup(path);
+	j->ipath = strdup(e->path);
+	j->ext = ib_reallocarray(NULL, e->nextents ? e->nextents : 1,
+	    sizeof(*j->ext));
+	if (j->path == NULL || j->ipath == NULL || j->ext == NULL) {
+		free(j->path);
+		free(j->ipath);
+		free(j->ext);
+		return ib_err_errno(err, ENOMEM, "file list");
+	}
+	if (e->nextents > 0)
+		memcpy(j->ext, e->extents, e->nextents * sizeof(*j->ext));
+	j->e = *e;
+	j->e.path = j->ipath;
+	j->e.name = ib_path_base(j->ipath);
+	j->e.extents = j->ext;
+	j->e.link = NULL;
+	j->e.problem = NULL;
+	j->seq = x->njobs++;
+	return 0;
+}
+
+static int
+job_order(const void *a, const void *b)
+{
+	const struct job *p, *q;
+	uint32_t lp, lq;
+
+	p = a;
+	q = b;
+	lp = p->e.nextents > 0 ? p->ext[0].lsn : 0;
+	lq = q->e.nextents > 0 ? q->ext[0].lsn : 0;
+	if (lp != lq)
+		return lp < lq ? -1 : 1;
+	return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* Deferred files, in the order of their data in the image. */
+static int
+run_jobs(ib_extract *x, ib_err *err)
+{
+	const char *base;
+	struct job *j;
+	ib_err je;
+	size_t i;
+	int pfd, rc, status;
+
+	if (x->njobs == 0)
+		return 0;
+	ib_iso_stop_spooling(x->iso);
+	qsort(x->jobs, x->njobs, sizeof(*x->jobs), job_order);
+	status = 0;
+	for (i = 0; i < x->njobs; i++) {
+		j = &x->jobs[i];
+		ib_err_clear(&je);
+		if (x->o.to_fd) {
+			rc = ib_iso_copy(x->iso, &j->e, x->o.fd, x->o.raw,
+			    x->o.cancel, &je);
+		} else {
+			pfd = ib_path_open_parent(x->dirfd, j->path, true,
+			    &base, &je);
+			rc = pfd == -1 ?
+			    -1 :
+			    write_regular(x, pfd, base, j->path, &j->e, &je);
+			if (pfd != -1)
+				close(pfd);
+		}
+		if (rc == -1 && je.code == EEXIST && x->o.keep)
+			continue;
+		if (rc == -1 && je.code == IB_EINTR) {
+			*err = je;
+			return -1;
+		}
+		if (rc == -1 && x->o.report != NULL) {
+			x->o.report(x->o.report_ctx, j->ipath, &je);
+		} else if (rc == -1) {
+			*err = je;
+			status = -1;
+		}
+	}
+	return status;
+}
+
 static int
 skip(ib_err *err, const char *why)
 {
@@ -396,12 +550,13 @@ skip(ib_err *err, const char *why)
 int
 ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 {
-	const char *path, *base, *first;
-	char key[64];
+	const char *path, *base;
 	int pfd, rc;
 
 	if (e->problem != NULL)
 		return ib_err_set(err, IB_EFORMAT, "%s", e->problem);
+	if (x->o.to_fd && e->type == IB_FT_DIR)
+		return 0;
 	path = dest_path(x, e);
 	if (path == NULL)
 		return skip(err, "nothing left after stripping");
@@ -411,8 +566,14 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		return skip(err, "device node not created (use --devices)");
 	if (e->type == IB_FT_SOCK)
 		return skip(err, "socket not created");
+	if (x->o.to_fd)
+		return to_fd(x, e, err);
+	if (ib_path_check(path, err) == -1)
+		return -1;
 	if (x->o.flat && check_flat(x, path, e, err) == -1)
 		return -1;
+	if (e->type == IB_FT_REG && ib_iso_is_stream(x->iso))
+		return defer(x, path, e, err);
 	pfd = ib_path_open_parent(x->dirfd, path, true, &base, err);
 	if (pfd == -1)
 		return -1;
@@ -421,18 +582,7 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		rc = make_dir(x, pfd, base, path, e, err);
 		break;
 	case IB_FT_REG:
-		first = link_key(key, sizeof(key), e) ?
-		    map_get(&x->links, key) :
-		    NULL;
-		if (first != NULL) {
-			rc = write_link(x, pfd, base, first, err);
-			if (rc == 0 || err->code == EEXIST)
-				break;
-			/* no hard links here (EPERM, EXDEV...): copy */
-		}
-		rc = write_file(x, pfd, base, e, err);
-		if (rc == 0 && first == NULL && link_key(key, sizeof(key), e))
-			rc = map_put(&x->links, key, path, err);
+		rc = write_regular(x, pfd, base, path, e, err);
 		break;
 	default:
 		rc = write_special(x, pfd, base, e, err);
@@ -453,7 +603,9 @@ ib_extract_finish(ib_extract *x, ib_err *err)
 	size_t i;
 	int fd, pfd, rc;
 
-	rc = 0;
+	rc = run_jobs(x, err);
+	if (rc == -1 && err->code == IB_EINTR)
+		return -1;
 	for (i = x->ndirs; i-- > 0;) {
 		d = &x->dirs[i];
 		pfd = ib_path_open_parent(x->dirfd, d->path, false, &base, err);

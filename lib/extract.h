@@ -7,6 +7,11 @@
  * recreated; device nodes only when asked. Extracted files get the current
  * time unless preserve_times is set, so that make(1) rules work.
  *
+ * From a stream (ib_iso_is_stream) regular files are deferred: they are
+ * queued by ib_extract_entry() and written by ib_extract_finish() in the
+ * order of their data in the image, so the stream is read once, forward;
+ * failures among them are reported through opts.report.
+ *
  * Not for: choosing members (match) or reading the image (iso).
  */
 #ifndef IB_EXTRACT_H
@@ -25,7 +30,13 @@ typedef struct ib_extract_opts {
 	bool keep;           /* never replace an existing file */
 	bool devices;        /* create device nodes (needs root) */
 	bool raw;            /* zisofs: the stored bytes, not decoded */
+	bool to_fd;          /* write file contents to fd, create nothing */
+	int fd;
 	const volatile sig_atomic_t *cancel; /* nonzero: stop (may be NULL) */
+	/* Called for each deferred member that fails (see above); path is
+	 * the member's path in the image. May be NULL. */
+	void (*report)(void *ctx, const char *path, const ib_err *err);
+	void *report_ctx;
 } ib_extract_opts;
 
 typedef struct ib_extract ib_extract;
@@ -48,7 +59,9 @@ ib_extract *ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o,
  */
 int ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err);
 
-/* Give directories their final modes (and times): after all entries. */
+/* Write deferred files, then give directories their final modes (and
+ * times). Call once, after all entries. Returns 0, or -1 with *err for
+ * the last failure (deferred ones are also passed to opts.report). */
 int ib_extract_finish(ib_extract *x, ib_err *err);
 
 void ib_extract_free(ib_extract *x);

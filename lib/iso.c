@@ -80,6 +80,14 @@ ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,
 
 	if (n == 0)
 		return 0;
+	if (iso->stream != NULL &&
+	    (lsn > iso->nblocks || n > iso->nblocks - lsn))
+		return ib_err_set(err, IB_EFORMAT,
+		    "block %lu beyond the end of the image (%lu blocks)",
+		    (unsigned long)lsn + n - 1, (unsigned long)iso->nblocks);
+	if (iso->stream != NULL)
+		return ib_stream_read(iso->stream, (uint64_t)lsn * IB_SECTOR,
+		    buf, (size_t)n * IB_SECTOR, err);
 	if (lsn > iso->nblocks || n > iso->nblocks - lsn)
 		return ib_err_set(err, IB_EFORMAT,
 		    "block %lu beyond the end of the image (%lu blocks)",
@@ -93,35 +101,48 @@ ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,
 	return 0;
 }
 
-/* Compressed images start with these; they need the streaming reader. */
-static const char *
-compressed_magic(const unsigned char *p, size_t n)
+/* Compressed images start with these; they are read as a stream. */
+static int
+is_compressed(const unsigned char *p, size_t n)
 {
-	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return "gzip";
-	if (n >= 6 &&
-	    memcmp(p,
-	        "\xfd"
-	        "7zXZ\0",
-	        6) == 0)
-		return "xz";
-	if (n >= 3 && memcmp(p, "BZh", 3) == 0)
-		return "bzip2";
-	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
-		return "zstd";
-	return NULL;
+	return (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) ||
+	    (n >= 6 &&
+	        memcmp(p,
+	            "\xfd"
+	            "7zXZ\0",
+	            6) == 0) ||
+	    (n >= 3 && memcmp(p, "BZh", 3) == 0) ||
+	    (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 2 && p[0] == 0x1f && p[1] == 0x9d) ||
+	    (n >= 4 && memcmp(p, "\x04\x22\x4d\x18", 4) == 0);
 }
 
+static int
+open_stream(ib_iso *iso, ib_err *err)
+{
+	iso->stream = ib_stream_open(iso->fd, err);
+	if (iso->stream == NULL)
+		return -1;
+	/* Until the PVD says how big the volume is. */
+	iso->size = UINT64_MAX;
+	iso->nblocks = UINT32_MAX;
+	return 0;
+}
+
+/* A plain image file or block device is read with random access; a pipe
+ * or a compressed image through the forward-only stream. */
 static int
 open_file(ib_iso *iso, const char *path, ib_err *err)
 {
 	unsigned char head[8];
 	struct stat st;
-	const char *z;
 	off_t end;
 	ssize_t n;
 
-	iso->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (strcmp(path, "-") == 0)
+		iso->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else
+		iso->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (iso->fd == -1)
 		return ib_err_errno(err, errno, "%s", "");
 	if (fstat(iso->fd, &st) == -1)
@@ -136,17 +157,13 @@ open_file(ib_iso *iso, const char *path, ib_err *err)
 			return ib_err_errno(err, errno, "seek");
 		iso->size = (uint64_t)end;
 	} else {
-		return ib_err_set(err, IB_EUNSUPPORTED,
-		    "not a regular file or block device (streamed input "
-		    "is not supported yet)");
+		return open_stream(iso, err);
 	}
 	n = pread(iso->fd, head, sizeof(head), 0);
 	if (n == -1)
 		return ib_err_errno(err, errno, "read");
-	z = compressed_magic(head, (size_t)n);
-	if (z != NULL)
-		return ib_err_set(err, IB_EUNSUPPORTED,
-		    "%s-compressed image (decompress it first)", z);
+	if (is_compressed(head, (size_t)n))
+		return open_stream(iso, err);
 	if (iso->size < 17u * IB_SECTOR)
 		return ib_err_set(err, IB_EFORMAT,
 		    "not an ISO 9660 image (%llu bytes, too small)",
@@ -160,7 +177,8 @@ open_file(ib_iso *iso, const char *path, ib_err *err)
 /* ECMA-119 8.4 / Joliet: volume descriptors from block 16 on. */
 static int
 read_descriptors(ib_iso *iso, unsigned char *pvd_root,
-    unsigned char *joliet_root, int *has_joliet, ib_err *err)
+    unsigned char *joliet_root, int *has_joliet, uint32_t *vol_blocks,
+    ib_err *err)
 {
 	unsigned char vd[IB_SECTOR];
 	unsigned i;
@@ -180,6 +198,7 @@ read_descriptors(ib_iso *iso, unsigned char *pvd_root,
 			break;
 		if (vd[0] == 1 && !have_pvd) {
 			memcpy(pvd_root, vd + 156, IB_DIRREC_MIN);
+			*vol_blocks = ib_le32(vd + 80);
 			have_pvd = 1;
 		} else if (vd[0] == 2 && !*has_joliet && vd[88] == '%' &&
 		    vd[89] == '/' &&
@@ -246,6 +265,7 @@ ib_iso_open(const char *path, const ib_iso_opts *opts, ib_err *err)
 	unsigned char pvd_root[IB_DIRREC_MIN], joliet_root[IB_DIRREC_MIN];
 	struct cdio_call c;
 	ib_iso *iso;
+	uint32_t vol_blocks;
 	int has_joliet, has_rr;
 
 	iso = calloc(1, sizeof(*iso));
@@ -261,17 +281,24 @@ ib_iso_open(const char *path, const ib_iso_opts *opts, ib_err *err)
 	}
 	if (open_file(iso, path, err) == -1)
 		goto fail;
-	cdio_enter(&c);
-	iso->cdio = iso9660_open_ext(path, ISO_EXTENSION_NONE);
-	cdio_leave(&c);
-	if (iso->cdio == NULL) {
-		ib_err_set(err, IB_EFORMAT, "not an ISO 9660 image%s%s",
-		    c.msg[0] != '\0' ? ": " : "", c.msg);
-		goto fail;
+	if (iso->stream == NULL) {
+		cdio_enter(&c);
+		iso->cdio = iso9660_open_ext(path, ISO_EXTENSION_NONE);
+		cdio_leave(&c);
+		if (iso->cdio == NULL) {
+			ib_err_set(err, IB_EFORMAT, "not an ISO 9660 image%s%s",
+			    c.msg[0] != '\0' ? ": " : "", c.msg);
+			goto fail;
+		}
 	}
-	if (read_descriptors(iso, pvd_root, joliet_root, &has_joliet, err) ==
-	    -1)
+	vol_blocks = 0;
+	if (read_descriptors(iso, pvd_root, joliet_root, &has_joliet,
+	        &vol_blocks, err) == -1)
 		goto fail;
+	if (iso->stream != NULL && vol_blocks > 16) {
+		iso->nblocks = vol_blocks;
+		iso->size = (uint64_t)vol_blocks * IB_SECTOR;
+	}
 	if (detect_rockridge(iso, pvd_root, &has_rr, err) == -1)
 		goto fail;
 	if (has_rr && !opts->no_rockridge) {
@@ -297,6 +324,7 @@ ib_iso_close(ib_iso *iso)
 		return;
 	if (iso->cdio != NULL)
 		iso9660_close(iso->cdio);
+	ib_stream_close(iso->stream);
 	if (iso->fd != -1)
 		close(iso->fd);
 	free(iso->path);
@@ -313,6 +341,19 @@ uint64_t
 ib_iso_size(const ib_iso *iso)
 {
 	return iso->size;
+}
+
+bool
+ib_iso_is_stream(const ib_iso *iso)
+{
+	return iso->stream != NULL;
+}
+
+void
+ib_iso_stop_spooling(ib_iso *iso)
+{
+	if (iso->stream != NULL)
+		ib_stream_stop_spooling(iso->stream);
 }
 
 const char *

@@ -77,9 +77,11 @@ typedef struct ib_entry {
 } ib_entry;
 
 /*
- * Open the image at path (a file or block device). Returns a handle the
- * caller closes with ib_iso_close(), or NULL with *err: "not an ISO 9660
- * image", a libcdio message, or an I/O error.
+ * Open the image at path: a file or block device (random access), or a
+ * pipe, "-" for standard input, or a gzip/xz/bzip2/zstd/compress/lz4
+ * compressed image (read forward, decompressed by libarchive). Returns a
+ * handle the caller closes with ib_iso_close(), or NULL with *err: "not an
+ * ISO 9660 image", a libcdio message, or an I/O error.
  */
 ib_iso *ib_iso_open(const char *path, const ib_iso_opts *opts, ib_err *err);
 
@@ -89,8 +91,16 @@ void ib_iso_close(ib_iso *iso);
 /* The name layer the walk uses (decided at open). */
 ib_layer ib_iso_layer(const ib_iso *iso);
 
-/* Size of the image in bytes. */
+/* Size of the image in bytes (for a stream: the volume size). */
 uint64_t ib_iso_size(const ib_iso *iso);
+
+/* Whether the image is read forward only (a pipe, a compressed image):
+ * then members are best read in image order (see extract). */
+bool ib_iso_is_stream(const ib_iso *iso);
+
+/* Stream: the walk is over; stop keeping what is read (data that is
+ * skipped from now on cannot be read again). Random access: no-op. */
+void ib_iso_stop_spooling(ib_iso *iso);
 
 /* Return values of a visit callback besides 0 (go on) and -1 (stop). */
 #define IB_WALK_SKIP 1 /* do not descend into this directory */

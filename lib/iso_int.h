@@ -6,12 +6,14 @@
 #include <cdio/iso9660.h>
 
 #include "iso.h"
+#include "isostream.h"
 
 #define IB_DIRREC_MIN 34 /* ECMA-119 9.1: 33 bytes + a 1-byte identifier */
 
 struct ib_iso {
 	int fd;
-	iso9660_t *cdio;
+	iso9660_t *cdio;   /* random access: libcdio reads the blocks */
+	ib_stream *stream; /* a pipe or a compressed image: read forward */
 	char *path;
 	uint64_t size;    /* bytes in the image file */
 	uint32_t nblocks; /* whole blocks in it */

@@ -85,7 +85,7 @@ struct run {
 	ib_match *match;
 	ib_extract *x;
 	int mode; /* 't' or 'x' */
-	bool verbose, json, to_stdout, raw;
+	bool verbose, json, to_stdout;
 	int status;
 	time_t now;
 };
@@ -242,17 +242,7 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 		return 0;
 	}
 	ib_err_clear(&ee);
-	if (r->to_stdout) {
-		if (e->type == IB_FT_DIR)
-			return 0;
-		if (e->type != IB_FT_REG)
-			rc = ib_err_set(&ee, EINVAL, "not a regular file");
-		else
-			rc = ib_iso_copy(r->iso, e, STDOUT_FILENO, r->raw,
-			    &caught, &ee);
-	} else {
-		rc = ib_extract_entry(r->x, e, &ee);
-	}
+	rc = ib_extract_entry(r->x, e, &ee);
 	if (rc == -1 && ee.code == IB_EINTR) {
 		*err = ee;
 		return -1;
@@ -265,6 +255,19 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 		entry_warn(r, e, ee.msg);
 	}
 	return 0;
+}
+
+/* A deferred member (read from a stream) failed. */
+static void
+report(void *ctx, const char *path, const ib_err *err)
+{
+	struct run *r;
+	char q[512];
+
+	r = ctx;
+	cli_warn(r->image, "%s: %s", ib_quote(q, sizeof(q), path, strlen(path)),
+	    ib_err_text(err));
+	r->status = IB_EXIT_FAIL;
 }
 
 static int
@@ -356,7 +359,7 @@ main(int argc, char **argv)
 			xo.preserve_times = true;
 			break;
 		case OPT_RAW:
-			xo.raw = r.raw = true;
+			xo.raw = true;
 			break;
 		case OPT_STRIP:
 			xo.strip = parse_count(optarg);
@@ -402,11 +405,18 @@ main(int argc, char **argv)
 	}
 	catch_signals();
 	dirfd = -1;
-	if (r.mode == 'x' && !r.to_stdout) {
-		dirfd = open_destination(dir);
-		if (dirfd == -1)
-			goto fail;
+	if (r.mode == 'x') {
+		if (r.to_stdout) {
+			xo.to_fd = true;
+			xo.fd = STDOUT_FILENO;
+		} else {
+			dirfd = open_destination(dir);
+			if (dirfd == -1)
+				goto fail;
+		}
 		xo.cancel = &caught;
+		xo.report = report;
+		xo.report_ctx = &r;
 		r.x = ib_extract_new(r.iso, dirfd, &xo, &err);
 		if (r.x == NULL) {
 			cli_warn_err(r.image, &err);
@@ -419,7 +429,8 @@ main(int argc, char **argv)
 		r.status = IB_EXIT_FAIL;
 	}
 	if (r.x != NULL && caught == 0 && ib_extract_finish(r.x, &err) == -1) {
-		cli_warn_err(r.image, &err);
+		if (err.code != IB_EINTR)
+			cli_warn_err(r.image, &err);
 		r.status = IB_EXIT_FAIL;
 	}
 	if (caught == 0) {

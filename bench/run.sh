@@ -1,0 +1,112 @@
+#!/bin/sh
+# run.sh BUILD: benchmarks against peers measured in the same run. Prints
+# each peer's time and our ratio to it, and exits 1 if a floor of the
+# foundation issue is missed. Inputs are generated here with xorriso.
+set -eu
+bin=$(cd "$1/bin" && pwd)
+work=$1/bench
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+status=0
+runs=${BENCH_RUNS:-5}
+
+# median SECONDS of a command, from hyperfine's CSV (column 4).
+median() {
+	csv=$work/h.csv
+	hyperfine -N --warmup 1 --runs "$runs" --export-csv "$csv" \
+	    --prepare "${PREPARE:-true}" "$1" >/dev/null 2>&1 ||
+	    hyperfine --warmup 1 --runs "$runs" --export-csv "$csv" \
+	    --prepare "${PREPARE:-true}" "$1" >/dev/null
+	sed -n 2p "$csv" | cut -d, -f4
+}
+
+# peak RSS in KiB.
+rss() {
+	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1
+}
+
+# floor NAME OURS PEER MAX: print the ratio, remember a miss.
+floor() {
+	r=$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", a / b }')
+	verdict=ok
+	if awk -v r="$r" -v m="$4" 'BEGIN { exit !(r > m) }'; then
+		verdict=MISSED
+		status=1
+	fi
+	printf '%-58s %8.4fs vs %8.4fs  ratio %6s (floor <= %s) %s\n' \
+	    "$1" "$2" "$3" "$r" "$4" "$verdict"
+}
+
+limit() { # NAME KIB MAX-KIB
+	verdict=ok
+	if [ "$2" -gt "$3" ]; then
+		verdict=MISSED
+		status=1
+	fi
+	printf '%-58s %8s KiB (floor <= %s KiB) %s\n' "$1" "$2" "$3" "$verdict"
+}
+
+echo "== inputs (xorriso)"
+if [ ! -f "$work/big.iso" ]; then
+	mkdir -p "$work/bigtree"
+	head -c 1073741824 /dev/urandom >"$work/bigtree/big.bin"
+	xorriso -as mkisofs -quiet -R -o "$work/big.iso" "$work/bigtree"
+fi
+if [ ! -f "$work/many.iso" ]; then
+	mkdir -p "$work/manytree"
+	d=0
+	while [ $d -lt 200 ]; do
+		mkdir -p "$work/manytree/dir$d"
+		(cd "$work/manytree/dir$d" && i=0 &&
+		    while [ $i -lt 250 ]; do
+			    : >"file-with-a-longer-name-$i.txt"
+			    i=$((i + 1))
+		    done)
+		d=$((d + 1))
+	done
+	xorriso -as mkisofs -quiet -R -o "$work/many.iso" "$work/manytree"
+fi
+cat "$work/big.iso" "$work/bigtree/big.bin" >/dev/null # page cache
+
+echo "== extract one 1 GiB file from a page-cached ISO"
+rm -rf "$work/out"
+mkdir -p "$work/out"
+PREPARE="rm -f $work/out/big.bin $work/out/cp.bin"
+ours=$(median "$bin/isoboot-extract -x $work/big.iso big.bin -C $work/out")
+cp_t=$(median "cp $work/bigtree/big.bin $work/out/cp.bin")
+PREPARE=true
+floor "isoboot-extract -x (1 GiB) / cp" "$ours" "$cp_t" 1.10
+limit "isoboot-extract -x (1 GiB) peak RSS" \
+    "$(rss "$bin/isoboot-extract" -x "$work/big.iso" big.bin -C "$work/out")" \
+    8192
+cmp "$work/out/big.bin" "$work/bigtree/big.bin"
+
+echo "== list a Rock Ridge ISO with 50,000 files in 200 directories"
+ours=$(median "$bin/isoboot-extract -t $work/many.iso")
+isoinfo_t=$(median "isoinfo -R -l -i $work/many.iso")
+bsdtar_t=$(median "bsdtar -tf $work/many.iso")
+floor "isoboot-extract -t / isoinfo -R -l" "$ours" "$isoinfo_t" 1.5
+floor "isoboot-extract -t / bsdtar -tf" "$ours" "$bsdtar_t" 0.5
+limit "isoboot-extract -t (50,000 files) peak RSS" \
+    "$(rss "$bin/isoboot-extract" -t "$work/many.iso")" 16384
+n=$("$bin/isoboot-extract" -t "$work/many.iso" | wc -l)
+[ "$n" -eq 50200 ] || { echo "listing has $n lines, expected 50200"; status=1; }
+
+if [ -x "$bin/isoboot-extract" ] && [ -n "${BENCH_STREAM:-1}" ]; then
+	echo "== streaming: xz -dc big.iso.xz | isoboot-extract -x - FILE"
+	if [ ! -f "$work/stream.iso.xz" ]; then
+		mkdir -p "$work/streamtree"
+		head -c 268435456 /dev/urandom >"$work/streamtree/s.bin"
+		xorriso -as mkisofs -quiet -R -o "$work/stream.iso" \
+		    "$work/streamtree"
+		xz -0 -T1 -c "$work/stream.iso" >"$work/stream.iso.xz"
+		rm -f "$work/stream.iso"
+	fi
+	rm -rf "$work/sout" "$work/bout"
+	mkdir -p "$work/sout" "$work/bout"
+	ours=$(median "sh -c 'xz -dc $work/stream.iso.xz | $bin/isoboot-extract -x - s.bin -C $work/sout'")
+	bsd=$(median "sh -c 'xz -dc $work/stream.iso.xz | bsdtar -xf - -C $work/bout s.bin'")
+	floor "xz -dc | isoboot-extract -x - / bsdtar -xf -" "$ours" "$bsd" 1.2
+	cmp "$work/sout/s.bin" "$work/streamtree/s.bin"
+fi
+exit $status
