@@ -126,35 +126,36 @@ ib_err_text(const ib_err *err)
 char *
 ib_quote(char *out, size_t outsz, const char *s, size_t len)
 {
-	size_t i, o;
+	size_t i, o, n, last;
 	unsigned char c;
 
 	if (outsz == 0)
 		return out;
 	o = 0;
+	last = 0; /* end of the last whole character that fits with "..." */
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '\\') {
-			if (o + 4 >= outsz)
-				goto cut;
+		n = (c < 0x20 || c == 0x7f || c == '\\') ? 4 : 1;
+		if (o + n >= outsz)
+			goto cut;
+		if (n == 4) {
 			out[o++] = '\\';
 			out[o++] = (char)('0' + (c >> 6));
 			out[o++] = (char)('0' + ((c >> 3) & 7));
 			out[o++] = (char)('0' + (c & 7));
 		} else {
-			if (o + 1 >= outsz)
-				goto cut;
 			out[o++] = (char)c;
 		}
+		if (o + 4 <= outsz)
+			last = o;
 	}
 	out[o] = '\0';
 	return out;
 cut:
-	if (outsz >= 4) {
-		o = o + 4 <= outsz ? o : outsz - 4;
-		memcpy(out + o, "...", 4);
-	} else {
+	/* Cut after a whole character or escape, never inside one. */
+	if (outsz >= 4)
+		memcpy(out + last, "...", 4);
+	else
 		out[0] = '\0';
-	}
 	return out;
 }

@@ -18,6 +18,12 @@ strip_version(const char *name, size_t len)
 }
 
 static size_t
+utf8_len(unsigned long cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+static size_t
 put_utf8(char *out, unsigned long cp)
 {
 	if (cp < 0x80) {
@@ -48,6 +54,8 @@ ib_joliet_name(const unsigned char *in, size_t len, char *out, size_t outsz)
 	size_t i, o;
 	unsigned long cp, lo;
 
+	if (outsz == 0)
+		return -1;
 	o = 0;
 	for (i = 0; i < len; i += 2) {
 		if (i + 1 >= len) {
@@ -67,7 +75,7 @@ ib_joliet_name(const unsigned char *in, size_t len, char *out, size_t outsz)
 				cp = 0xfffd;
 			}
 		}
-		if (o + 4 >= outsz)
+		if (o + utf8_len(cp) + 1 > outsz)
 			return -1;
 		o += put_utf8(out + o, cp);
 	}

@@ -23,7 +23,7 @@ const char *ib_path_base(const char *path);
 
 /*
  * Open the directory that holds path, relative to dirfd, creating missing
- * directories (mode 0700 | 0755 & mode) when create is set. Never follows
+ * directories (mode 0755) when create is set. Never follows
  * a symlink. *base is set to the last component of path. Returns an fd the
  * caller closes (dirfd itself is duplicated for a one-component path), or
  * -1 with *err (IB_EUNSAFE when a component is a symlink or not a

@@ -128,3 +128,19 @@ done_testing() {
 	[ "$_failures" -eq 0 ]
 	exit $?
 }
+
+# tree_sig DIR: one line per entry below DIR (type, path, and the sha256
+# of a file or the target of a symlink), sorted; never follows a symlink.
+tree_sig() {
+	(cd "$1" && find . | LC_ALL=C sort | while IFS= read -r p; do
+		if [ -L "$p" ]; then
+			echo "l $p -> $(readlink "$p")"
+		elif [ -d "$p" ]; then
+			echo "d $p"
+		elif [ -f "$p" ]; then
+			echo "f $p $(sha256 "$p")"
+		else
+			echo "o $p"
+		fi
+	done)
+}

@@ -46,8 +46,8 @@ START_TEST(test_set)
 	ib_err err;
 
 	memset(&err, 'x', sizeof(err));
-	ck_assert_int_eq(ib_err_set(&err, IB_EFORMAT, "%s:%u: bad '%c'",
-	                     "f.cfg", 7u, 'q'),
+	ck_assert_int_eq(
+	    ib_err_set(&err, IB_EFORMAT, "%s:%u: bad '%c'", "f.cfg", 7u, 'q'),
 	    -1);
 	ck_assert_int_eq(err.code, IB_EFORMAT);
 	expect_msg(&err, "f.cfg:7: bad 'q'");
@@ -79,8 +79,8 @@ START_TEST(test_errno)
 	ib_err_clear(&err);
 	ck_assert_int_eq(ib_err_errno(&err, ENOENT, "open '%s'", "a/b"), -1);
 	ck_assert_int_eq(err.code, ENOENT);
-	ck_assert_int_gt(snprintf(want, sizeof(want), "open 'a/b': %s",
-	                     strerror(ENOENT)),
+	ck_assert_int_gt(
+	    snprintf(want, sizeof(want), "open 'a/b': %s", strerror(ENOENT)),
 	    0);
 	expect_msg(&err, want);
 
@@ -335,8 +335,8 @@ START_TEST(test_quote_cut_keeps_escapes_whole)
 			ck_assert_str_eq(q + n - 3, "...");
 			n -= 3;
 			ck_assert_msg(strncmp(q, full, n) == 0,
-			    "outsz %zu: '%s' is not a prefix of '%s'", outsz,
-			    q, full);
+			    "outsz %zu: '%s' is not a prefix of '%s'", outsz, q,
+			    full);
 			/* No backslash within the last 3 bytes before "...":
 			 * every escape kept is whole. */
 			for (i = n > 3 ? n - 3 : 0; i < n; i++)

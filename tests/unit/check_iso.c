@@ -98,8 +98,8 @@ collect(void *ctx, const ib_entry *e, ib_err *err)
 		snprintf(mode, sizeof(mode), "%04o", (unsigned)e->mode);
 	else
 		strcpy(mode, "-");
-	snprintf(line, sizeof(line), "%s\t%c\t%s\t%s\t%s", path,
-	    types[e->type], size, mode, target);
+	snprintf(line, sizeof(line), "%s\t%c\t%s\t%s\t%s", path, types[e->type],
+	    size, mode, target);
 	add_line(l, line);
 	return 0;
 }
@@ -187,8 +187,7 @@ list_image(const char *path, struct lines *l, ib_err *err)
 }
 
 static int
-same_lines(const struct lines *a, const struct lines *b, char *why,
-    size_t size)
+same_lines(const struct lines *a, const struct lines *b, char *why, size_t size)
 {
 	size_t i;
 
