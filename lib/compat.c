@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -112,6 +113,52 @@ copy_loop(int in, uint64_t off, int out, uint64_t len,
 	return rc;
 }
 
+/* Bytes mapped at a time by copy_mapped: bounds the resident set. */
+#define WINDOW (1024u * 1024)
+
+/*
+ * Copy through a mapping of the source: one memory copy, from the page
+ * cache into the destination. ISO extents start on 2048-byte boundaries,
+ * so half of them are not page-aligned, and the kernel's copy_file_range
+ * and sendfile then move half pages and run ~1.7x slower than cp (measured
+ * on ext4, Linux 6.1). Returns 1 when mmap is not possible here (the
+ * caller falls back), 0 when done, -1 on error.
+ * The image must not shrink while mapped (SIGBUS), as for any reader.
+ */
+static int
+copy_mapped(int in, uint64_t off, int out, uint64_t len,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	unsigned char *map;
+	uint64_t start, skip;
+	size_t span, n;
+	long pg;
+	int rc;
+
+	pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		return 1;
+	while (len > 0) {
+		if (cancelled(cancel, err) == -1)
+			return -1;
+		start = off - off % (uint64_t)pg;
+		skip = off - start;
+		n = len < WINDOW ? (size_t)len : WINDOW;
+		span = (size_t)skip + n;
+		map = mmap(NULL, span, PROT_READ, MAP_SHARED, in, (off_t)start);
+		if (map == MAP_FAILED)
+			return 1;
+		posix_madvise(map, span, POSIX_MADV_SEQUENTIAL);
+		rc = ib_write_all(out, map + skip, n, cancel, err);
+		munmap(map, span);
+		if (rc == -1)
+			return -1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Errors after which a kernel copy path is just not available here. */
 static int
 not_available(int e)
@@ -129,10 +176,16 @@ ib_copy_range(int in, uint64_t off, int out, uint64_t len,
 	off_t o;
 	size_t want;
 #endif
+	int rc;
 
 	if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
 		return ib_err_set(err, EINVAL, "offset %llu out of range",
 		    (unsigned long long)off);
+	if (off % 4096 != 0 && len >= WINDOW) {
+		rc = copy_mapped(in, off, out, len, cancel, err);
+		if (rc != 1)
+			return rc;
+	}
 #if HAVE_COPY_FILE_RANGE
 	while (len > 0) {
 		if (cancelled(cancel, err) == -1)
