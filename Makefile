@@ -48,6 +48,7 @@ TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 UNIT = check_zisofs check_iso check_errors check_names check_rrip check_pathsafe check_match
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
+E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 
 .PHONY: all check _check unit e2e deps demo _demo install uninstall clean \
 	bench lint fmt
@@ -90,7 +91,7 @@ check: deps
 	@$(MAKE) --no-print-directory _check WERROR=1
 
 _check: $(TOOL_BIN) $(UNIT_BIN)
-	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) tests/e2e/*.sh
+	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
 
 deps:
 	@sh mk/deps.sh

@@ -58,7 +58,7 @@ if [ ! -f "$work/many.iso" ]; then
 	while [ $d -lt 200 ]; do
 		mkdir -p "$work/manytree/dir$d"
 		(cd "$work/manytree/dir$d" && i=0 &&
-		    while [ $i -lt 250 ]; do
+		    while [ "$i" -lt 250 ]; do
 			    : >"file-with-a-longer-name-$i.txt"
 			    i=$((i + 1))
 		    done)

@@ -559,7 +559,7 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		return 0;
 	path = dest_path(x, e);
 	if (path == NULL)
-		return skip(err, "nothing left after stripping");
+		return skip(err, ""); /* tar is silent here too */
 	if (x->o.flat && e->type == IB_FT_DIR)
 		return 0;
 	if ((e->type == IB_FT_CHR || e->type == IB_FT_BLK) && !x->o.devices)

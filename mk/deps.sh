@@ -26,7 +26,9 @@ missing_debs() {
 
 if command -v dpkg-query >/dev/null 2>&1 &&
     command -v apt-get >/dev/null 2>&1; then
+	# shellcheck disable=SC2086 # the lists are split on purpose
 	build=$(missing_debs $BUILD_DEBS)
+	# shellcheck disable=SC2086
 	test=$(missing_debs $TEST_DEBS)
 	all="$build$test"
 	if [ -z "$all" ]; then
@@ -63,6 +65,7 @@ if [ "$(uname -s)" = Darwin ]; then
 	echo "Install them with:" >&2
 	echo "  brew install $BREW" >&2
 	echo "and make libarchive visible to pkg-config:" >&2
+	# shellcheck disable=SC2016 # printed for the user to run
 	echo '  export PKG_CONFIG_PATH="$(brew --prefix libarchive)/lib/pkgconfig"' >&2
 else
 	echo "Install the development packages of libcdio (libiso9660)," >&2

@@ -314,6 +314,7 @@ main(int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	dir = ".";
 	slash = false;
+	opterr = 0; /* our messages name the program by its basename */
 	while (
 	    (ch = getopt_long(argc, argv, "C:hjkOtvx", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -371,8 +372,14 @@ main(int argc, char **argv)
 			slash = true;
 			break;
 		default:
-			fputs(usage, stderr);
-			return IB_EXIT_USAGE;
+			if (optopt == 'C')
+				cli_usage_error(usage, "-C needs a directory");
+			if (optopt != 0 && optopt != '?')
+				cli_usage_error(usage, "unknown option '-%c'",
+				    optopt);
+			cli_usage_error(usage,
+			    "unknown option or missing argument: '%s'",
+			    argv[optind - 1]);
 		}
 	}
 	argc -= optind;

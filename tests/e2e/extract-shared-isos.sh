@@ -4,6 +4,7 @@
 # sha256 they record, and fails cleanly (exit 1, one line) on the images
 # that must fail. The full listing (type, size, mode, target) is compared
 # by tests/unit/check_iso.c.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need gzip timeout
 isos=$IB_SHARED/isos

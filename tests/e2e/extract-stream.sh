@@ -2,6 +2,7 @@
 # The streaming path (a pipe, '-', a compressed image) uses the same
 # reader as the random-access path: names and bytes must be identical.
 # Inputs: the shared test images that must list, and a generated image.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need gzip xz bzip2 zstd xorriso
 isos=$IB_SHARED/isos
