@@ -53,6 +53,7 @@ E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 .PHONY: all check _check unit e2e deps demo _demo install uninstall clean \
 	bench lint fmt
 .SUFFIXES:
+.SECONDARY:
 
 all: $(TOOL_BIN)
 

@@ -182,7 +182,8 @@ list_image(const char *path, struct lines *l, ib_err *err)
 	ib_iso_close(iso);
 	if (rc == 0 && l->problems > 0)
 		rc = ib_err_set(err, IB_EFORMAT, "%s", l->first_problem);
-	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_str);
 	return rc;
 }
 
