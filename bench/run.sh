@@ -8,7 +8,7 @@ work=$1/bench
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 status=0
-runs=${BENCH_RUNS:-5}
+runs=${BENCH_RUNS:-9}
 
 # median SECONDS of a command, from hyperfine's CSV (column 4).
 median() {
@@ -71,6 +71,7 @@ cat "$work/big.iso" "$work/bigtree/big.bin" >/dev/null # page cache
 echo "== extract one 1 GiB file from a page-cached ISO"
 rm -rf "$work/out"
 mkdir -p "$work/out"
+
 PREPARE="rm -f $work/out/big.bin $work/out/cp.bin"
 ours=$(median "$bin/isoboot-extract -x $work/big.iso big.bin -C $work/out")
 cp_t=$(median "cp $work/bigtree/big.bin $work/out/cp.bin")
@@ -104,9 +105,13 @@ if [ -x "$bin/isoboot-extract" ] && [ -n "${BENCH_STREAM:-1}" ]; then
 	fi
 	rm -rf "$work/sout" "$work/bout"
 	mkdir -p "$work/sout" "$work/bout"
+	PREPARE="rm -f $work/sout/s.bin $work/bout/s.bin"
 	ours=$(median "sh -c 'xz -dc $work/stream.iso.xz | $bin/isoboot-extract -x - s.bin -C $work/sout'")
 	bsd=$(median "sh -c 'xz -dc $work/stream.iso.xz | bsdtar -xf - -C $work/bout s.bin'")
+	PREPARE=true
 	floor "xz -dc | isoboot-extract -x - / bsdtar -xf -" "$ours" "$bsd" 1.2
+	xz -dc "$work/stream.iso.xz" |
+	    "$bin/isoboot-extract" -x - s.bin -C "$work/sout"
 	cmp "$work/sout/s.bin" "$work/streamtree/s.bin"
 fi
 exit $status

@@ -113,6 +113,13 @@ copy_loop(int in, uint64_t off, int out, uint64_t len,
 	return rc;
 }
 
+/* Fault the window in with one call where the system can. */
+#if HAVE_MAP_POPULATE
+#define POPULATE MAP_POPULATE
+#else
+#define POPULATE 0
+#endif
+
 /* Bytes mapped at a time by copy_mapped: bounds the resident set. */
 #define WINDOW (1024u * 1024)
 
@@ -145,7 +152,8 @@ copy_mapped(int in, uint64_t off, int out, uint64_t len,
 		skip = off - start;
 		n = len < WINDOW ? (size_t)len : WINDOW;
 		span = (size_t)skip + n;
-		map = mmap(NULL, span, PROT_READ, MAP_SHARED, in, (off_t)start);
+		map = mmap(NULL, span, PROT_READ, MAP_SHARED | POPULATE, in,
+		    (off_t)start);
 		if (map == MAP_FAILED)
 			return 1;
 		posix_madvise(map, span, POSIX_MADV_SEQUENTIAL);

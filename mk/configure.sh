@@ -35,6 +35,9 @@ int main(void) { return (int)copy_file_range(0, 0, 1, 0, 0, 0); }'
 int main(void) { return (int)sendfile(1, 0, 0, 0); }'
 	probe HAVE_POSIX_FALLOCATE '#include <fcntl.h>
 int main(void) { return posix_fallocate(0, 0, 0); }'
+	probe HAVE_MAP_POPULATE '#define _GNU_SOURCE
+#include <sys/mman.h>
+int main(void) { return MAP_POPULATE; }'
 	probe HAVE_ST_MTIM '#include <sys/stat.h>
 int main(void) { struct stat s; s.st_mtim.tv_sec = 0; return (int)s.st_mtim.tv_sec; }'
 	echo "#define IB_PORTABLE $portable"
