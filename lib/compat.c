@@ -167,6 +167,7 @@ copy_mapped(int in, uint64_t off, int out, uint64_t len,
 	return 0;
 }
 
+#if HAVE_COPY_FILE_RANGE || HAVE_SENDFILE
 /* Errors after which a kernel copy path is just not available here. */
 static int
 not_available(int e)
@@ -174,6 +175,7 @@ not_available(int e)
 	return e == ENOSYS || e == EINVAL || e == EXDEV || e == EOPNOTSUPP ||
 	    e == EBADF || e == ENOTSUP;
 }
+#endif
 
 int
 ib_copy_range(int in, uint64_t off, int out, uint64_t len,

@@ -11,9 +11,15 @@
 #include "compat.h"
 #include "isostream.h"
 
+/* Bytes asked of read(2) at a time. */
+#define RBUF (256u * 1024)
+
 struct ib_stream {
 	struct archive *a;
-	const unsigned char *buf; /* current libarchive block */
+	int fd;
+	unsigned char *rbuf;
+	const volatile sig_atomic_t *cancel; /* of the current call */
+	const unsigned char *buf;            /* current libarchive block */
 	size_t avail;
 	uint64_t pos;     /* bytes consumed from the stream */
 	int spool;        /* unlinked temporary holding [0, spooled) */
@@ -52,6 +58,36 @@ make_spool(ib_stream *s, ib_err *err)
 	return 0;
 }
 
+/*
+ * libarchive's own fd reader retries a read(2) interrupted by a signal,
+ * so a stalled pipe would hold an interrupted extraction forever; this
+ * one gives up when the caller's cancel flag is set.
+ */
+static la_ssize_t
+read_cb(struct archive *a, void *ctx, const void **buf)
+{
+	ib_stream *s;
+	ssize_t n;
+
+	s = ctx;
+	for (;;) {
+		n = read(s->fd, s->rbuf, RBUF);
+		if (n >= 0) {
+			*buf = s->rbuf;
+			return n;
+		}
+		if (errno != EINTR) {
+			archive_set_error(a, errno, "read: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (s->cancel != NULL && *s->cancel) {
+			archive_set_error(a, EINTR, "interrupted");
+			return -1;
+		}
+	}
+}
+
 ib_stream *
 ib_stream_open(int fd, ib_err *err)
 {
@@ -64,8 +100,10 @@ ib_stream_open(int fd, ib_err *err)
 	}
 	s->spool = -1;
 	s->spooling = true;
+	s->fd = fd;
+	s->rbuf = malloc(RBUF);
 	s->a = archive_read_new();
-	if (s->a == NULL) {
+	if (s->a == NULL || s->rbuf == NULL) {
 		ib_err_errno(err, ENOMEM, "stream");
 		goto fail;
 	}
@@ -74,7 +112,7 @@ ib_stream_open(int fd, ib_err *err)
 		archive_fail(s, "stream", err);
 		goto fail;
 	}
-	if (archive_read_open_fd(s->a, fd, 256 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open(s->a, s, NULL, read_cb, NULL) != ARCHIVE_OK) {
 		archive_fail(s, "stream", err);
 		goto fail;
 	}
@@ -103,6 +141,7 @@ ib_stream_close(ib_stream *s)
 		archive_read_free(s->a);
 	if (s->spool != -1)
 		close(s->spool);
+	free(s->rbuf);
 	free(s);
 }
 
@@ -153,10 +192,13 @@ advance(ib_stream *s, uint64_t n, unsigned char *dst, int out,
 	size_t k;
 	int r;
 
+	s->cancel = cancel;
 	while (n > 0) {
 		if (cancel != NULL && *cancel)
 			return ib_err_set(err, IB_EINTR, "interrupted");
 		r = fill(s, err);
+		if (r == -1 && cancel != NULL && *cancel)
+			return ib_err_set(err, IB_EINTR, "interrupted");
 		if (r == -1)
 			return -1;
 		if (r == 0)
