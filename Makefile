@@ -50,8 +50,8 @@ UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 
-.PHONY: all check _check unit e2e deps demo _demo install uninstall clean \
-	bench lint fmt
+.PHONY: all check _check check-big deps demo _demo install uninstall \
+	clean bench lint fmt
 .SUFFIXES:
 .SECONDARY:
 
@@ -93,6 +93,11 @@ check: deps
 
 _check: $(TOOL_BIN) $(UNIT_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
+
+# A real multi-extent file over 4 GiB; slow and disk-hungry, not in check.
+check-big: deps
+	@$(MAKE) --no-print-directory $(TOOL_BIN)
+	@sh tests/run.sh "$(B)" "$(SHARED)" tests/big/multi-extent.sh
 
 deps:
 	@sh mk/deps.sh
