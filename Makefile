@@ -45,13 +45,15 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
-UNIT = check_zisofs check_iso check_errors check_names check_rrip check_pathsafe check_match
+UNIT = check_zisofs check_iso check_errors check_names check_rrip check_pathsafe check_match check_extract check_compat
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
+FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe
+REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 
 .PHONY: all check _check check-big deps demo _demo install uninstall \
-	clean bench lint fmt
+	clean bench lint fmt fuzz _fuzz fuzz-run
 .SUFFIXES:
 .SECONDARY:
 
@@ -91,8 +93,34 @@ $(B)/tests/check_%: $(B)/tests/check_%.o $(B)/libisoboot.a
 check: deps
 	@$(MAKE) --no-print-directory _check WERROR=1
 
-_check: $(TOOL_BIN) $(UNIT_BIN)
+_check: $(TOOL_BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
+
+# Fuzz targets without libFuzzer: replay tests/regress/TARGET/* in check.
+$(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libisoboot.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ fuzz/$*.c \
+		fuzz/replay.c $(B)/libisoboot.a $(PKG_LIBS)
+
+# libFuzzer targets (clang, ASan+UBSan) in build-fuzz; fuzz-run runs each
+# for FUZZ_TIME seconds from seeds made of ../shared/isos.
+FUZZ_TIME ?= 60
+FUZZ_SAN = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+		SANFLAGS="$(FUZZ_SAN)" _fuzz
+
+_fuzz: $(FUZZ:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: fuzz/%.c $(B)/libisoboot.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes \
+		-fsanitize=fuzzer,address,undefined -o $@ $< \
+		$(B)/libisoboot.a $(PKG_LIBS)
+
+fuzz-run: fuzz
+	@sh fuzz/run.sh build-fuzz "$(SHARED)" $(FUZZ_TIME) $(FUZZ)
 
 # A real multi-extent file over 4 GiB; slow and disk-hungry, not in check.
 check-big: deps
@@ -128,6 +156,6 @@ fmt:
 	clang-format -i lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c
 
 clean:
-	rm -rf build build-san build-portable build-san-portable
+	rm -rf build build-san build-portable build-san-portable build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(B)/tools/*.d $(B)/tests/*.d

@@ -136,6 +136,7 @@ static int
 copy_mapped(int in, uint64_t off, int out, uint64_t len,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
+	struct stat st;
 	unsigned char *map;
 	uint64_t start, skip;
 	size_t span, n;
@@ -143,8 +144,12 @@ copy_mapped(int in, uint64_t off, int out, uint64_t len,
 	int rc;
 
 	pg = sysconf(_SC_PAGESIZE);
-	if (pg <= 0)
+	if (pg <= 0 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode))
 		return 1;
+	/* Pages past the end would fault in write(): say what it is. */
+	if (off + len > (uint64_t)st.st_size)
+		return ib_err_set(err, EIO, "unexpected end of input at %llu",
+		    (unsigned long long)st.st_size);
 	while (len > 0) {
 		if (cancelled(cancel, err) == -1)
 			return -1;

@@ -56,6 +56,8 @@ struct ib_extract {
 	size_t ndirs, dircap;
 	struct job *jobs;
 	size_t njobs, jobcap;
+	int shared_fd; /* to_fd from a stream: bytes of shared extents */
+	uint64_t shared_len;
 };
 
 static size_t
@@ -153,6 +155,7 @@ ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o, ib_err *err)
 	x->iso = iso;
 	x->dirfd = dirfd;
 	x->o = *o;
+	x->shared_fd = -1;
 	return x;
 }
 
@@ -174,6 +177,8 @@ ib_extract_free(ib_extract *x)
 		free(x->jobs[i].ext);
 	}
 	free(x->jobs);
+	if (x->shared_fd != -1)
+		close(x->shared_fd);
 	free(x);
 }
 
@@ -215,6 +220,10 @@ commit(ib_extract *x, int pfd, const char *tmp, const char *base, ib_err *err)
 		unlinkat(pfd, tmp, 0);
 		return ib_err_errno(err, e, "rename into place");
 	}
+	/* POSIX: renaming a link onto another link of the same file does
+	 * nothing, and leaves tmp (two members sharing an extent, one
+	 * name). Otherwise tmp is gone and this fails with ENOENT. */
+	unlinkat(pfd, tmp, 0);
 	return 0;
 }
 
@@ -494,6 +503,67 @@ job_order(const void *a, const void *b)
 	return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
+/* Whether jobs a and b read the same extent (hard links). */
+static int
+same_data(const struct job *a, const struct job *b)
+{
+	return a->e.nextents > 0 && b->e.nextents > 0 &&
+	    a->ext[0].lsn == b->ext[0].lsn &&
+	    a->e.stored_size == b->e.stored_size && a->e.stored_size > 0;
+}
+
+/*
+ * Job i to the output fd. A stream passes each extent once, so when the
+ * next jobs share this one's extent, its bytes are kept in an unlinked
+ * temporary for them.
+ */
+static int
+job_to_fd(ib_extract *x, size_t i, ib_err *err)
+{
+	struct job *j;
+	char path[4096];
+	const char *dir;
+	uint64_t size;
+	int tmp, rc;
+
+	j = &x->jobs[i];
+	if (x->shared_fd != -1 && i > 0 && same_data(&x->jobs[i - 1], j))
+		return ib_copy_range(x->shared_fd, 0, x->o.fd, x->shared_len,
+		    x->o.cancel, err);
+	if (x->shared_fd != -1) {
+		close(x->shared_fd);
+		x->shared_fd = -1;
+	}
+	if (i + 1 >= x->njobs || !same_data(j, &x->jobs[i + 1]))
+		return ib_iso_copy(x->iso, &j->e, x->o.fd, x->o.raw,
+		    x->o.cancel, err);
+	dir = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/isoboot-link.XXXXXX",
+	    dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+	tmp = mkstemp(path);
+	if (tmp == -1)
+		return ib_err_errno(err, errno, "temporary file");
+	unlink(path);
+	rc = ib_iso_copy(x->iso, &j->e, tmp, x->o.raw, x->o.cancel, err);
+	size = 0;
+	if (rc == 0) {
+		off_t end = lseek(tmp, 0, SEEK_CUR);
+		if (end == -1)
+			rc = ib_err_errno(err, errno, "temporary file");
+		else
+			size = (uint64_t)end;
+	}
+	if (rc == 0)
+		rc = ib_copy_range(tmp, 0, x->o.fd, size, x->o.cancel, err);
+	if (rc == -1) {
+		close(tmp);
+		return -1;
+	}
+	x->shared_fd = tmp;
+	x->shared_len = size;
+	return 0;
+}
+
 /* Deferred files, in the order of their data in the image. */
 static int
 run_jobs(ib_extract *x, ib_err *err)
@@ -513,8 +583,7 @@ run_jobs(ib_extract *x, ib_err *err)
 		j = &x->jobs[i];
 		ib_err_clear(&je);
 		if (x->o.to_fd) {
-			rc = ib_iso_copy(x->iso, &j->e, x->o.fd, x->o.raw,
-			    x->o.cancel, &je);
+			rc = job_to_fd(x, i, &je);
 		} else {
 			pfd = ib_path_open_parent(x->dirfd, j->path, true,
 			    &base, &je);
