@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include "compat.h"
 #include "config.h"
 #include "errors.h"
+#include "testutil.h"
 
 #define MiB (1024u * 1024)
 
@@ -33,41 +33,14 @@ static char top[4096];
 static void
 top_setup(void)
 {
-	const char *base = getenv("IB_WORK");
-
-	if (base == NULL || base[0] == '\0')
-		base = getenv("TMPDIR");
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	ck_assert_int_lt(
-	    snprintf(top, sizeof(top), "%s/check_compat.XXXXXX", base),
-	    (int)sizeof(top));
-	ck_assert_ptr_nonnull(mkdtemp(top));
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
+	tu_mkdtemp(top, sizeof(top), "check_compat");
 }
 
 static void
 top_teardown(void)
 {
-	ck_assert_int_eq(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	tu_rmtree(top);
 }
-
-#define expect_err(rc, err, want_code, sub)                                    \
-	do {                                                                   \
-		ck_assert_int_eq((rc), -1);                                    \
-		ck_assert_msg((err)->code == (want_code),                      \
-		    "code %d, expected %d: %s", (err)->code, (want_code),      \
-		    (err)->msg);                                               \
-		ck_assert_msg(strstr((err)->msg, (sub)) != NULL,               \
-		    "message '%s' lacks '%s'", (err)->msg, (sub));             \
-	} while (0)
 
 /* Byte i of every input: position-dependent, so that a copy from the
  * wrong offset (a page, a sector or a byte off) cannot match. */
@@ -83,11 +56,7 @@ pattern(uint64_t i)
 static const char *
 at_top(const char *name)
 {
-	static char path[4200];
-
-	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", top, name),
-	    (int)sizeof(path));
-	return path;
+	return tu_at(top, name);
 }
 
 /* A new empty file in top (replacing one of an earlier test of the
@@ -274,13 +243,13 @@ START_TEST(test_copy_past_end)
 	in = make_input("in", 10000);
 	out = new_file("out", O_RDWR);
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 8192, out, 4096, NULL, &err), &err, EIO,
+	tu_expect_err(ib_copy_range(in, 8192, out, 4096, NULL, &err), &err, EIO,
 	    "unexpected end of input");
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 20000, out, 1, NULL, &err), &err, EIO,
+	tu_expect_err(ib_copy_range(in, 20000, out, 1, NULL, &err), &err, EIO,
 	    "unexpected end of input");
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 0, out, 10001, NULL, &err), &err, EIO,
+	tu_expect_err(ib_copy_range(in, 0, out, 10001, NULL, &err), &err, EIO,
 	    "unexpected end of input");
 	close(out);
 	close(in);
@@ -302,8 +271,8 @@ START_TEST(test_copy_past_end_mapped)
 	in = make_input("in", MiB + 4096);
 	out = new_file("out", O_RDWR);
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 2048, out, 2 * MiB, NULL, &err), &err, EIO,
-	    "unexpected end of input");
+	tu_expect_err(ib_copy_range(in, 2048, out, 2 * MiB, NULL, &err), &err,
+	    EIO, "unexpected end of input");
 	close(out);
 	close(in);
 }
@@ -317,11 +286,12 @@ START_TEST(test_copy_out_of_range)
 	in = make_input("in", 4096);
 	out = new_file("out", O_RDWR);
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, UINT64_MAX, out, 1, NULL, &err), &err,
+	tu_expect_err(ib_copy_range(in, UINT64_MAX, out, 1, NULL, &err), &err,
 	    EINVAL, "out of range");
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, (uint64_t)INT64_MAX, out, 1, NULL, &err),
-	    &err, EINVAL, "out of range");
+	tu_expect_err(
+	    ib_copy_range(in, (uint64_t)INT64_MAX, out, 1, NULL, &err), &err,
+	    EINVAL, "out of range");
 	ck_assert_uint_eq(file_size(out), 0);
 	close(out);
 	close(in);
@@ -339,13 +309,13 @@ START_TEST(test_copy_cancel)
 	in = make_input("in", 4 * MiB);
 	out = new_file("out", O_RDWR);
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 0, out, 2 * MiB, &stop, &err), &err,
+	tu_expect_err(ib_copy_range(in, 0, out, 2 * MiB, &stop, &err), &err,
 	    IB_EINTR, "interrupted");
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 2048, out, 2 * MiB, &stop, &err), &err,
+	tu_expect_err(ib_copy_range(in, 2048, out, 2 * MiB, &stop, &err), &err,
 	    IB_EINTR, "interrupted");
 	ib_err_clear(&err);
-	expect_err(ib_copy_range(in, 2048, out, 100, &stop, &err), &err,
+	tu_expect_err(ib_copy_range(in, 2048, out, 100, &stop, &err), &err,
 	    IB_EINTR, "interrupted");
 	ck_assert_uint_eq(file_size(out), 0);
 	close(out);
@@ -420,17 +390,18 @@ START_TEST(test_pread_all)
 	expect_pattern(buf, 100, 0);
 	ck_assert_int_eq(ib_pread_all(in, buf, 0, 100, &err), 0);
 	/* 20 bytes are there, 50 are wanted. */
-	expect_err(ib_pread_all(in, buf, 50, 80, &err), &err, EIO,
+	tu_expect_err(ib_pread_all(in, buf, 50, 80, &err), &err, EIO,
 	    "unexpected end of input");
 	ib_err_clear(&err);
-	expect_err(ib_pread_all(in, buf, 1, 100, &err), &err, EIO,
+	tu_expect_err(ib_pread_all(in, buf, 1, 100, &err), &err, EIO,
 	    "unexpected end of input");
 	ib_err_clear(&err);
-	expect_err(ib_pread_all(in, buf, 1, UINT64_MAX, &err), &err, EINVAL,
+	tu_expect_err(ib_pread_all(in, buf, 1, UINT64_MAX, &err), &err, EINVAL,
 	    "out of range");
 	close(in);
 	ib_err_clear(&err);
-	expect_err(ib_pread_all(in, buf, 1, 0, &err), &err, EBADF, "read at 0");
+	tu_expect_err(ib_pread_all(in, buf, 1, 0, &err), &err, EBADF,
+	    "read at 0");
 }
 END_TEST
 
@@ -460,7 +431,8 @@ START_TEST(test_write_all)
 	/* A descriptor open for reading only. */
 	fd = make_input("in", 10);
 	ib_err_clear(&err);
-	expect_err(ib_write_all(fd, "x", 1, NULL, &err), &err, EBADF, "write");
+	tu_expect_err(ib_write_all(fd, "x", 1, NULL, &err), &err, EBADF,
+	    "write");
 	ck_assert(strstr(err.msg, strerror(EBADF)) != NULL);
 	close(fd);
 }
@@ -504,47 +476,41 @@ START_TEST(test_portable)
 }
 END_TEST
 
-static void
-add(Suite *s, const char *name, const TTest *t1, const TTest *t2)
+/* A TCase with its own top directory and a timeout of 60 s. */
+static TCase *
+add(Suite *s, const char *name, const TTest *t)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = tu_add(s, name, t);
 
 	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, t1);
-	if (t2 != NULL)
-		tcase_add_test(tc, t2);
-	suite_add_tcase(s, tc);
+	return tc;
 }
 
 static Suite *
 compat_suite(void)
 {
 	Suite *s = suite_create("compat");
+	TCase *tc;
 
-	add(s, "copy_aligned", test_copy_aligned, NULL);
-	add(s, "copy_misaligned", test_copy_misaligned, NULL);
-	add(s, "copy_short", test_copy_short, NULL);
-	add(s, "copy_append", test_copy_append, NULL);
-	add(s, "copy_past_end", test_copy_past_end, test_copy_past_end_mapped);
-	add(s, "copy_out_of_range", test_copy_out_of_range, NULL);
-	add(s, "copy_cancel", test_copy_cancel, NULL);
-	add(s, "copy_to_pipe", test_copy_to_pipe, NULL);
-	add(s, "pread_all", test_pread_all, NULL);
-	add(s, "write_all", test_write_all, NULL);
-	add(s, "reallocarray", test_reallocarray, NULL);
-	add(s, "portable", test_portable, NULL);
+	add(s, "copy_aligned", test_copy_aligned);
+	add(s, "copy_misaligned", test_copy_misaligned);
+	add(s, "copy_short", test_copy_short);
+	add(s, "copy_append", test_copy_append);
+	tc = add(s, "copy_past_end", test_copy_past_end);
+	tcase_add_test(tc, test_copy_past_end_mapped);
+	add(s, "copy_out_of_range", test_copy_out_of_range);
+	add(s, "copy_cancel", test_copy_cancel);
+	add(s, "copy_to_pipe", test_copy_to_pipe);
+	add(s, "pread_all", test_pread_all);
+	add(s, "write_all", test_write_all);
+	add(s, "reallocarray", test_reallocarray);
+	add(s, "portable", test_portable);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(compat_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(compat_suite());
 }

@@ -13,6 +13,7 @@
 #include <check.h>
 
 #include "errors.h"
+#include "testutil.h"
 
 #define expect_msg(err, want)                                                  \
 	ck_assert_msg(strcmp((err)->msg, (want)) == 0,                         \
@@ -349,33 +350,24 @@ START_TEST(test_quote_cut_keeps_escapes_whole)
 }
 END_TEST
 
-static void
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
-
 static Suite *
 errors_suite(void)
 {
 	Suite *s = suite_create("errors");
 
-	add(s, "set", test_set);
-	add(s, "clear", test_clear);
-	add(s, "errno", test_errno);
-	add(s, "prefix", test_prefix);
-	add(s, "set_truncation", test_set_truncation);
-	add(s, "errno_truncation", test_errno_truncation);
-	add(s, "prefix_truncation", test_prefix_truncation);
-	add(s, "strerror", test_strerror);
-	add(s, "err_text", test_err_text);
-	add(s, "quote_plain", test_quote_plain);
-	add(s, "quote_escapes", test_quote_escapes);
-	add(s, "quote_cut", test_quote_cut);
-	add(s, "quote_cut_keeps_escapes_whole",
+	tu_add(s, "set", test_set);
+	tu_add(s, "clear", test_clear);
+	tu_add(s, "errno", test_errno);
+	tu_add(s, "prefix", test_prefix);
+	tu_add(s, "set_truncation", test_set_truncation);
+	tu_add(s, "errno_truncation", test_errno_truncation);
+	tu_add(s, "prefix_truncation", test_prefix_truncation);
+	tu_add(s, "strerror", test_strerror);
+	tu_add(s, "err_text", test_err_text);
+	tu_add(s, "quote_plain", test_quote_plain);
+	tu_add(s, "quote_escapes", test_quote_escapes);
+	tu_add(s, "quote_cut", test_quote_cut);
+	tu_add(s, "quote_cut_keeps_escapes_whole",
 	    test_quote_cut_keeps_escapes_whole);
 	return s;
 }
@@ -383,11 +375,5 @@ errors_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(errors_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(errors_suite());
 }

@@ -10,7 +10,6 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -25,6 +24,7 @@
 #include "errors.h"
 #include "extract.h"
 #include "iso.h"
+#include "testutil.h"
 
 #include "../../fixtures/isogen.h"
 
@@ -37,16 +37,7 @@ static char top[4096];
 static void
 top_setup(void)
 {
-	const char *base = getenv("IB_WORK");
-
-	if (base == NULL || base[0] == '\0')
-		base = getenv("TMPDIR");
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	ck_assert_int_lt(
-	    snprintf(top, sizeof(top), "%s/check_extract.XXXXXX", base),
-	    (int)sizeof(top));
-	ck_assert_ptr_nonnull(mkdtemp(top));
+	tu_mkdtemp(top, sizeof(top), "check_extract");
 }
 
 /* Pre-order: give every directory u+rwx back (tests make 0555 ones). */
@@ -59,19 +50,11 @@ chmod_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 	return 0;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void
 top_teardown(void)
 {
 	nftw(top, chmod_one, 16, FTW_PHYS);
-	ck_assert_int_eq(nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	tu_rmtree(top);
 }
 
 /* One test's tree. */
@@ -136,35 +119,6 @@ tree_stream(struct tree *t)
 	snprintf(t->source, sizeof(t->source), "/dev/fd/%d", p[0]);
 }
 
-/* Path rel under dir; four results stay valid at a time. */
-static const char *
-at(const char *dir, const char *rel)
-{
-	static char buf[4][8400];
-	static unsigned next;
-	char *b = buf[next++ % 4];
-
-	ck_assert_int_lt(snprintf(b, sizeof(buf[0]), "%s/%s", dir, rel),
-	    (int)sizeof(buf[0]));
-	return b;
-}
-
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 static char leftover[256];
 
 static int
@@ -194,17 +148,6 @@ expect_no_temp(const char *dir)
 	ck_assert_msg(leftover[0] == '\0', "temporary left behind: %s",
 	    leftover);
 	ck_assert_int_eq(rc, 0);
-}
-
-/* The lowest free fd: the same before and after a call means no leak. */
-static int
-lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return fd;
 }
 
 /* Deterministic, position-dependent bytes (no two sectors alike). */
@@ -503,30 +446,30 @@ START_TEST(test_basic)
 	gen_file(&b, 19, "F.BIN;1", 32, data, sizeof(data));
 	gen_write(&b, t.image);
 	opts_init(&o);
-	lowest = lowest_free_fd();
+	lowest = tu_lowest_free_fd();
 	run_all(&run, &t, &o);
-	ck_assert_int_eq(lowest_free_fd(), lowest);
+	ck_assert_int_eq(tu_lowest_free_fd(), lowest);
 	expect_ok(&run, "A.TXT");
 	expect_ok(&run, "EMPTY.TXT");
 	expect_ok(&run, "SUB");
 	expect_ok(&run, "SUB/F.BIN");
 	expect_finish_ok(&run);
 
-	st = lstat_ok(at(t.dst, "SUB"));
+	st = lstat_ok(tu_at(t.dst, "SUB"));
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 07777, 0755);
-	st = lstat_ok(at(t.dst, "SUB/F.BIN"));
+	st = lstat_ok(tu_at(t.dst, "SUB/F.BIN"));
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 07777, 0644);
-	expect_bytes(at(t.dst, "SUB/F.BIN"), data, sizeof(data));
-	expect_text(at(t.dst, "A.TXT"), "top\n");
-	st = lstat_ok(at(t.dst, "EMPTY.TXT"));
+	expect_bytes(tu_at(t.dst, "SUB/F.BIN"), data, sizeof(data));
+	expect_text(tu_at(t.dst, "A.TXT"), "top\n");
+	st = lstat_ok(tu_at(t.dst, "EMPTY.TXT"));
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq(st.st_size, 0);
-	ck_assert_int_eq(entries(t.dst), 3);
-	ck_assert_int_eq(entries(at(t.dst, "SUB")), 1);
+	ck_assert_int_eq(tu_entries(t.dst), 3);
+	ck_assert_int_eq(tu_entries(tu_at(t.dst, "SUB")), 1);
 	expect_no_temp(t.dst);
-	ck_assert_int_eq(entries(t.other), 0);
+	ck_assert_int_eq(tu_entries(t.other), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -546,9 +489,11 @@ START_TEST(test_replace_renames)
 	struct stat before, after;
 
 	tree_init(&t);
-	write_text(at(t.dst, "F.TXT"), "old contents, longer than the new\n");
-	ck_assert_int_eq(link(at(t.dst, "F.TXT"), at(t.dst, "OLD.LNK")), 0);
-	before = lstat_ok(at(t.dst, "F.TXT"));
+	write_text(tu_at(t.dst, "F.TXT"),
+	    "old contents, longer than the new\n");
+	ck_assert_int_eq(link(tu_at(t.dst, "F.TXT"), tu_at(t.dst, "OLD.LNK")),
+	    0);
+	before = lstat_ok(tu_at(t.dst, "F.TXT"));
 	gen_init(&b);
 	gen_file(&b, ROOT, "F.TXT;1", 30, "new\n", 4);
 	gen_write(&b, t.image);
@@ -557,17 +502,17 @@ START_TEST(test_replace_renames)
 	expect_ok(&run, "F.TXT");
 	expect_finish_ok(&run);
 
-	after = lstat_ok(at(t.dst, "F.TXT"));
+	after = lstat_ok(tu_at(t.dst, "F.TXT"));
 	ck_assert_msg(after.st_ino != before.st_ino,
 	    "F.TXT kept its inode: rewritten in place, not renamed");
 	ck_assert_uint_eq(after.st_nlink, 1);
-	expect_text(at(t.dst, "F.TXT"), "new\n");
-	expect_text(at(t.dst, "OLD.LNK"),
+	expect_text(tu_at(t.dst, "F.TXT"), "new\n");
+	expect_text(tu_at(t.dst, "OLD.LNK"),
 	    "old contents, longer than the new\n");
-	after = lstat_ok(at(t.dst, "OLD.LNK"));
+	after = lstat_ok(tu_at(t.dst, "OLD.LNK"));
 	ck_assert(after.st_ino == before.st_ino);
 	ck_assert_uint_eq(after.st_nlink, 1);
-	ck_assert_int_eq(entries(t.dst), 2);
+	ck_assert_int_eq(tu_entries(t.dst), 2);
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -584,8 +529,8 @@ START_TEST(test_keep_existing)
 	const struct result *r;
 
 	tree_init(&t);
-	write_text(at(t.dst, "F.TXT"), "mine\n");
-	before = lstat_ok(at(t.dst, "F.TXT"));
+	write_text(tu_at(t.dst, "F.TXT"), "mine\n");
+	before = lstat_ok(tu_at(t.dst, "F.TXT"));
 	gen_init(&b);
 	gen_file(&b, ROOT, "F.TXT;1", 30, "theirs\n", 7);
 	gen_file(&b, ROOT, "G.TXT;1", 31, "new\n", 4);
@@ -599,11 +544,11 @@ START_TEST(test_keep_existing)
 	expect_ok(&run, "G.TXT");
 	expect_finish_ok(&run);
 
-	expect_text(at(t.dst, "F.TXT"), "mine\n");
-	after = lstat_ok(at(t.dst, "F.TXT"));
+	expect_text(tu_at(t.dst, "F.TXT"), "mine\n");
+	after = lstat_ok(tu_at(t.dst, "F.TXT"));
 	ck_assert(after.st_ino == before.st_ino);
-	expect_text(at(t.dst, "G.TXT"), "new\n");
-	ck_assert_int_eq(entries(t.dst), 2);
+	expect_text(tu_at(t.dst, "G.TXT"), "new\n");
+	ck_assert_int_eq(tu_entries(t.dst), 2);
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -636,11 +581,11 @@ START_TEST(test_strip)
 	expect_ok(&run, "TOP/SUB/F.TXT");
 	expect_finish_ok(&run);
 
-	expect_text(at(t.dst, "SUB/F.TXT"), "f\n");
-	expect_text(at(t.dst, "G.TXT"), "g\n");
-	expect_absent(at(t.dst, "TOP"));
-	expect_absent(at(t.dst, "H.TXT"));
-	ck_assert_int_eq(entries(t.dst), 2);
+	expect_text(tu_at(t.dst, "SUB/F.TXT"), "f\n");
+	expect_text(tu_at(t.dst, "G.TXT"), "g\n");
+	expect_absent(tu_at(t.dst, "TOP"));
+	expect_absent(tu_at(t.dst, "H.TXT"));
+	ck_assert_int_eq(tu_entries(t.dst), 2);
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -670,9 +615,9 @@ START_TEST(test_flat)
 	expect_ok(&run, "DIR/B/G");
 	expect_finish_ok(&run);
 
-	expect_text(at(t.dst, "F"), "ef\n");
-	expect_text(at(t.dst, "G"), "gee\n");
-	ck_assert_int_eq(entries(t.dst), 2);
+	expect_text(tu_at(t.dst, "F"), "ef\n");
+	expect_text(tu_at(t.dst, "G"), "gee\n");
+	ck_assert_int_eq(tu_entries(t.dst), 2);
 	tree_free(&t);
 }
 END_TEST
@@ -701,8 +646,8 @@ START_TEST(test_flat_same_name)
 	expect_fail(&run, "DIR/B/F", EEXIST, "'DIR/A/F'");
 	expect_finish_ok(&run);
 
-	expect_text(at(t.dst, "F"), "first\n");
-	ck_assert_int_eq(entries(t.dst), 1);
+	expect_text(tu_at(t.dst, "F"), "first\n");
+	ck_assert_int_eq(tu_entries(t.dst), 1);
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -722,7 +667,7 @@ START_TEST(test_unsafe_symlink_dir)
 	struct stat st;
 
 	tree_init(&t);
-	ck_assert_int_eq(symlink(t.other, at(t.dst, "SUB")), 0);
+	ck_assert_int_eq(symlink(t.other, tu_at(t.dst, "SUB")), 0);
 	gen_init(&b);
 	gen_dir(&b, ROOT, "SUB", 19);
 	gen_file(&b, 19, "F.TXT;1", 30, "payload\n", 8);
@@ -737,8 +682,8 @@ START_TEST(test_unsafe_symlink_dir)
 	expect_fail(&run, "SUB/DEEP/G.TXT", IB_EUNSAFE, "'SUB'");
 	expect_finish_ok(&run);
 
-	ck_assert_int_eq(entries(t.other), 0);
-	st = lstat_ok(at(t.dst, "SUB"));
+	ck_assert_int_eq(tu_entries(t.other), 0);
+	st = lstat_ok(tu_at(t.dst, "SUB"));
 	ck_assert(S_ISLNK(st.st_mode));
 	st = lstat_ok(t.other);
 	ck_assert_uint_eq(st.st_mode & 07777, 0755);
@@ -758,7 +703,8 @@ START_TEST(test_unsafe_symlink_file)
 	struct stat st;
 
 	tree_init(&t);
-	ck_assert_int_eq(symlink(at(t.other, "victim"), at(t.dst, "F.TXT")), 0);
+	ck_assert_int_eq(
+	    symlink(tu_at(t.other, "victim"), tu_at(t.dst, "F.TXT")), 0);
 	gen_init(&b);
 	gen_file(&b, ROOT, "F.TXT;1", 30, "payload\n", 8);
 	gen_write(&b, t.image);
@@ -767,10 +713,10 @@ START_TEST(test_unsafe_symlink_file)
 	expect_ok(&run, "F.TXT");
 	expect_finish_ok(&run);
 
-	ck_assert_int_eq(entries(t.other), 0);
-	st = lstat_ok(at(t.dst, "F.TXT"));
+	ck_assert_int_eq(tu_entries(t.other), 0);
+	st = lstat_ok(tu_at(t.dst, "F.TXT"));
 	ck_assert(S_ISREG(st.st_mode));
-	expect_text(at(t.dst, "F.TXT"), "payload\n");
+	expect_text(tu_at(t.dst, "F.TXT"), "payload\n");
 	tree_free(&t);
 }
 END_TEST
@@ -799,7 +745,7 @@ START_TEST(test_to_fd_file)
 
 	tree_init(&t);
 	to_fd_image(&t);
-	fd = open(at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
+	fd = open(tu_at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	opts_init(&o);
 	o.to_fd = true;
@@ -811,8 +757,8 @@ START_TEST(test_to_fd_file)
 	expect_finish_ok(&run);
 	close(fd);
 
-	expect_text(at(t.dir, "out"), "defgabc\n");
-	ck_assert_int_eq(entries(t.dst), 0);
+	expect_text(tu_at(t.dir, "out"), "defgabc\n");
+	ck_assert_int_eq(tu_entries(t.dst), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -842,7 +788,7 @@ START_TEST(test_to_fd_pipe)
 	close(p[0]);
 	ck_assert_int_eq(n, 8);
 	ck_assert(memcmp(buf, "defgabc\n", 8) == 0);
-	ck_assert_int_eq(entries(t.dst), 0);
+	ck_assert_int_eq(tu_entries(t.dst), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -867,8 +813,8 @@ START_TEST(test_problem_beyond_end)
 	expect_ok(&run, "OK.TXT");
 	expect_finish_ok(&run);
 
-	expect_absent(at(t.dst, "BIG"));
-	expect_text(at(t.dst, "OK.TXT"), "ok\n");
+	expect_absent(tu_at(t.dst, "BIG"));
+	expect_text(tu_at(t.dst, "OK.TXT"), "ok\n");
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -888,7 +834,7 @@ START_TEST(test_problem_to_fd)
 	gen_init(&b);
 	gen_file(&b, ROOT, "BIG;1", 40, NULL, 1u << 30);
 	gen_write(&b, t.image);
-	fd = open(at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
+	fd = open(tu_at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	opts_init(&o);
 	o.to_fd = true;
@@ -936,21 +882,21 @@ START_TEST(test_hard_links)
 	expect_ok(&run, "SUB/D.BIN");
 	expect_finish_ok(&run);
 
-	a = lstat_ok(at(t.dst, "A.BIN"));
-	sb = lstat_ok(at(t.dst, "B.BIN"));
-	c = lstat_ok(at(t.dst, "C.BIN"));
-	d = lstat_ok(at(t.dst, "SUB/D.BIN"));
-	e1 = lstat_ok(at(t.dst, "E1"));
-	e2 = lstat_ok(at(t.dst, "E2"));
+	a = lstat_ok(tu_at(t.dst, "A.BIN"));
+	sb = lstat_ok(tu_at(t.dst, "B.BIN"));
+	c = lstat_ok(tu_at(t.dst, "C.BIN"));
+	d = lstat_ok(tu_at(t.dst, "SUB/D.BIN"));
+	e1 = lstat_ok(tu_at(t.dst, "E1"));
+	e2 = lstat_ok(tu_at(t.dst, "E2"));
 	ck_assert(a.st_ino == sb.st_ino);
 	ck_assert(a.st_ino == d.st_ino);
 	ck_assert_uint_eq(a.st_nlink, 3);
 	ck_assert(c.st_ino != a.st_ino);
 	ck_assert_uint_eq(c.st_nlink, 1);
 	ck_assert(e1.st_ino != e2.st_ino);
-	expect_bytes(at(t.dst, "B.BIN"), data, sizeof(data));
-	expect_bytes(at(t.dst, "SUB/D.BIN"), data, sizeof(data));
-	expect_bytes(at(t.dst, "C.BIN"), data, 100);
+	expect_bytes(tu_at(t.dst, "B.BIN"), data, sizeof(data));
+	expect_bytes(tu_at(t.dst, "SUB/D.BIN"), data, sizeof(data));
+	expect_bytes(tu_at(t.dst, "C.BIN"), data, 100);
 	expect_no_temp(t.dst);
 	tree_free(&t);
 }
@@ -994,9 +940,9 @@ START_TEST(test_hard_link_same_name)
 			        run.r[i].rc == IB_EXTRACT_SKIPPED,
 			    "%s: %s", run.r[i].path, run.r[i].msg);
 		expect_finish_ok(&run);
-		expect_text(at(t.dst, "F.BIN"), "same\n");
+		expect_text(tu_at(t.dst, "F.BIN"), "same\n");
 		expect_no_temp(t.dst);
-		ck_assert_int_eq(entries(t.dst), 1);
+		ck_assert_int_eq(tu_entries(t.dst), 1);
 		tree_free(&t);
 	}
 }
@@ -1060,20 +1006,20 @@ START_TEST(test_dir_modes)
 	run_walk(&run, &t, &o);
 	expect_ok(&run, "RO");
 	expect_ok(&run, "RO/F.TXT");
-	st = lstat_ok(at(t.dst, "RO"));
+	st = lstat_ok(tu_at(t.dst, "RO"));
 	ck_assert_msg((st.st_mode & 0200) != 0,
 	    "RO is %04o before finish: not writable", st.st_mode & 07777);
 	run_finish(&run);
 	expect_finish_ok(&run);
 
-	st = lstat_ok(at(t.dst, "RO"));
+	st = lstat_ok(tu_at(t.dst, "RO"));
 	ck_assert(S_ISDIR(st.st_mode));
 	ck_assert_uint_eq(st.st_mode & 07777, 0555);
-	st = lstat_ok(at(t.dst, "RO/F.TXT"));
+	st = lstat_ok(tu_at(t.dst, "RO/F.TXT"));
 	ck_assert_uint_eq(st.st_mode & 07777, 0640);
-	expect_text(at(t.dst, "RO/F.TXT"), "readonly\n");
+	expect_text(tu_at(t.dst, "RO/F.TXT"), "readonly\n");
 	expect_no_temp(t.dst);
-	ck_assert_int_eq(chmod(at(t.dst, "RO"), 0755), 0);
+	ck_assert_int_eq(chmod(tu_at(t.dst, "RO"), 0755), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -1096,8 +1042,8 @@ START_TEST(test_cancel)
 	o.cancel = &stop;
 	run_all(&run, &t, &o);
 	expect_fail(&run, "F.TXT", IB_EINTR, "interrupted");
-	expect_absent(at(t.dst, "F.TXT"));
-	ck_assert_int_eq(entries(t.dst), 0);
+	expect_absent(tu_at(t.dst, "F.TXT"));
+	ck_assert_int_eq(tu_entries(t.dst), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -1141,17 +1087,17 @@ START_TEST(test_stream_deferred)
 	expect_ok(&run, "SUB");
 	expect_ok(&run, "SUB/A.BIN");
 	expect_ok(&run, "SUB/C.TXT");
-	ck_assert(S_ISDIR(lstat_ok(at(t.dst, "SUB")).st_mode));
-	expect_absent(at(t.dst, "B.TXT"));
-	expect_absent(at(t.dst, "SUB/A.BIN"));
+	ck_assert(S_ISDIR(lstat_ok(tu_at(t.dst, "SUB")).st_mode));
+	expect_absent(tu_at(t.dst, "B.TXT"));
+	expect_absent(tu_at(t.dst, "SUB/A.BIN"));
 	run_finish(&run);
 	expect_finish_ok(&run);
 
-	expect_bytes(at(t.dst, "SUB/A.BIN"), data, sizeof(data));
-	expect_text(at(t.dst, "B.TXT"), "bee\n");
-	expect_text(at(t.dst, "SUB/C.TXT"), "bee\n");
-	sb = lstat_ok(at(t.dst, "B.TXT"));
-	sc = lstat_ok(at(t.dst, "SUB/C.TXT"));
+	expect_bytes(tu_at(t.dst, "SUB/A.BIN"), data, sizeof(data));
+	expect_text(tu_at(t.dst, "B.TXT"), "bee\n");
+	expect_text(tu_at(t.dst, "SUB/C.TXT"), "bee\n");
+	sb = lstat_ok(tu_at(t.dst, "B.TXT"));
+	sc = lstat_ok(tu_at(t.dst, "SUB/C.TXT"));
 	ck_assert(sb.st_ino == sc.st_ino);
 	expect_no_temp(t.dst);
 	tree_free(&t);
@@ -1169,7 +1115,7 @@ START_TEST(test_stream_to_fd)
 	tree_init(&t);
 	stream_image(&t, (const unsigned char *)"ay\n", 3, false);
 	tree_stream(&t);
-	fd = open(at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
+	fd = open(tu_at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	opts_init(&o);
 	o.to_fd = true;
@@ -1180,8 +1126,8 @@ START_TEST(test_stream_to_fd)
 	expect_ok(&run, "SUB/A.BIN");
 	expect_finish_ok(&run);
 	close(fd);
-	expect_text(at(t.dir, "out"), "ay\nbee\n");
-	ck_assert_int_eq(entries(t.dst), 0);
+	expect_text(tu_at(t.dir, "out"), "ay\nbee\n");
+	ck_assert_int_eq(tu_entries(t.dst), 0);
 	tree_free(&t);
 }
 END_TEST
@@ -1202,7 +1148,7 @@ START_TEST(test_stream_to_fd_shared_extent)
 	tree_init(&t);
 	stream_image(&t, (const unsigned char *)"ay\n", 3, true);
 	tree_stream(&t);
-	fd = open(at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
+	fd = open(tu_at(t.dir, "out"), O_RDWR | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	opts_init(&o);
 	o.to_fd = true;
@@ -1213,7 +1159,7 @@ START_TEST(test_stream_to_fd_shared_extent)
 	expect_ok(&run, "SUB/C.TXT");
 	expect_finish_ok(&run);
 	close(fd);
-	expect_text(at(t.dir, "out"), "ay\nbee\nbee\n");
+	expect_text(tu_at(t.dir, "out"), "ay\nbee\nbee\n");
 	tree_free(&t);
 }
 END_TEST
@@ -1252,7 +1198,7 @@ START_TEST(test_stream_symlink_report)
 
 	for (pass = 0; pass < 2; pass++) {
 		tree_init(&t);
-		ck_assert_int_eq(symlink(t.other, at(t.dst, "SUB")), 0);
+		ck_assert_int_eq(symlink(t.other, tu_at(t.dst, "SUB")), 0);
 		stream_image(&t, (const unsigned char *)"ay\n", 3, true);
 		tree_stream(&t);
 		memset(&rep, 0, sizeof(rep));
@@ -1280,24 +1226,21 @@ START_TEST(test_stream_symlink_report)
 			        NULL,
 			    "%s", run.finish_err.msg);
 		}
-		expect_text(at(t.dst, "B.TXT"), "bee\n");
-		ck_assert_int_eq(entries(t.other), 0);
+		expect_text(tu_at(t.dst, "B.TXT"), "bee\n");
+		ck_assert_int_eq(tu_entries(t.other), 0);
 		expect_no_temp(t.dst);
 		tree_free(&t);
 	}
 }
 END_TEST
 
+/* A TCase with its own top directory. */
 static TCase *
-add(Suite *s, const char *name, const TTest *t1, const TTest *t2)
+add(Suite *s, const char *name, const TTest *t)
 {
-	TCase *tc = tcase_create(name);
+	TCase *tc = tu_add(s, name, t);
 
 	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
-	tcase_add_test(tc, t1);
-	if (t2 != NULL)
-		tcase_add_test(tc, t2);
-	suite_add_tcase(s, tc);
 	return tc;
 }
 
@@ -1307,18 +1250,24 @@ extract_suite(void)
 	Suite *s = suite_create("extract");
 	TCase *tc;
 
-	add(s, "basic", test_basic, NULL);
-	add(s, "replace", test_replace_renames, NULL);
-	add(s, "keep", test_keep_existing, NULL);
-	add(s, "strip", test_strip, NULL);
-	add(s, "flat", test_flat, test_flat_same_name);
-	add(s, "unsafe", test_unsafe_symlink_dir, test_unsafe_symlink_file);
-	add(s, "to_fd", test_to_fd_file, test_to_fd_pipe);
-	add(s, "problem", test_problem_beyond_end, test_problem_to_fd);
-	add(s, "hard_links", test_hard_links, test_hard_link_same_name);
-	add(s, "dir_modes", test_dir_modes, NULL);
-	add(s, "cancel", test_cancel, NULL);
-	tc = add(s, "stream", test_stream_deferred, test_stream_to_fd);
+	add(s, "basic", test_basic);
+	add(s, "replace", test_replace_renames);
+	add(s, "keep", test_keep_existing);
+	add(s, "strip", test_strip);
+	tc = add(s, "flat", test_flat);
+	tcase_add_test(tc, test_flat_same_name);
+	tc = add(s, "unsafe", test_unsafe_symlink_dir);
+	tcase_add_test(tc, test_unsafe_symlink_file);
+	tc = add(s, "to_fd", test_to_fd_file);
+	tcase_add_test(tc, test_to_fd_pipe);
+	tc = add(s, "problem", test_problem_beyond_end);
+	tcase_add_test(tc, test_problem_to_fd);
+	tc = add(s, "hard_links", test_hard_links);
+	tcase_add_test(tc, test_hard_link_same_name);
+	add(s, "dir_modes", test_dir_modes);
+	add(s, "cancel", test_cancel);
+	tc = add(s, "stream", test_stream_deferred);
+	tcase_add_test(tc, test_stream_to_fd);
 	tcase_add_test(tc, test_stream_to_fd_shared_extent);
 	tcase_add_test(tc, test_stream_symlink_report);
 	return s;
@@ -1327,11 +1276,5 @@ extract_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(extract_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(extract_suite());
 }

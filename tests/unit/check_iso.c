@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "iso.h"
+#include "testutil.h"
 
 #include "../../fixtures/isogen.h"
 
@@ -512,37 +513,22 @@ iso_suite(void)
 	TCase *tc;
 
 	s = suite_create("iso");
-	tc = tcase_create("shared_images");
+	tc = tu_add(s, "shared_images", test_shared_images);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_shared_images);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("multi_extent");
-	tcase_add_test(tc, test_multi_extent_merged);
+	tc = tu_add(s, "multi_extent", test_multi_extent_merged);
 	tcase_add_test(tc, test_multi_extent_unfinished);
 	tcase_add_test(tc, test_multi_extent_name_mismatch);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("hostile");
-	tcase_add_test(tc, test_directory_cycle);
+	tc = tu_add(s, "hostile", test_directory_cycle);
 	tcase_add_test(tc, test_bad_record_length);
 	tcase_add_test(tc, test_extent_beyond_end);
 	tcase_add_test(tc, test_root_absurd_size);
 	tcase_add_test(tc, test_not_iso);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("names");
-	tcase_add_test(tc, test_plain_names);
-	suite_add_tcase(s, tc);
+	tu_add(s, "names", test_plain_names);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(iso_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(iso_suite());
 }

@@ -11,6 +11,7 @@
 
 #include "errors.h"
 #include "match.h"
+#include "testutil.h"
 
 /* A matcher for n patterns, built from copies that are then freed. */
 static ib_match *
@@ -253,38 +254,23 @@ START_TEST(test_used)
 }
 END_TEST
 
-static void
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
-
 static Suite *
 match_suite(void)
 {
 	Suite *s = suite_create("match");
 
-	add(s, "no_patterns", test_no_patterns);
-	add(s, "exact", test_exact);
-	add(s, "directory_selects_subtree", test_directory_selects_subtree);
-	add(s, "glob_children", test_glob_children);
-	add(s, "star_and_slash", test_star_and_slash);
-	add(s, "normalised_patterns", test_normalised_patterns);
-	add(s, "used", test_used);
+	tu_add(s, "no_patterns", test_no_patterns);
+	tu_add(s, "exact", test_exact);
+	tu_add(s, "directory_selects_subtree", test_directory_selects_subtree);
+	tu_add(s, "glob_children", test_glob_children);
+	tu_add(s, "star_and_slash", test_star_and_slash);
+	tu_add(s, "normalised_patterns", test_normalised_patterns);
+	tu_add(s, "used", test_used);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(match_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(match_suite());
 }

@@ -9,6 +9,7 @@
 #include <check.h>
 
 #include "names.h"
+#include "testutil.h"
 
 /* Name bytes in an exactly-sized buffer (never NULL, even for 0 bytes). */
 static unsigned char *
@@ -321,44 +322,29 @@ START_TEST(test_iso9660_out_too_small)
 }
 END_TEST
 
-static void
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
-
 static Suite *
 names_suite(void)
 {
 	Suite *s = suite_create("names");
 
-	add(s, "joliet_ascii", test_joliet_ascii);
-	add(s, "joliet_bmp", test_joliet_bmp);
-	add(s, "joliet_surrogate_pair", test_joliet_surrogate_pair);
-	add(s, "joliet_unpaired_surrogate", test_joliet_unpaired_surrogate);
-	add(s, "joliet_odd_length", test_joliet_odd_length);
-	add(s, "joliet_version_and_dots", test_joliet_version_and_dots);
-	add(s, "joliet_no_normalisation", test_joliet_no_normalisation);
-	add(s, "joliet_nul_and_slash_kept", test_joliet_nul_and_slash_kept);
-	add(s, "joliet_out_too_small", test_joliet_out_too_small);
-	add(s, "joliet_empty_into_zero", test_joliet_empty_into_zero);
-	add(s, "iso9660_version", test_iso9660_version);
-	add(s, "iso9660_case_kept", test_iso9660_case_kept);
-	add(s, "iso9660_out_too_small", test_iso9660_out_too_small);
+	tu_add(s, "joliet_ascii", test_joliet_ascii);
+	tu_add(s, "joliet_bmp", test_joliet_bmp);
+	tu_add(s, "joliet_surrogate_pair", test_joliet_surrogate_pair);
+	tu_add(s, "joliet_unpaired_surrogate", test_joliet_unpaired_surrogate);
+	tu_add(s, "joliet_odd_length", test_joliet_odd_length);
+	tu_add(s, "joliet_version_and_dots", test_joliet_version_and_dots);
+	tu_add(s, "joliet_no_normalisation", test_joliet_no_normalisation);
+	tu_add(s, "joliet_nul_and_slash_kept", test_joliet_nul_and_slash_kept);
+	tu_add(s, "joliet_out_too_small", test_joliet_out_too_small);
+	tu_add(s, "joliet_empty_into_zero", test_joliet_empty_into_zero);
+	tu_add(s, "iso9660_version", test_iso9660_version);
+	tu_add(s, "iso9660_case_kept", test_iso9660_case_kept);
+	tu_add(s, "iso9660_out_too_small", test_iso9660_out_too_small);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(names_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(names_suite());
 }

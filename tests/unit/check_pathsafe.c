@@ -8,10 +8,8 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +20,7 @@
 #include "bounds.h"
 #include "errors.h"
 #include "pathsafe.h"
-
-#define expect_err(rc, err, want_code, sub)                                    \
-	do {                                                                   \
-		ck_assert_int_eq((rc), -1);                                    \
-		ck_assert_int_eq((err)->code, (want_code));                    \
-		ck_assert_msg(strstr((err)->msg, (sub)) != NULL,               \
-		    "message '%s' lacks '%s'", (err)->msg, (sub));             \
-	} while (0)
+#include "testutil.h"
 
 /* A path of n bytes: components of at most 200 'c's joined by '/'. */
 static char *
@@ -78,7 +69,7 @@ expect_unsafe(const char *path, const char *sub)
 {
 	ib_err err;
 
-	expect_err(check(path, &err), &err, IB_EUNSAFE, sub);
+	tu_expect_err(check(path, &err), &err, IB_EUNSAFE, sub);
 }
 
 static void
@@ -192,16 +183,7 @@ struct tree {
 static void
 tree_init(struct tree *t)
 {
-	const char *base = getenv("IB_WORK");
-
-	if (base == NULL || base[0] == '\0')
-		base = getenv("TMPDIR");
-	if (base == NULL || base[0] == '\0')
-		base = "/tmp";
-	ck_assert_int_lt(
-	    snprintf(t->top, sizeof(t->top), "%s/check_pathsafe.XXXXXX", base),
-	    (int)sizeof(t->top));
-	ck_assert_ptr_nonnull(mkdtemp(t->top));
+	tu_mkdtemp(t->top, sizeof(t->top), "check_pathsafe");
 	snprintf(t->dst, sizeof(t->dst), "%s/dst", t->top);
 	snprintf(t->outside, sizeof(t->outside), "%s/outside", t->top);
 	ck_assert_int_eq(mkdir(t->dst, 0755), 0);
@@ -210,67 +192,18 @@ tree_init(struct tree *t)
 	ck_assert_int_ge(t->dirfd, 0);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void
 tree_free(struct tree *t)
 {
 	close(t->dirfd);
-	ck_assert_int_eq(nftw(t->top, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
-/* Path rel under dir, for stat and the like; four results stay valid at
- * a time, so that two can be arguments of one call. */
-static const char *
-at(const char *dir, const char *rel)
-{
-	static char buf[4][8400];
-	static unsigned next;
-	char *b = buf[next++ % 4];
-
-	ck_assert_int_lt(snprintf(b, sizeof(buf[0]), "%s/%s", dir, rel),
-	    (int)sizeof(buf[0]));
-	return b;
-}
-
-static int
-entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int n = 0;
-
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			n++;
-	closedir(d);
-	return n;
+	tu_rmtree(t->top);
 }
 
 static void
 expect_outside_empty(const struct tree *t)
 {
-	ck_assert_msg(entries(t->outside) == 0,
+	ck_assert_msg(tu_entries(t->outside) == 0,
 	    "something was created outside the destination");
-}
-
-/* The lowest free fd: the same before and after a call means no leak. */
-static int
-lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	return fd;
 }
 
 /* fd refers to the directory at path. */
@@ -316,15 +249,15 @@ START_TEST(test_open_parent_creates)
 	int fd, lowest;
 
 	tree_init(&t);
-	lowest = lowest_free_fd();
+	lowest = tu_lowest_free_fd();
 	fd = open_parent(&t, "x/y/z/file.txt", true, &off, &err);
 	ck_assert_msg(fd >= 0, "%s", err.msg);
 	ck_assert_uint_eq(off, 6);
-	expect_same_dir(fd, at(t.dst, "x/y/z"));
-	ck_assert_int_eq(lstat(at(t.dst, "x/y"), &st), 0);
+	expect_same_dir(fd, tu_at(t.dst, "x/y/z"));
+	ck_assert_int_eq(lstat(tu_at(t.dst, "x/y"), &st), 0);
 	ck_assert(S_ISDIR(st.st_mode));
 	/* The last component is not created. */
-	ck_assert_int_eq(lstat(at(t.dst, "x/y/z/file.txt"), &st), -1);
+	ck_assert_int_eq(lstat(tu_at(t.dst, "x/y/z/file.txt"), &st), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	close(fd);
 
@@ -332,13 +265,13 @@ START_TEST(test_open_parent_creates)
 	fd = open_parent(&t, "x/y/other", false, &off, &err);
 	ck_assert_msg(fd >= 0, "%s", err.msg);
 	ck_assert_uint_eq(off, 4);
-	expect_same_dir(fd, at(t.dst, "x/y"));
+	expect_same_dir(fd, tu_at(t.dst, "x/y"));
 	close(fd);
 	fd = open_parent(&t, "x/new/f", true, &off, &err);
 	ck_assert_msg(fd >= 0, "%s", err.msg);
-	expect_same_dir(fd, at(t.dst, "x/new"));
+	expect_same_dir(fd, tu_at(t.dst, "x/new"));
 	close(fd);
-	ck_assert_int_eq(lowest_free_fd(), lowest);
+	ck_assert_int_eq(tu_lowest_free_fd(), lowest);
 	expect_outside_empty(&t);
 	tree_free(&t);
 }
@@ -374,17 +307,17 @@ START_TEST(test_open_parent_missing)
 	int lowest;
 
 	tree_init(&t);
-	lowest = lowest_free_fd();
-	expect_err(open_parent(&t, "missing/f", false, &off, &err), &err,
+	lowest = tu_lowest_free_fd();
+	tu_expect_err(open_parent(&t, "missing/f", false, &off, &err), &err,
 	    ENOENT, "'missing'");
 	ck_assert_msg(strstr(err.msg, strerror(ENOENT)) != NULL, "%s", err.msg);
 	/* Missing further down. */
-	ck_assert_int_eq(mkdir(at(t.dst, "a"), 0755), 0);
-	expect_err(open_parent(&t, "a/b/c/f", false, &off, &err), &err, ENOENT,
-	    "'b'");
-	ck_assert_int_eq(lstat(at(t.dst, "missing"), &st), -1);
-	ck_assert_int_eq(lstat(at(t.dst, "a/b"), &st), -1);
-	ck_assert_int_eq(lowest_free_fd(), lowest);
+	ck_assert_int_eq(mkdir(tu_at(t.dst, "a"), 0755), 0);
+	tu_expect_err(open_parent(&t, "a/b/c/f", false, &off, &err), &err,
+	    ENOENT, "'b'");
+	ck_assert_int_eq(lstat(tu_at(t.dst, "missing"), &st), -1);
+	ck_assert_int_eq(lstat(tu_at(t.dst, "a/b"), &st), -1);
+	ck_assert_int_eq(tu_lowest_free_fd(), lowest);
 	tree_free(&t);
 }
 END_TEST
@@ -403,22 +336,22 @@ START_TEST(test_open_parent_symlink_escape)
 	int lowest;
 
 	tree_init(&t);
-	ck_assert_int_eq(symlink(t.outside, at(t.dst, "link")), 0);
-	ck_assert_int_eq(symlink("../outside", at(t.dst, "rel")), 0);
-	ck_assert_int_eq(mkdir(at(t.dst, "a"), 0755), 0);
-	ck_assert_int_eq(symlink("../../outside", at(t.dst, "a/up")), 0);
-	lowest = lowest_free_fd();
+	ck_assert_int_eq(symlink(t.outside, tu_at(t.dst, "link")), 0);
+	ck_assert_int_eq(symlink("../outside", tu_at(t.dst, "rel")), 0);
+	ck_assert_int_eq(mkdir(tu_at(t.dst, "a"), 0755), 0);
+	ck_assert_int_eq(symlink("../../outside", tu_at(t.dst, "a/up")), 0);
+	lowest = tu_lowest_free_fd();
 
-	expect_err(open_parent(&t, "link/sub/f", true, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "link/sub/f", true, &off, &err), &err,
 	    IB_EUNSAFE, "'link' is a symlink or not a directory");
-	expect_err(open_parent(&t, "link/f", false, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "link/f", false, &off, &err), &err,
 	    IB_EUNSAFE, "'link'");
-	expect_err(open_parent(&t, "rel/f", true, &off, &err), &err, IB_EUNSAFE,
-	    "'rel'");
-	expect_err(open_parent(&t, "a/up/sub/f", true, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "rel/f", true, &off, &err), &err,
+	    IB_EUNSAFE, "'rel'");
+	tu_expect_err(open_parent(&t, "a/up/sub/f", true, &off, &err), &err,
 	    IB_EUNSAFE, "'up'");
 	expect_outside_empty(&t);
-	ck_assert_int_eq(lowest_free_fd(), lowest);
+	ck_assert_int_eq(tu_lowest_free_fd(), lowest);
 	tree_free(&t);
 }
 END_TEST
@@ -432,8 +365,9 @@ START_TEST(test_open_parent_dangling_symlink)
 	ib_err err;
 
 	tree_init(&t);
-	ck_assert_int_eq(symlink(at(t.outside, "new"), at(t.dst, "dangle")), 0);
-	expect_err(open_parent(&t, "dangle/f", true, &off, &err), &err,
+	ck_assert_int_eq(
+	    symlink(tu_at(t.outside, "new"), tu_at(t.dst, "dangle")), 0);
+	tu_expect_err(open_parent(&t, "dangle/f", true, &off, &err), &err,
 	    IB_EUNSAFE, "'dangle'");
 	expect_outside_empty(&t);
 	tree_free(&t);
@@ -449,9 +383,9 @@ START_TEST(test_open_parent_inner_symlink)
 	ib_err err;
 
 	tree_init(&t);
-	ck_assert_int_eq(mkdir(at(t.dst, "real"), 0755), 0);
-	ck_assert_int_eq(symlink("real", at(t.dst, "alias")), 0);
-	expect_err(open_parent(&t, "alias/f", false, &off, &err), &err,
+	ck_assert_int_eq(mkdir(tu_at(t.dst, "real"), 0755), 0);
+	ck_assert_int_eq(symlink("real", tu_at(t.dst, "alias")), 0);
+	tu_expect_err(open_parent(&t, "alias/f", false, &off, &err), &err,
 	    IB_EUNSAFE, "'alias'");
 	tree_free(&t);
 }
@@ -466,16 +400,16 @@ START_TEST(test_open_parent_not_directory)
 	int fd;
 
 	tree_init(&t);
-	fd = open(at(t.dst, "file"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+	fd = open(tu_at(t.dst, "file"), O_WRONLY | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(mkfifo(at(t.dst, "fifo"), 0644), 0);
-	expect_err(open_parent(&t, "file/x", true, &off, &err), &err,
+	ck_assert_int_eq(mkfifo(tu_at(t.dst, "fifo"), 0644), 0);
+	tu_expect_err(open_parent(&t, "file/x", true, &off, &err), &err,
 	    IB_EUNSAFE, "'file' is a symlink or not a directory");
-	expect_err(open_parent(&t, "file/x/y", false, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "file/x/y", false, &off, &err), &err,
 	    IB_EUNSAFE, "'file'");
 	/* A FIFO must not be opened (that would block). */
-	expect_err(open_parent(&t, "fifo/x", true, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "fifo/x", true, &off, &err), &err,
 	    IB_EUNSAFE, "'fifo'");
 	tree_free(&t);
 }
@@ -489,56 +423,42 @@ START_TEST(test_open_parent_unsafe_path)
 	ib_err err;
 
 	tree_init(&t);
-	expect_err(open_parent(&t, "../outside/x", true, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "../outside/x", true, &off, &err), &err,
 	    IB_EUNSAFE, "'.' or '..' component");
-	expect_err(open_parent(&t, "a/../../outside/x", true, &off, &err), &err,
-	    IB_EUNSAFE, "'.' or '..' component");
-	expect_err(open_parent(&t, "/tmp/x", true, &off, &err), &err,
+	tu_expect_err(open_parent(&t, "a/../../outside/x", true, &off, &err),
+	    &err, IB_EUNSAFE, "'.' or '..' component");
+	tu_expect_err(open_parent(&t, "/tmp/x", true, &off, &err), &err,
 	    IB_EUNSAFE, "absolute path");
-	ck_assert_int_eq(entries(t.dst), 0);
+	ck_assert_int_eq(tu_entries(t.dst), 0);
 	expect_outside_empty(&t);
 	tree_free(&t);
 }
 END_TEST
-
-static void
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
 
 static Suite *
 pathsafe_suite(void)
 {
 	Suite *s = suite_create("pathsafe");
 
-	add(s, "check_rejects", test_check_rejects);
-	add(s, "check_accepts", test_check_accepts);
-	add(s, "strip", test_strip);
-	add(s, "base", test_base);
-	add(s, "open_parent_creates", test_open_parent_creates);
-	add(s, "open_parent_one_component", test_open_parent_one_component);
-	add(s, "open_parent_missing", test_open_parent_missing);
-	add(s, "open_parent_symlink_escape", test_open_parent_symlink_escape);
-	add(s, "open_parent_dangling_symlink",
+	tu_add(s, "check_rejects", test_check_rejects);
+	tu_add(s, "check_accepts", test_check_accepts);
+	tu_add(s, "strip", test_strip);
+	tu_add(s, "base", test_base);
+	tu_add(s, "open_parent_creates", test_open_parent_creates);
+	tu_add(s, "open_parent_one_component", test_open_parent_one_component);
+	tu_add(s, "open_parent_missing", test_open_parent_missing);
+	tu_add(s, "open_parent_symlink_escape",
+	    test_open_parent_symlink_escape);
+	tu_add(s, "open_parent_dangling_symlink",
 	    test_open_parent_dangling_symlink);
-	add(s, "open_parent_inner_symlink", test_open_parent_inner_symlink);
-	add(s, "open_parent_not_directory", test_open_parent_not_directory);
-	add(s, "open_parent_unsafe_path", test_open_parent_unsafe_path);
+	tu_add(s, "open_parent_inner_symlink", test_open_parent_inner_symlink);
+	tu_add(s, "open_parent_not_directory", test_open_parent_not_directory);
+	tu_add(s, "open_parent_unsafe_path", test_open_parent_unsafe_path);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pathsafe_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(pathsafe_suite());
 }

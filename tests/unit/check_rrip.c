@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "errors.h"
 #include "rrip.h"
+#include "testutil.h"
 
 /* A System Use area under construction. */
 struct area {
@@ -270,14 +271,6 @@ parse_ok(const struct area *a, struct image *im, ib_rr *rr)
 	ck_assert_msg(parse_len(a, a->len, 0, im, rr, &err) == 0, "%s",
 	    err.msg);
 }
-
-#define expect_err(rc, err, want_code, sub)                                    \
-	do {                                                                   \
-		ck_assert_int_eq((rc), -1);                                    \
-		ck_assert_int_eq((err)->code, (want_code));                    \
-		ck_assert_msg(strstr((err)->msg, (sub)) != NULL,               \
-		    "message '%s' lacks '%s'", (err)->msg, (sub));             \
-	} while (0)
 
 /* ib_rr is large (the link buffer): keep it off the test's stack. */
 static ib_rr *
@@ -1217,7 +1210,7 @@ START_TEST(test_ce_loop)
 	add_ce(&self, 5, 0, 28);
 	image_put(&im, 5, 0, &self);
 	add_ce(&a, 5, 0, 28);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_ELIMIT,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_ELIMIT,
 	    "CE");
 	ck_assert_uint_le(im.reads, IB_MAX_CE);
 	ck_assert_uint_ge(im.reads, IB_MAX_CE - 1);
@@ -1232,7 +1225,7 @@ START_TEST(test_ce_loop)
 	a.len = 0;
 	add_ce(&a, 6, 100, 28);
 	im.reads = 0;
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_ELIMIT,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_ELIMIT,
 	    "CE");
 	ck_assert_uint_le(im.reads, IB_MAX_CE);
 	free(im.blocks);
@@ -1281,16 +1274,16 @@ START_TEST(test_ce_crosses_block)
 
 	image_init(&im, 4);
 	add_ce(&a, 2, 2000, 100);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
 	    "crosses its block");
 	a.len = 0;
 	add_ce(&a, 2, 2048, 0);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
 	    "offset 2048");
 	/* Length 0xffffffff: no wrap-around in offset + length. */
 	a.len = 0;
 	add_ce(&a, 2, 16, 0xffffffffu);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, IB_EFORMAT,
 	    "crosses its block");
 	ck_assert_uint_eq(im.reads, 0);
 
@@ -1315,7 +1308,7 @@ START_TEST(test_ce_read_error)
 	im.fail = 1;
 	add_nm_str(&a, 0, "x");
 	add_ce(&a, 3, 0, 100);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, EIO,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, EIO,
 	    "read block 3: injected failure");
 	ck_assert_msg(strstr(err.msg, "continuation") != NULL, "%s", err.msg);
 
@@ -1323,71 +1316,56 @@ START_TEST(test_ce_read_error)
 	im.fail = 0;
 	a.len = 0;
 	add_ce(&a, 99, 0, 100);
-	expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, EIO,
+	tu_expect_err(parse_len(&a, a.len, 0, &im, rr, &err), &err, EIO,
 	    "read block 99: beyond image");
 	free(im.blocks);
 	free(rr);
 }
 END_TEST
 
-static void
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
-}
-
 static Suite *
 rrip_suite(void)
 {
 	Suite *s = suite_create("rrip");
 
-	add(s, "empty_area", test_empty_area);
-	add(s, "px", test_px);
-	add(s, "nm_plain", test_nm_plain);
-	add(s, "nm_continued", test_nm_continued);
-	add(s, "nm_current_parent", test_nm_current_parent);
-	add(s, "nm_too_long", test_nm_too_long);
-	add(s, "sl_simple", test_sl_simple);
-	add(s, "sl_root_parent_current", test_sl_root_parent_current);
-	add(s, "sl_component_continued", test_sl_component_continued);
-	add(s, "sl_split_entries", test_sl_split_entries);
-	add(s, "sl_too_long", test_sl_too_long);
-	add(s, "iso_date7", test_iso_date7);
-	add(s, "iso_date17", test_iso_date17);
-	add(s, "tf_short", test_tf_short);
-	add(s, "tf_long", test_tf_long);
-	add(s, "tf_short_entry", test_tf_short_entry);
-	add(s, "pn", test_pn);
-	add(s, "cl_pl_re", test_cl_pl_re);
-	add(s, "rr_er_unknown", test_rr_er_unknown);
-	add(s, "zf_v1", test_zf_v1);
-	add(s, "zf_v2_and_z2", test_zf_v2_and_z2);
-	add(s, "zf_implausible_ignored", test_zf_implausible_ignored);
-	add(s, "sp_skip", test_sp_skip);
-	add(s, "st_terminates", test_st_terminates);
-	add(s, "bad_entry_length", test_bad_entry_length);
-	add(s, "short_entries", test_short_entries);
-	add(s, "sl_component_overrun", test_sl_component_overrun);
-	add(s, "ce_followed", test_ce_followed);
-	add(s, "ce_sl_split", test_ce_sl_split);
-	add(s, "ce_loop", test_ce_loop);
-	add(s, "ce_chain_at_limit", test_ce_chain_at_limit);
-	add(s, "ce_crosses_block", test_ce_crosses_block);
-	add(s, "ce_read_error", test_ce_read_error);
+	tu_add(s, "empty_area", test_empty_area);
+	tu_add(s, "px", test_px);
+	tu_add(s, "nm_plain", test_nm_plain);
+	tu_add(s, "nm_continued", test_nm_continued);
+	tu_add(s, "nm_current_parent", test_nm_current_parent);
+	tu_add(s, "nm_too_long", test_nm_too_long);
+	tu_add(s, "sl_simple", test_sl_simple);
+	tu_add(s, "sl_root_parent_current", test_sl_root_parent_current);
+	tu_add(s, "sl_component_continued", test_sl_component_continued);
+	tu_add(s, "sl_split_entries", test_sl_split_entries);
+	tu_add(s, "sl_too_long", test_sl_too_long);
+	tu_add(s, "iso_date7", test_iso_date7);
+	tu_add(s, "iso_date17", test_iso_date17);
+	tu_add(s, "tf_short", test_tf_short);
+	tu_add(s, "tf_long", test_tf_long);
+	tu_add(s, "tf_short_entry", test_tf_short_entry);
+	tu_add(s, "pn", test_pn);
+	tu_add(s, "cl_pl_re", test_cl_pl_re);
+	tu_add(s, "rr_er_unknown", test_rr_er_unknown);
+	tu_add(s, "zf_v1", test_zf_v1);
+	tu_add(s, "zf_v2_and_z2", test_zf_v2_and_z2);
+	tu_add(s, "zf_implausible_ignored", test_zf_implausible_ignored);
+	tu_add(s, "sp_skip", test_sp_skip);
+	tu_add(s, "st_terminates", test_st_terminates);
+	tu_add(s, "bad_entry_length", test_bad_entry_length);
+	tu_add(s, "short_entries", test_short_entries);
+	tu_add(s, "sl_component_overrun", test_sl_component_overrun);
+	tu_add(s, "ce_followed", test_ce_followed);
+	tu_add(s, "ce_sl_split", test_ce_sl_split);
+	tu_add(s, "ce_loop", test_ce_loop);
+	tu_add(s, "ce_chain_at_limit", test_ce_chain_at_limit);
+	tu_add(s, "ce_crosses_block", test_ce_crosses_block);
+	tu_add(s, "ce_read_error", test_ce_read_error);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(rrip_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(rrip_suite());
 }

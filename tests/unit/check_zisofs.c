@@ -14,6 +14,7 @@
 #include "bounds.h"
 #include "bytes.h"
 #include "errors.h"
+#include "testutil.h"
 #include "zisofs.h"
 
 static const unsigned char v1_magic[8] = { 0x37, 0xe4, 0x53, 0x96, 0xc9, 0xdb,
@@ -246,14 +247,6 @@ decode(const struct zfile *f, struct writer *w, ib_err *err)
 	return decode_stored(f, f->len, w, err);
 }
 
-#define expect_err(rc, err, want_code, sub)                                    \
-	do {                                                                   \
-		ck_assert_int_eq((rc), -1);                                    \
-		ck_assert_int_eq((err)->code, (want_code));                    \
-		ck_assert_msg(strstr((err)->msg, (sub)) != NULL,               \
-		    "message '%s' lacks '%s'", (err)->msg, (sub));             \
-	} while (0)
-
 static void
 round_trip(unsigned version, unsigned log2_bs, size_t size)
 {
@@ -397,7 +390,7 @@ START_TEST(test_long_pointer_table)
 	set_ptr(&f, 2499, f.len);
 	quiet(&w);
 	w.count_only = 1;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block pointer 2500 out of order");
 	ck_assert_uint_eq(w.calls, 0);
 	free(f.buf);
@@ -417,7 +410,7 @@ START_TEST(test_bad_magic)
 		f = build(version, 15, data, 1000, 0);
 		f.buf[0] ^= 0xff;
 		quiet(&w);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "zisofs: bad magic");
 		free(f.buf);
 	}
@@ -428,7 +421,7 @@ START_TEST(test_bad_magic)
 	f.zf.alg[1] = 'z';
 	f.zf.hdr_size = 16;
 	quiet(&w);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT, "bad magic");
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT, "bad magic");
 	free(f.buf);
 	free(data);
 }
@@ -445,20 +438,20 @@ START_TEST(test_bad_header_size_field)
 	f = build(1, 15, data, 1000, 0);
 	f.buf[12] = 5;
 	quiet(&w);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header size field 5, expected 4");
 	free(f.buf);
 
 	f = build(2, 15, data, 1000, 0);
 	f.buf[9] = 4;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header size field 4, expected 6");
 	free(f.buf);
 
 	/* The ZF entry's header size is wrong. */
 	f = build(1, 15, data, 1000, 0);
 	f.zf.hdr_size = 20;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "ZF header size 20, expected 16");
 	free(f.buf);
 	free(data);
@@ -476,24 +469,24 @@ START_TEST(test_log2_out_of_range)
 	quiet(&w);
 	f = build(1, 15, data, 1000, 0);
 	f.buf[13] = 18;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header log2 block size 18 out of range 15..17");
 	f.buf[13] = 14;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header log2 block size 14 out of range");
 	/* In range but not what ZF says. */
 	f.buf[13] = 16;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header log2 block size 16 differs from ZF's 15");
 	f.buf[13] = 15;
 	f.zf.log2_bs = 31;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "ZF log2 block size 31 out of range");
 	free(f.buf);
 
 	f = build(2, 17, data, 1000, 0);
 	f.buf[11] = 20;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "header log2 block size 20 out of range");
 	free(f.buf);
 	free(data);
@@ -513,14 +506,14 @@ START_TEST(test_size_mismatch)
 	for (version = 1; version <= 2; version++) {
 		f = build(version, 15, data, 5000, 0);
 		f.zf.size = 5001;
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "header size 5000 differs from ZF's 5001");
 		free(f.buf);
 	}
 	/* v2: the high half of the LE64 size is set. */
 	f = build(2, 15, data, 5000, 0);
 	f.buf[19] = 1;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "differs from ZF's 5000");
 	ck_assert_uint_eq(w.calls, 0);
 	free(f.buf);
@@ -541,10 +534,10 @@ START_TEST(test_pointer_table_beyond_stored_size)
 	 * only 30 are stored. */
 	f = build(1, 15, data, 100000, 0);
 	cut(&f, 30);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "pointer table of 5 entries beyond stored size 30");
 	cut(&f, 10);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "too short for the 16-byte header");
 	free(f.buf);
 
@@ -553,11 +546,12 @@ START_TEST(test_pointer_table_beyond_stored_size)
 	f.zf.size = (uint64_t)1 << 40;
 	ib_put_le32(f.buf + 12, 0);
 	ib_put_le32(f.buf + 16, 1u << 8);
-	expect_err(decode(&f, &w, &err), &err, IB_ELIMIT, "IB_MAX_ZF_BLOCKS");
+	tu_expect_err(decode(&f, &w, &err), &err, IB_ELIMIT,
+	    "IB_MAX_ZF_BLOCKS");
 	/* 2^20 blocks are allowed, but the table does not fit. */
 	f.zf.size = (uint64_t)1 << 35;
 	ib_put_le32(f.buf + 16, 1u << 3);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "pointer table of 1048577 entries beyond stored size");
 	ck_assert_uint_eq(w.calls, 0);
 	free(f.buf);
@@ -579,15 +573,15 @@ START_TEST(test_decreasing_pointers)
 	for (version = 1; version <= 2; version++) {
 		f = build(version, 15, data, 100000, 0);
 		set_ptr(&f, 2, get_ptr(&f, 1) - 1);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block pointer 2 out of order");
 		free(f.buf);
 
 		f = build(version, 15, data, 100000, 0);
 		set_ptr(&f, 0, f.zf.hdr_size);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block pointer 0");
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "pointer table");
 		free(f.buf);
 	}
@@ -609,15 +603,15 @@ START_TEST(test_pointer_beyond_stored_size)
 	for (version = 1; version <= 2; version++) {
 		f = build(version, 15, data, 100000, 0);
 		set_ptr(&f, 4, f.len + 1);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block pointer 4");
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "beyond stored size");
 		/* A middle one too, with the rest still in order. */
 		set_ptr(&f, 4, f.len);
 		set_ptr(&f, 3, f.len + 1);
 		set_ptr(&f, 4, f.len + 2);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block pointer 3");
 		free(f.buf);
 	}
@@ -681,7 +675,7 @@ START_TEST(test_block_inflates_short)
 		set_ptr(&g, i, get_ptr(&f, i) - p1 + 32 + clen);
 	cut(&g, g.len);
 	quiet(&w);
-	expect_err(decode(&g, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&g, &w, &err), &err, IB_EFORMAT,
 	    "zisofs: block 0 inflates to 1000 bytes, expected 32768");
 	ck_assert_uint_eq(w.calls, 0);
 	free(g.buf);
@@ -689,7 +683,7 @@ START_TEST(test_block_inflates_short)
 	/* The short last block (remainder 500) inflates to 499 bytes. */
 	g = build_last_block(2, 500, body, 499, NULL, 0);
 	quiet(&w);
-	expect_err(decode(&g, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&g, &w, &err), &err, IB_EFORMAT,
 	    "block 1 inflates to 499 bytes, expected 500");
 	ck_assert_uint_eq(w.calls, 1);
 	free(g.buf);
@@ -711,18 +705,18 @@ START_TEST(test_block_inflates_long)
 	for (version = 1; version <= 2; version++) {
 		f = build_last_block(version, 100, body, 200, NULL, 0);
 		quiet(&w);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block 1 inflates to more than 100 bytes");
 		free(f.buf);
 
 		f = build_last_block(version, 100, body, 101, NULL, 0);
-		expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+		tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 		    "block 1 inflates to 101 bytes, expected 100");
 		free(f.buf);
 	}
 	/* A full block holding bs + 1 bytes. */
 	f = build_last_block(1, 32768, body, 32769, NULL, 0);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block 1 inflates to");
 	free(f.buf);
 	free(body);
@@ -739,7 +733,7 @@ START_TEST(test_block_trailing_garbage)
 	ib_err err;
 
 	quiet(&w);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block 1 has 4 bytes of trailing data");
 	free(f.buf);
 	free(body);
@@ -758,19 +752,19 @@ START_TEST(test_block_truncated_or_corrupt)
 	quiet(&w);
 	cut(&f, f.len - 4);
 	set_ptr(&f, 2, f.len);
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block 1 zlib stream truncated");
 	free(f.buf);
 
 	/* Bad zlib header (CMF byte). */
 	f = build_last_block(2, 100, body, 100, NULL, 0);
 	f.buf[p1] = 0xff;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block 1 bad zlib data");
 	/* Adler-32 wrong. */
 	f.buf[p1] = 0x78;
 	f.buf[f.len - 1] ^= 0xff;
-	expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EFORMAT,
 	    "block 1 bad zlib data: incorrect data check");
 	free(f.buf);
 	free(body);
@@ -797,7 +791,7 @@ START_TEST(test_zip_bomb_block_length)
 		set_ptr(&f, 2, get_ptr(&f, 0) + (1u << 29));
 		set_ptr(&f, 3, get_ptr(&f, 0) + (1u << 29));
 		set_ptr(&f, 4, get_ptr(&f, 0) + (1u << 29));
-		expect_err(decode_stored(&f, 1u << 30, &w, &err), &err,
+		tu_expect_err(decode_stored(&f, 1u << 30, &w, &err), &err,
 		    IB_EFORMAT, "block 0 is 536870912 bytes compressed");
 		free(f.buf);
 
@@ -809,7 +803,7 @@ START_TEST(test_zip_bomb_block_length)
 		set_ptr(&f, 2, get_ptr(&f, 1));
 		set_ptr(&f, 3, get_ptr(&f, 1));
 		set_ptr(&f, 4, get_ptr(&f, 1));
-		expect_err(decode_stored(&f, 1u << 20, &w, &err), &err,
+		tu_expect_err(decode_stored(&f, 1u << 20, &w, &err), &err,
 		    IB_EFORMAT, "bytes compressed, more than");
 		free(f.buf);
 	}
@@ -829,36 +823,36 @@ START_TEST(test_unsupported_algorithm)
 	quiet(&w);
 	f = build(2, 15, data, 1000, 0);
 	f.buf[10] = 2;
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unsupported algorithm xz");
 	f.buf[10] = 4;
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED, "zstd");
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED, "zstd");
 	f.buf[10] = 0;
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unknown algorithm id 0");
 	f.buf[10] = 1;
 	f.buf[8] = 1;
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unsupported header version 1");
 	f.buf[8] = 0;
 
 	f.zf.alg[0] = 'X';
 	f.zf.alg[1] = 'Z';
 	ck_assert_int_eq(ib_zisofs_supported(&f.zf), 0);
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unsupported zisofs algorithm 'XZ'");
 	/* "pz" is only zisofs v1; "PZ" only v2. Control bytes are quoted. */
 	f.zf.alg[0] = 'p';
 	f.zf.alg[1] = 'z';
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unsupported zisofs algorithm 'pz'");
 	f.zf.alg[0] = '\033';
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "algorithm '\\033z'");
 	f.zf.alg[0] = 'P';
 	f.zf.alg[1] = 'Z';
 	f.zf.version = 3;
-	expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
+	tu_expect_err(decode(&f, &w, &err), &err, IB_EUNSUPPORTED,
 	    "unsupported ZF version 3");
 	ck_assert_uint_eq(w.calls, 0);
 	free(f.buf);
@@ -896,7 +890,7 @@ START_TEST(test_callback_errors)
 
 	memset(&w, 0, sizeof(w));
 	w.fail_at = 2;
-	expect_err(decode(&f, &w, &err), &err, ENOSPC, "write: no space");
+	tu_expect_err(decode(&f, &w, &err), &err, ENOSPC, "write: no space");
 	ck_assert_uint_eq(w.calls, 2);
 	free(w.buf);
 
@@ -904,7 +898,7 @@ START_TEST(test_callback_errors)
 	 * read. */
 	memset(&w, 0, sizeof(w));
 	set_ptr(&f, 4, f.len + 10);
-	expect_err(decode_stored(&f, f.len + 10, &w, &err), &err, EIO,
+	tu_expect_err(decode_stored(&f, f.len + 10, &w, &err), &err, EIO,
 	    "short read");
 	ck_assert_uint_eq(w.calls, 3);
 	free(w.buf);
@@ -913,14 +907,11 @@ START_TEST(test_callback_errors)
 }
 END_TEST
 
+/* One test per TCase, each with a timeout of 60 s. */
 static void
 add(Suite *s, const char *name, const TTest *t)
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, t);
-	suite_add_tcase(s, tc);
+	tcase_set_timeout(tu_add(s, name, t), 60);
 }
 
 static Suite *
@@ -955,11 +946,5 @@ zisofs_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(zisofs_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(zisofs_suite());
 }
