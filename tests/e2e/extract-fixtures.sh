@@ -33,18 +33,7 @@ map_upper() {
 	tree_paths "$1" | awk '{ printf "%s\t%s\n", $0, toupper($0) }'
 }
 
-# le32 FILE OFFSET: the little-endian 32-bit number at OFFSET.
-le32() {
-	od -An -tu1 -j "$2" -N4 "$1" |
-	    awk '{ print $1 + $2 * 256 + $3 * 65536 + $4 * 16777216 }'
-}
 
-# put_byte FILE OFFSET VALUE: overwrite one byte.
-put_byte() {
-	# shellcheck disable=SC2059 # the format is the octal escape itself
-	printf "\\$(printf %03o "$3")" |
-	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
 
 # root_records IMG: "offset flags name nm-offset" for each record of the
 # root directory (PVD at 32768, root record at +156: extent +2, size +10).
@@ -155,17 +144,7 @@ check_tree() {
 	    "$T/dst.want" "$T/dst.got"
 }
 
-# mode_of PATH: the permission string ls -l shows (no POSIX stat(1)).
-mode_of() {
-	# shellcheck disable=SC2012 # ls -l is the portable mode string
-	ls -ld "$1" | cut -c1-10
-}
 
-# inode_of PATH: the inode number (POSIX test has no -ef).
-inode_of() {
-	# shellcheck disable=SC2012 # ls -i is the portable inode number
-	ls -di "$1" | awk '{ print $1 }'
-}
 
 # check_modes DESC SRC DST MAP: same permission string (ls -l) for every
 # member that is not a symlink.

@@ -8,17 +8,7 @@
 need xorriso cmp awk od iconv
 umask 022
 
-# mode_of PATH: the permission string ls -l shows (no POSIX stat(1)).
-mode_of() {
-	# shellcheck disable=SC2012 # ls -l is the portable mode string
-	ls -ld "$1" | cut -c1-10
-}
 
-# inode_of PATH: the inode number.
-inode_of() {
-	# shellcheck disable=SC2012 # ls -i is the portable inode number
-	ls -di "$1" | awk '{ print $1 }'
-}
 
 # no_temps DESC DIR: no temporary file of the tool is left in DIR.
 no_temps() {

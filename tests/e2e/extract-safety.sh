@@ -10,18 +10,7 @@
 need xorriso timeout od awk dd
 umask 022
 
-# le32 FILE OFFSET: the little-endian 32-bit number at OFFSET.
-le32() {
-	od -An -tu1 -j "$2" -N4 "$1" |
-	    awk '{ print $1 + $2 * 256 + $3 * 65536 + $4 * 16777216 }'
-}
 
-# put_byte FILE OFFSET VALUE: overwrite one byte.
-put_byte() {
-	# shellcheck disable=SC2059 # the format is the octal escape itself
-	printf "\\$(printf %03o "$3")" |
-	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
-}
 
 # put_733 FILE OFFSET VALUE: a both-endian 32-bit field (ECMA-119 7.3.3).
 put_733() {

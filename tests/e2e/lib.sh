@@ -144,3 +144,30 @@ tree_sig() {
 		fi
 	done)
 }
+
+# Shared by the tests that look into or patch generated images.
+
+# le32 FILE OFFSET: the little-endian 32-bit number at OFFSET.
+le32() {
+	od -An -tu1 -j "$2" -N4 "$1" |
+	    awk '{ print $1 + $2 * 256 + $3 * 65536 + $4 * 16777216 }'
+}
+
+# put_byte FILE OFFSET VALUE: overwrite one byte.
+put_byte() {
+	# shellcheck disable=SC2059 # the format is the octal escape itself
+	printf "\\$(printf %03o "$3")" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# mode_of PATH: the permission string ls -l shows (no POSIX stat(1)).
+mode_of() {
+	# shellcheck disable=SC2012 # ls -l is the portable mode string
+	ls -ld "$1" | cut -c1-10
+}
+
+# inode_of PATH: the inode number (POSIX test has no -ef).
+inode_of() {
+	# shellcheck disable=SC2012 # ls -i is the portable inode number
+	ls -di "$1" | awk '{ print $1 }'
+}
