@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -244,6 +245,30 @@ ib_copy_range(int in, uint64_t off, int out, uint64_t len,
 	}
 #endif
 	return copy_loop(in, off, out, len, cancel, err);
+}
+
+int
+ib_tmpfile(const char *tag, ib_err *err)
+{
+	char path[4096];
+	const char *dir;
+	int fd, n;
+
+	dir = getenv("TMPDIR");
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	n = snprintf(path, sizeof(path), "%s/isoboot-%s.XXXXXX", dir, tag);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return ib_err_set(err, ENAMETOOLONG, "TMPDIR too long");
+	fd = mkstemp(path);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "temporary file in %s", dir);
+	unlink(path);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		close(fd);
+		return ib_err_errno(err, errno, "temporary file");
+	}
+	return fd;
 }
 
 void *

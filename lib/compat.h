@@ -29,6 +29,11 @@ int ib_pread_all(int fd, void *buf, size_t len, uint64_t off, ib_err *err);
 int ib_write_all(int fd, const void *buf, size_t len,
     const volatile sig_atomic_t *cancel, ib_err *err);
 
+/* An unlinked temporary file in $TMPDIR (default /tmp), opened for
+ * reading and writing; tag names it while it exists. Returns the fd, or
+ * -1 with *err. */
+int ib_tmpfile(const char *tag, ib_err *err);
+
 /* realloc for nmemb * size bytes, NULL on overflow (OpenBSD). */
 void *ib_reallocarray(void *ptr, size_t nmemb, size_t size);
 

@@ -183,12 +183,13 @@ ib_extract_free(ib_extract *x)
 }
 
 static void
-to_timespec(struct timespec ts[2], const ib_entry *e)
+to_timespec(struct timespec ts[2], int64_t atime, long ansec, int64_t mtime,
+    long mnsec)
 {
-	ts[0].tv_sec = (time_t)e->atime;
-	ts[0].tv_nsec = e->atime_nsec;
-	ts[1].tv_sec = (time_t)e->mtime;
-	ts[1].tv_nsec = e->mtime_nsec;
+	ts[0].tv_sec = (time_t)atime;
+	ts[0].tv_nsec = ansec;
+	ts[1].tv_sec = (time_t)mtime;
+	ts[1].tv_nsec = mnsec;
 }
 
 /* A fresh name in the destination's directory for a file being built. */
@@ -251,7 +252,8 @@ write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 		goto fail;
 	}
 	if (x->o.preserve_times) {
-		to_timespec(ts, e);
+		to_timespec(ts, e->atime, e->atime_nsec, e->mtime,
+		    e->mtime_nsec);
 		if (futimens(fd, ts) == -1) {
 			ib_err_errno(err, errno, "set times");
 			goto fail;
@@ -325,7 +327,8 @@ write_special(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 		return ib_err_errno(err, errno, "create %s",
 		    ib_ftype_name(e->type));
 	if (x->o.preserve_times) {
-		to_timespec(ts, e);
+		to_timespec(ts, e->atime, e->atime_nsec, e->mtime,
+		    e->mtime_nsec);
 		if (utimensat(pfd, tmp, ts, AT_SYMLINK_NOFOLLOW) == -1) {
 			unlinkat(pfd, tmp, 0);
 			return ib_err_errno(err, errno, "set times");
@@ -521,8 +524,6 @@ static int
 job_to_fd(ib_extract *x, size_t i, ib_err *err)
 {
 	struct job *j;
-	char path[4096];
-	const char *dir;
 	uint64_t size;
 	int tmp, rc;
 
@@ -537,13 +538,9 @@ job_to_fd(ib_extract *x, size_t i, ib_err *err)
 	if (i + 1 >= x->njobs || !same_data(j, &x->jobs[i + 1]))
 		return ib_iso_copy(x->iso, &j->e, x->o.fd, x->o.raw,
 		    x->o.cancel, err);
-	dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/isoboot-link.XXXXXX",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp");
-	tmp = mkstemp(path);
+	tmp = ib_tmpfile("link", err);
 	if (tmp == -1)
-		return ib_err_errno(err, errno, "temporary file");
-	unlink(path);
+		return -1;
 	rc = ib_iso_copy(x->iso, &j->e, tmp, x->o.raw, x->o.cancel, err);
 	size = 0;
 	if (rc == 0) {
@@ -692,10 +689,8 @@ ib_extract_finish(ib_extract *x, ib_err *err)
 		if (fchmod(fd, (mode_t)d->mode) == -1)
 			rc = ib_err_errno(err, errno, "%s: chmod", d->path);
 		if (x->o.preserve_times) {
-			ts[0].tv_sec = (time_t)d->atime;
-			ts[0].tv_nsec = d->atime_nsec;
-			ts[1].tv_sec = (time_t)d->mtime;
-			ts[1].tv_nsec = d->mtime_nsec;
+			to_timespec(ts, d->atime, d->atime_nsec, d->mtime,
+			    d->mtime_nsec);
 			if (futimens(fd, ts) == -1)
 				rc = ib_err_errno(err, errno, "%s: set times",
 				    d->path);

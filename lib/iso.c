@@ -80,18 +80,13 @@ ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,
 
 	if (n == 0)
 		return 0;
-	if (iso->stream != NULL &&
-	    (lsn > iso->nblocks || n > iso->nblocks - lsn))
+	if (lsn > iso->nblocks || n > iso->nblocks - lsn)
 		return ib_err_set(err, IB_EFORMAT,
 		    "block %lu beyond the end of the image (%lu blocks)",
 		    (unsigned long)lsn + n - 1, (unsigned long)iso->nblocks);
 	if (iso->stream != NULL)
 		return ib_stream_read(iso->stream, (uint64_t)lsn * IB_SECTOR,
 		    buf, (size_t)n * IB_SECTOR, err);
-	if (lsn > iso->nblocks || n > iso->nblocks - lsn)
-		return ib_err_set(err, IB_EFORMAT,
-		    "block %lu beyond the end of the image (%lu blocks)",
-		    (unsigned long)lsn + n - 1, (unsigned long)iso->nblocks);
 	cdio_enter(&c);
 	got = iso9660_iso_seek_read(iso->cdio, buf, (lsn_t)lsn, (long)n);
 	cdio_leave(&c);

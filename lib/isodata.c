@@ -63,10 +63,8 @@ static int
 decode_zisofs(ib_iso *iso, const ib_entry *e, int out,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
-	char path[4096];
 	struct zread zr;
 	struct zwrite zw;
-	const char *dir;
 	int rc;
 
 	zr.fd = iso->fd;
@@ -77,13 +75,9 @@ decode_zisofs(ib_iso *iso, const ib_entry *e, int out,
 	if (iso->stream == NULL)
 		return ib_zisofs_decode(&e->zf, zr.len, zread_at, &zr, zwrite,
 		    &zw, err);
-	dir = getenv("TMPDIR");
-	snprintf(path, sizeof(path), "%s/isoboot-zf.XXXXXX",
-	    dir != NULL && dir[0] != '\0' ? dir : "/tmp");
-	zr.fd = mkstemp(path);
+	zr.fd = ib_tmpfile("zisofs", err);
 	if (zr.fd == -1)
-		return ib_err_errno(err, errno, "temporary file");
-	unlink(path);
+		return -1;
 	zr.base = 0;
 	rc = copy_extent(iso, &e->extents[0], zr.fd, cancel, err);
 	if (rc == 0)

@@ -38,26 +38,6 @@ archive_fail(ib_stream *s, const char *what, ib_err *err)
 	    m != NULL ? m : "read error");
 }
 
-static int
-make_spool(ib_stream *s, ib_err *err)
-{
-	char path[4096];
-	const char *dir;
-	int n;
-
-	dir = getenv("TMPDIR");
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
-	n = snprintf(path, sizeof(path), "%s/isoboot-spool.XXXXXX", dir);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ib_err_set(err, ENAMETOOLONG, "TMPDIR too long");
-	s->spool = mkstemp(path);
-	if (s->spool == -1)
-		return ib_err_errno(err, errno, "spool file in %s", dir);
-	unlink(path);
-	return 0;
-}
-
 /*
  * libarchive's own fd reader retries a read(2) interrupted by a signal,
  * so a stalled pipe would hold an interrupted extraction forever; this
@@ -124,7 +104,8 @@ ib_stream_open(int fd, ib_err *err)
 			goto fail;
 		}
 	}
-	if (make_spool(s, err) == -1)
+	s->spool = ib_tmpfile("spool", err);
+	if (s->spool == -1)
 		goto fail;
 	return s;
 fail:
