@@ -40,12 +40,13 @@ ALL_CFLAGS = $(STD) $(SANFLAGS) $(WARN) -iquote lib -iquote $(B) \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
-	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c lib/extract.c \
-	lib/match.c
+	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c \
+	lib/extract.c lib/match.c lib/cmdline.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
-UNIT = check_zisofs check_iso check_errors check_names check_rrip check_pathsafe check_match check_extract check_compat
+UNIT = check_zisofs check_iso check_errors check_names check_rrip \
+	check_pathsafe check_match check_extract check_compat check_cmdline
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe

@@ -58,4 +58,13 @@
  */
 #define IB_ZF_BLOCK_SLACK 64u
 
+/*
+ * A kernel command line we handle: syslinux refuses 2048 bytes and more,
+ * x86 kernels take 2047; edits may grow it, so keep room (64 KiB).
+ */
+#define IB_MAX_CMDLINE (64u * 1024)
+
+/* Words in one command line. */
+#define IB_MAX_ARGS 4096u
+
 #endif

@@ -1,0 +1,270 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "cmdline.h"
+#include "compat.h"
+
+struct ib_args {
+	char **w;
+	size_t n, cap;
+};
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Insert a copy of the n bytes at s as word i. */
+static int
+insert(ib_args *a, size_t i, const char *s, size_t n, ib_err *err)
+{
+	char **w, *word;
+	size_t cap;
+
+	if (a->n >= IB_MAX_ARGS)
+		return ib_err_set(err, IB_ELIMIT,
+		    "command line has more than %u words", IB_MAX_ARGS);
+	if (a->n == a->cap) {
+		cap = a->cap ? a->cap * 2 : 16;
+		w = ib_reallocarray(a->w, cap, sizeof(*w));
+		if (w == NULL)
+			return ib_err_errno(err, ENOMEM, "command line");
+		a->w = w;
+		a->cap = cap;
+	}
+	word = malloc(n + 1);
+	if (word == NULL)
+		return ib_err_errno(err, ENOMEM, "command line");
+	memcpy(word, s, n);
+	word[n] = '\0';
+	memmove(a->w + i + 1, a->w + i, (a->n - i) * sizeof(*a->w));
+	a->w[i] = word;
+	a->n++;
+	return 0;
+}
+
+/* Insert the words of s from position i on (Linux lib/cmdline.c: a
+ * double quote toggles quoting; spaces inside quotes do not split). */
+static int
+insert_words(ib_args *a, size_t i, const char *s, ib_err *err)
+{
+	const char *p, *start;
+	bool quoted;
+
+	if (strlen(s) > IB_MAX_CMDLINE)
+		return ib_err_set(err, IB_ELIMIT,
+		    "command line longer than %u bytes", IB_MAX_CMDLINE);
+	p = s;
+	for (;;) {
+		while (is_space(*p))
+			p++;
+		if (*p == '\0')
+			return 0;
+		start = p;
+		quoted = false;
+		while (*p != '\0' && (quoted || !is_space(*p))) {
+			if (*p == '"')
+				quoted = !quoted;
+			p++;
+		}
+		if (insert(a, i++, start, (size_t)(p - start), err) == -1)
+			return -1;
+	}
+}
+
+ib_args *
+ib_args_split(const char *s, ib_err *err)
+{
+	ib_args *a;
+
+	a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		ib_err_errno(err, ENOMEM, "command line");
+		return NULL;
+	}
+	if (insert_words(a, 0, s, err) == -1) {
+		ib_args_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+ib_args_free(ib_args *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++)
+		free(a->w[i]);
+	free(a->w);
+	free(a);
+}
+
+size_t
+ib_args_count(const ib_args *a)
+{
+	return a->n;
+}
+
+const char *
+ib_args_word(const ib_args *a, size_t i)
+{
+	return i < a->n ? a->w[i] : NULL;
+}
+
+char *
+ib_args_join_new(const ib_args *a)
+{
+	size_t i, len, o;
+	char *s;
+
+	len = 1;
+	for (i = 0; i < a->n; i++)
+		len += strlen(a->w[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	o = 0;
+	for (i = 0; i < a->n; i++) {
+		if (i > 0)
+			s[o++] = ' ';
+		len = strlen(a->w[i]);
+		memcpy(s + o, a->w[i], len);
+		o += len;
+	}
+	s[o] = '\0';
+	return s;
+}
+
+/* Whether word w is key, or "key=..." */
+static bool
+has_key(const char *w, const char *key)
+{
+	size_t n;
+
+	n = strlen(key);
+	return strncmp(w, key, n) == 0 && (w[n] == '\0' || w[n] == '=');
+}
+
+static void
+drop(ib_args *a, size_t i)
+{
+	free(a->w[i]);
+	memmove(a->w + i, a->w + i + 1, (a->n - i - 1) * sizeof(*a->w));
+	a->n--;
+}
+
+size_t
+ib_args_remove(ib_args *a, const char *key)
+{
+	size_t i, n;
+
+	n = 0;
+	for (i = 0; i < a->n;) {
+		if (has_key(a->w[i], key)) {
+			drop(a, i);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+int
+ib_args_append(ib_args *a, const char *s, ib_err *err)
+{
+	return insert_words(a, a->n, s, err);
+}
+
+int
+ib_args_prepend(ib_args *a, const char *s, ib_err *err)
+{
+	return insert_words(a, 0, s, err);
+}
+
+int
+ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
+{
+	static const char *const noisy[] = { "console", "earlyprintk", "vga",
+		"splash", "quiet" };
+	char first[128];
+	size_t i, k;
+	bool hit;
+	int n;
+
+	if (dev == NULL || dev[0] == '\0')
+		dev = "ttyS0";
+	for (i = 0; i < a->n;) {
+		/* After these the words belong to init or the installed
+		 * system (Debian "---"): they keep their place. */
+		if (strcmp(a->w[i], "---") == 0 || strcmp(a->w[i], "--") == 0)
+			break;
+		hit = false;
+		for (k = 0; k < sizeof(noisy) / sizeof(noisy[0]); k++)
+			if (has_key(a->w[i], noisy[k]))
+				hit = true;
+		if (hit)
+			drop(a, i);
+		else
+			i++;
+	}
+	n = snprintf(first, sizeof(first), "earlyprintk=serial console=%s%s%s",
+	    dev, speed != NULL && speed[0] != '\0' ? "," : "",
+	    speed != NULL ? speed : "");
+	if (n < 0 || (size_t)n >= sizeof(first))
+		return ib_err_set(err, EINVAL, "serial device name too long");
+	return ib_args_prepend(a, first, err);
+}
+
+static bool
+loader_word(const char *s, size_t n)
+{
+	return (n >= 7 && strncmp(s, "initrd=", 7) == 0) ||
+	    (n >= 11 && strncmp(s, "BOOT_IMAGE=", 11) == 0);
+}
+
+char *
+ib_cmdline_strip_loader_new(const char *s)
+{
+	size_t len, i, o, end;
+	char *out;
+
+	len = strlen(s);
+	out = malloc(len + 1);
+	if (out == NULL)
+		return NULL;
+	o = 0;
+	i = 0;
+	while (i < len) {
+		if (s[i] == ' ' || (i > 0 && s[i - 1] != ' ')) {
+			out[o++] = s[i++];
+			continue;
+		}
+		/* s[i] starts a word */
+		end = i;
+		while (end < len && s[end] != ' ')
+			end++;
+		if (!loader_word(s + i, end - i)) {
+			memcpy(out + o, s + i, end - i);
+			o += end - i;
+			i = end;
+			continue;
+		}
+		/* Take one neighbouring space with the word: the one after
+		 * it, else the one before it. */
+		if (end < len)
+			end++;
+		else if (o > 0 && out[o - 1] == ' ')
+			o--;
+		i = end;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,187 @@
+/* check_cmdline: kernel command-line words and the edits on them. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "cmdline.h"
+#include "testutil.h"
+
+/* Split s, apply nothing, join. */
+static char *
+roundtrip(const char *s)
+{
+	ib_args *a;
+	ib_err err;
+	char *out;
+
+	a = ib_args_split(s, &err);
+	ck_assert_ptr_nonnull(a);
+	out = ib_args_join_new(a);
+	ib_args_free(a);
+	return out;
+}
+
+START_TEST(test_split_quotes)
+{
+	ib_args *a;
+	ib_err err;
+
+	/* Linux lib/cmdline.c: double quotes group spaces into one word. */
+	a = ib_args_split("  a=1\tb=\"x y\" \"c d\"=e  ", &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(ib_args_count(a), 3);
+	ck_assert_str_eq(ib_args_word(a, 0), "a=1");
+	ck_assert_str_eq(ib_args_word(a, 1), "b=\"x y\"");
+	ck_assert_str_eq(ib_args_word(a, 2), "\"c d\"=e");
+	ck_assert_ptr_null(ib_args_word(a, 3));
+	ib_args_free(a);
+}
+END_TEST
+
+START_TEST(test_split_join_split_stable)
+{
+	static const char *const in[] = { "", "a", "  a  b ", "x=\"1 2\" y",
+		"q=\"unbalanced tail", "--- quiet" };
+	char *once, *twice;
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		once = roundtrip(in[i]);
+		twice = roundtrip(once);
+		ck_assert_str_eq(once, twice);
+		free(once);
+		free(twice);
+	}
+}
+END_TEST
+
+/* The Alpine virt line from the recipe, rewritten as the seed did it. */
+START_TEST(test_serial_alpine)
+{
+	ib_args *a;
+	ib_err err;
+	char *s;
+
+	a = ib_args_split("modules=loop,squashfs,sd-mod,usb-storage quiet "
+	                  "console=tty0 console=ttyS0,115200",
+	    &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ib_args_serial(a, NULL, NULL, &err), 0);
+	s = ib_args_join_new(a);
+	ck_assert_str_eq(s,
+	    "earlyprintk=serial console=ttyS0 "
+	    "modules=loop,squashfs,sd-mod,usb-storage");
+	free(s);
+	/* Idempotent. */
+	ck_assert_int_eq(ib_args_serial(a, NULL, NULL, &err), 0);
+	s = ib_args_join_new(a);
+	ck_assert_str_eq(s,
+	    "earlyprintk=serial console=ttyS0 "
+	    "modules=loop,squashfs,sd-mod,usb-storage");
+	free(s);
+	ib_args_free(a);
+}
+END_TEST
+
+/* Words after "---" belong to the installed system: kept in place. */
+START_TEST(test_serial_keeps_after_separator)
+{
+	ib_args *a;
+	ib_err err;
+	char *s;
+
+	a = ib_args_split("vga=788 splash --- quiet console=tty1", &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ib_args_serial(a, "ttyS1", "115200", &err), 0);
+	s = ib_args_join_new(a);
+	ck_assert_str_eq(s,
+	    "earlyprintk=serial console=ttyS1,115200 --- quiet console=tty1");
+	free(s);
+	ib_args_free(a);
+}
+END_TEST
+
+START_TEST(test_remove_and_append)
+{
+	ib_args *a;
+	ib_err err;
+	char *s;
+
+	a = ib_args_split("quiet root=/dev/sda root=x rootfstype=ext4 root",
+	    &err);
+	ck_assert_ptr_nonnull(a);
+	/* "root" and "root=..." go; "rootfstype=" is another key. */
+	ck_assert_uint_eq(ib_args_remove(a, "root"), 3);
+	ck_assert_int_eq(ib_args_append(a, "a=1  b=\"2 3\"", &err), 0);
+	s = ib_args_join_new(a);
+	ck_assert_str_eq(s, "quiet rootfstype=ext4 a=1 b=\"2 3\"");
+	free(s);
+	ib_args_free(a);
+}
+END_TEST
+
+static void
+expect_strip(const char *in, const char *want)
+{
+	char *out;
+
+	out = ib_cmdline_strip_loader_new(in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_msg(strcmp(out, want) == 0, "'%s' -> '%s', expected '%s'", in,
+	    out, want);
+	free(out);
+}
+
+/* shared/bootcfg EXPECTED: initrd= and BOOT_IMAGE= words go, every other
+ * byte stays (gentoo, void, alpine-3.13). */
+START_TEST(test_strip_loader_words)
+{
+	expect_strip("cdroot initrd=/boot/gentoo.igz vga=791",
+	    "cdroot vga=791");
+	expect_strip("initrd=/boot/initrd root=live:X  a=1 ",
+	    "root=live:X  a=1 ");
+	expect_strip("quiet  initrd=/b", "quiet ");
+	expect_strip("BOOT_IMAGE=/k initrd=/i", "");
+	expect_strip("modules=a quiet ", "modules=a quiet ");
+	expect_strip("rd.xinitrd=1 a", "rd.xinitrd=1 a");
+	expect_strip("", "");
+}
+END_TEST
+
+START_TEST(test_limits)
+{
+	char *big;
+	ib_err err;
+
+	big = malloc(IB_MAX_CMDLINE + 2);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'a', IB_MAX_CMDLINE + 1);
+	big[IB_MAX_CMDLINE + 1] = '\0';
+	ck_assert_ptr_null(ib_args_split(big, &err));
+	ck_assert_int_eq(err.code, IB_ELIMIT);
+	free(big);
+}
+END_TEST
+
+static Suite *
+cmdline_suite(void)
+{
+	Suite *s = suite_create("cmdline");
+
+	tu_add(s, "split_quotes", test_split_quotes);
+	tu_add(s, "split_join_split_stable", test_split_join_split_stable);
+	tu_add(s, "serial_alpine", test_serial_alpine);
+	tu_add(s, "serial_keeps_after_separator",
+	    test_serial_keeps_after_separator);
+	tu_add(s, "remove_and_append", test_remove_and_append);
+	tu_add(s, "strip_loader_words", test_strip_loader_words);
+	tu_add(s, "limits", test_limits);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(cmdline_suite());
+}
