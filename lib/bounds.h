@@ -64,6 +64,20 @@
  */
 #define IB_MAX_CMDLINE (64u * 1024)
 
+/* A boot config file (real ones are a few KiB). */
+#define IB_MAX_CONFIG (1024u * 1024)
+
+/* INCLUDE / CONFIG / source nesting (SEMANTICS.md 1.10: syslinux 4.x's
+ * documented 16; 6.x has no limit and hangs on a cycle). */
+#define IB_MAX_INCLUDE 16u
+
+/* One syslinux config line: ldlinux reads 4096-byte buffers and parses
+ * the rest of a longer line as a new one; we refuse it. */
+#define IB_MAX_CFG_LINE 4095u
+
+/* Entries in one boot menu. */
+#define IB_MAX_ENTRIES_MENU 4096u
+
 /* Words in one command line. */
 #define IB_MAX_ARGS 4096u
 

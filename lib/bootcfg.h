@@ -1,0 +1,34 @@
+/*
+ * bootcfg: which config the image boots (SEMANTICS.md 1.1 and 3): the
+ * loader's own search order, then the directory of its boot image.
+ */
+#ifndef IB_BOOTCFG_H
+#define IB_BOOTCFG_H
+
+#include <stddef.h>
+
+#include "bootfs.h"
+#include "errors.h"
+
+/*
+ * ISOLINUX's search (directory-major: /boot/isolinux, /isolinux,
+ * /boot/syslinux, /syslinux, /, each with isolinux.cfg then syslinux.cfg),
+ * then bootdir (the El Torito boot image's directory; may be NULL) with
+ * both names; a tree without a boot catalog (bootdir NULL) is last searched
+ * for isolinux.bin, then for the configs themselves. On success the config's absolute path is in out and why says
+ * which rule found it. Returns 0, or -1 with IB_ENOTFOUND.
+ */
+int ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
+    size_t outsz, char *why, size_t whysz, ib_err *err);
+
+/*
+ * The syslinux-family config of a tree: ISOLINUX's search as above; or a
+ * PXELINUX tree (pxelinux.0 and pxelinux.cfg/default at the root: the
+ * working directory is the root); then the fallbacks above. The working
+ * directory goes to cwd. Returns 0, or -1 with IB_ENOTFOUND.
+ */
+int ib_bootcfg_find_syslinux(ib_bootfs *fs, const char *bootdir, char *out,
+    size_t outsz, char *cwd, size_t cwdsz, char *why, size_t whysz,
+    ib_err *err);
+
+#endif

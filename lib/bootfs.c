@@ -1,0 +1,371 @@
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootfs.h"
+#include "bounds.h"
+
+struct ib_bootfs {
+	int dirfd;
+	char *mem_path; /* one file served from memory */
+	char *mem_data;
+	size_t mem_len;
+};
+
+ib_bootfs *
+ib_bootfs_open_dir(const char *dir, ib_err *err)
+{
+	ib_bootfs *fs;
+
+	fs = calloc(1, sizeof(*fs));
+	if (fs == NULL) {
+		ib_err_errno(err, ENOMEM, "%s", dir);
+		return NULL;
+	}
+	fs->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fs->dirfd == -1) {
+		ib_err_errno(err, errno, "%s", dir);
+		free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+void
+ib_bootfs_close(ib_bootfs *fs)
+{
+	if (fs == NULL)
+		return;
+	close(fs->dirfd);
+	free(fs->mem_path);
+	free(fs->mem_data);
+	free(fs);
+}
+
+int
+ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
+    size_t len, ib_err *err)
+{
+	free(fs->mem_path);
+	free(fs->mem_data);
+	fs->mem_path = strdup(path);
+	fs->mem_data = malloc(len + 1);
+	if (fs->mem_path == NULL || fs->mem_data == NULL)
+		return ib_err_errno(err, ENOMEM, "%s", path);
+	memcpy(fs->mem_data, data, len);
+	fs->mem_data[len] = '\0';
+	fs->mem_len = len;
+	return 0;
+}
+
+/* Symlinks followed in one lookup, as Linux's MAXSYMLINKS. */
+#define MAX_HOPS 40
+
+/*
+ * Open path read-only under the root. A symlink in the tree (an extracted
+ * image has Rock Ridge ones: d-i's pxelinux.0) is followed by rewriting
+ * the path with the boot loader's rules, so that ".." and absolute targets
+ * stay inside the root; the kernel never follows one (O_NOFOLLOW).
+ */
+static int
+open_in(ib_bootfs *fs, const char *path, ib_err *err)
+{
+	char cur[IB_MAX_PATH + 1], next[IB_MAX_PATH + 1];
+	char dir[IB_MAX_PATH + 1], target[IB_MAX_PATH + 1];
+	char comp[IB_MAX_NAME + 1];
+	const char *p, *slash;
+	struct stat st;
+	unsigned hops;
+	ssize_t tl;
+	size_t n;
+	int fd, nfd, last;
+
+	if (ib_bootpath_resolve("/", path, cur, sizeof(cur)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	hops = 0;
+restart:
+	fd = fcntl(fs->dirfd, F_DUPFD_CLOEXEC, 0);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "dup");
+	p = cur + 1;
+	if (*p == '\0') {
+		close(fd);
+		return ib_err_set(err, EISDIR, "is a directory");
+	}
+	for (;;) {
+		slash = strchr(p, '/');
+		n = slash != NULL ? (size_t)(slash - p) : strlen(p);
+		last = slash == NULL;
+		if (n > IB_MAX_NAME) {
+			close(fd);
+			return ib_err_set(err, IB_ELIMIT, "name too long");
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		nfd = openat(fd, comp,
+		    (last ? O_RDONLY : O_RDONLY | O_DIRECTORY) | O_NOFOLLOW |
+		        O_CLOEXEC);
+		if (nfd == -1 &&
+		    fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode)) {
+			tl = readlinkat(fd, comp, target, sizeof(target) - 1);
+			close(fd);
+			if (tl < 0 || ++hops > MAX_HOPS)
+				return ib_err_set(err, ELOOP,
+				    "too many symlinks");
+			target[tl] = '\0';
+			/* dir = the symlink's directory */
+			snprintf(dir, sizeof(dir), "%.*s",
+			    (int)(p - cur > 1 ? p - cur - 1 : 1), cur);
+			if (ib_bootpath_resolve(dir, target, next,
+			        sizeof(next)) == -1 ||
+			    (!last &&
+			        strlen(next) + strlen(slash) >= sizeof(next)))
+				return ib_err_set(err, IB_ELIMIT,
+				    "path too long");
+			if (!last)
+				strcat(next, slash);
+			if (ib_bootpath_resolve("/", next, cur, sizeof(cur)) ==
+			    -1)
+				return ib_err_set(err, IB_ELIMIT,
+				    "path too long");
+			goto restart;
+		}
+		close(fd);
+		if (nfd == -1)
+			return errno == ENOENT ?
+			    ib_err_set(err, IB_ENOTFOUND, "not found") :
+			    ib_err_errno(err, errno, "open");
+		if (last)
+			return nfd;
+		fd = nfd;
+		p = slash + 1;
+	}
+}
+
+int
+ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
+    ib_err *err)
+{
+	struct stat st;
+	ssize_t n;
+	size_t got;
+	char *buf;
+	int fd;
+
+	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0) {
+		buf = malloc(fs->mem_len + 1);
+		if (buf == NULL)
+			return ib_err_errno(err, ENOMEM, "%s", path);
+		memcpy(buf, fs->mem_data, fs->mem_len + 1);
+		*data = buf;
+		*len = fs->mem_len;
+		return 0;
+	}
+	fd = open_in(fs, path, err);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ib_err_set(err, EINVAL, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > IB_MAX_CONFIG) {
+		close(fd);
+		return ib_err_set(err, IB_ELIMIT,
+		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		close(fd);
+		return ib_err_errno(err, ENOMEM, "read");
+	}
+	got = 0;
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return 0;
+}
+
+int
+ib_bootfs_exists(ib_bootfs *fs, const char *path)
+{
+	struct stat st;
+	ib_err err;
+	int fd, ok;
+
+	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0)
+		return 1;
+	fd = open_in(fs, path, &err);
+	if (fd == -1)
+		return 0;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	return ok;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The subdirectory names of dir fd, sorted; *n of them. */
+static char **
+subdirs(int fd, size_t *n)
+{
+	struct dirent *de;
+	struct stat st;
+	char **v, **t;
+	DIR *d;
+	int dfd;
+
+	*n = 0;
+	v = NULL;
+	dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dfd == -1)
+		return NULL;
+	d = fdopendir(dfd);
+	if (d == NULL) {
+		close(dfd);
+		return NULL;
+	}
+	/* The duplicate shares the offset of fd's earlier listings. */
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL && *n < 4096) {
+		if (de->d_name[0] == '.' &&
+		    (de->d_name[1] == '\0' ||
+		        (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		t = realloc(v, (*n + 1) * sizeof(*v));
+		if (t == NULL)
+			break;
+		v = t;
+		v[*n] = strdup(de->d_name);
+		if (v[*n] == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_names);
+	return v;
+}
+
+/* Files at exactly depth below fd (path is fd's image path). */
+static int
+search_at(int fd, const char *path, const char *const *names, size_t n,
+    unsigned depth, char *out, size_t outsz)
+{
+	struct stat st;
+	char **dirs, sub[IB_MAX_PATH + 1];
+	size_t nd, i;
+	int found, cfd;
+
+	if (depth == 0) {
+		for (i = 0; i < n; i++) {
+			if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) ==
+			        0 &&
+			    S_ISREG(st.st_mode)) {
+				snprintf(out, outsz, "%s/%s",
+				    strcmp(path, "/") == 0 ? "" : path,
+				    names[i]);
+				return 1;
+			}
+		}
+		return 0;
+	}
+	dirs = subdirs(fd, &nd);
+	found = 0;
+	for (i = 0; i < nd; i++) {
+		if (!found) {
+			snprintf(sub, sizeof(sub), "%s/%s",
+			    strcmp(path, "/") == 0 ? "" : path, dirs[i]);
+			cfd = openat(fd, dirs[i],
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (cfd != -1) {
+				found = search_at(cfd, sub, names, n, depth - 1,
+				    out, outsz);
+				close(cfd);
+			}
+		}
+		free(dirs[i]);
+	}
+	free(dirs);
+	return found;
+}
+
+int
+ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
+    unsigned maxdepth, char *out, size_t outsz)
+{
+	unsigned d;
+
+	for (d = 0; d <= maxdepth; d++)
+		if (search_at(fs->dirfd, "/", names, n, d, out, outsz))
+			return 0;
+	return -1;
+}
+
+int
+ib_bootpath_resolve(const char *cwd, const char *name, char *out, size_t outsz)
+{
+	const char *p, *s;
+	size_t o, n;
+
+	if (outsz < 2)
+		return -1;
+	out[0] = '/';
+	o = 1;
+	/* Start from cwd unless name is absolute, then walk name. */
+	for (int pass = name[0] == '/' ? 1 : 0; pass < 2; pass++) {
+		p = pass == 0 ? cwd : name;
+		for (;;) {
+			while (*p == '/')
+				p++;
+			if (*p == '\0')
+				break;
+			s = strchr(p, '/');
+			n = s != NULL ? (size_t)(s - p) : strlen(p);
+			if (n == 1 && p[0] == '.') {
+				/* skipped */
+			} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+				/* up; ignored at the root */
+				while (o > 1 && out[o - 1] != '/')
+					o--;
+				if (o > 1)
+					o--;
+			} else {
+				if (o > 1) {
+					if (o + 1 >= outsz)
+						return -1;
+					out[o++] = '/';
+				}
+				if (o + n >= outsz)
+					return -1;
+				memcpy(out + o, p, n);
+				o += n;
+			}
+			p += n;
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}

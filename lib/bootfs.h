@@ -1,0 +1,58 @@
+/*
+ * bootfs: the files a boot loader sees, by their absolute path in the
+ * image ("/isolinux/isolinux.cfg"): an extracted tree on disk, or a
+ * single config given alone (its directory stands for the image root's
+ * view of relative names). Reads are bounded and never leave the root.
+ *
+ * Not for: deciding which config boots (bootcfg) or parsing it.
+ */
+#ifndef IB_BOOTFS_H
+#define IB_BOOTFS_H
+
+#include <stddef.h>
+
+#include "errors.h"
+
+typedef struct ib_bootfs ib_bootfs;
+
+/* The tree under dir. Returns a handle the caller closes with
+ * ib_bootfs_close(), or NULL with *err. */
+ib_bootfs *ib_bootfs_open_dir(const char *dir, ib_err *err);
+
+void ib_bootfs_close(ib_bootfs *fs);
+
+/* Serve path from memory instead of the tree (a config read from
+ * standard input). data is copied. */
+int ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
+    size_t len, ib_err *err);
+
+/*
+ * Read the file at path (absolute in the image) into a NUL-terminated
+ * buffer the caller frees, of at most IB_MAX_CONFIG bytes. A missing file
+ * is IB_ENOTFOUND; a path that would leave the root, IB_EUNSAFE.
+ */
+int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
+    ib_err *err);
+
+/*
+ * Search the tree breadth first, at most maxdepth directories deep, for a
+ * regular file with one of the names (tried in order at each directory;
+ * directories in byte order). The absolute path of the first found is put
+ * in out. Returns 0, or -1 (nothing found, or no tree: a single file).
+ */
+int ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
+    unsigned maxdepth, char *out, size_t outsz);
+
+/* Whether path names an existing regular file. */
+int ib_bootfs_exists(ib_bootfs *fs, const char *path);
+
+/*
+ * Resolve name against the working directory cwd (both absolute in the
+ * image) with syslinux's rules (SEMANTICS.md 1.2): a leading '/' is the
+ * root, '.' is skipped, '..' goes up and is ignored at the root, repeated
+ * slashes collapse. The result, in out, is absolute. -1 if out is small.
+ */
+int ib_bootpath_resolve(const char *cwd, const char *name, char *out,
+    size_t outsz);
+
+#endif

@@ -1,0 +1,242 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "compat.h"
+#include "menu_int.h"
+
+ib_menu *
+ib_menu_new(const char *loader, const char *config, ib_err *err)
+{
+	ib_menu *m;
+
+	m = calloc(1, sizeof(*m));
+	if (m == NULL || (m->config = strdup(config)) == NULL) {
+		free(m);
+		ib_err_errno(err, ENOMEM, "menu");
+		return NULL;
+	}
+	m->loader = loader;
+	m->timeout = -1;
+	return m;
+}
+
+void
+ib_menu_entry_release(ib_menu_entry *e)
+{
+	size_t i;
+
+	free(e->label);
+	free(e->title);
+	free(e->kernel);
+	for (i = 0; i < e->ninitrds; i++)
+		free(e->initrds[i]);
+	free(e->initrds);
+	free(e->args);
+	free(e->submenu);
+	free(e->where);
+	memset(e, 0, sizeof(*e));
+}
+
+static char *
+dup_or_null(const char *s, bool *fail)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*fail = true;
+	return d;
+}
+
+ib_menu_entry *
+ib_menu_entry_dup(const ib_menu_entry *e)
+{
+	ib_menu_entry *d;
+	bool fail;
+	size_t i;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	*d = *e;
+	fail = false;
+	d->label = dup_or_null(e->label, &fail);
+	d->title = dup_or_null(e->title, &fail);
+	d->kernel = dup_or_null(e->kernel, &fail);
+	d->args = dup_or_null(e->args, &fail);
+	d->submenu = dup_or_null(e->submenu, &fail);
+	d->where = dup_or_null(e->where, &fail);
+	d->initrds = NULL;
+	d->ninitrds = 0;
+	if (e->ninitrds > 0) {
+		d->initrds = calloc(e->ninitrds, sizeof(*d->initrds));
+		if (d->initrds == NULL)
+			fail = true;
+		else
+			d->ninitrds = e->ninitrds;
+		for (i = 0; i < d->ninitrds; i++)
+			d->initrds[i] = dup_or_null(e->initrds[i], &fail);
+	}
+	if (fail) {
+		ib_menu_entry_release(d);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+long
+ib_menu_add(ib_menu *m, ib_menu_entry *e, ib_err *err)
+{
+	ib_menu_entry *n;
+	size_t cap;
+
+	if (m->n >= IB_MAX_ENTRIES_MENU) {
+		ib_menu_entry_release(e);
+		return ib_err_set(err, IB_ELIMIT, "more than %u menu entries",
+		    IB_MAX_ENTRIES_MENU);
+	}
+	if (m->n == m->cap) {
+		cap = m->cap ? m->cap * 2 : 16;
+		n = ib_reallocarray(m->e, cap, sizeof(*n));
+		if (n == NULL) {
+			ib_menu_entry_release(e);
+			return ib_err_errno(err, ENOMEM, "menu");
+		}
+		m->e = n;
+		m->cap = cap;
+	}
+	m->e[m->n] = *e;
+	memset(e, 0, sizeof(*e));
+	return (long)m->n++;
+}
+
+void
+ib_menu_notef(ib_menu *m, const char *fmt, ...)
+{
+	char buf[1024], **n, *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (m->nnotes == m->notecap) {
+		n = ib_reallocarray(m->notes, m->notecap ? m->notecap * 2 : 8,
+		    sizeof(*n));
+		if (n == NULL)
+			return;
+		m->notes = n;
+		m->notecap = m->notecap ? m->notecap * 2 : 8;
+	}
+	s = strdup(buf);
+	if (s != NULL)
+		m->notes[m->nnotes++] = s;
+}
+
+void
+ib_menu_free(ib_menu *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		ib_menu_entry_release(&m->e[i]);
+	free(m->e);
+	if (m->def != NULL)
+		ib_menu_entry_release(m->def);
+	free(m->def);
+	if (m->tout != NULL)
+		ib_menu_entry_release(m->tout);
+	free(m->tout);
+	for (i = 0; i < m->nnotes; i++)
+		free(m->notes[i]);
+	free(m->notes);
+	free(m->config);
+	free(m);
+}
+
+size_t
+ib_menu_count(const ib_menu *m)
+{
+	return m->n;
+}
+
+const ib_menu_entry *
+ib_menu_at(const ib_menu *m, size_t i)
+{
+	return i < m->n ? &m->e[i] : NULL;
+}
+
+const ib_menu_entry *
+ib_menu_default(const ib_menu *m)
+{
+	return m->def;
+}
+
+const ib_menu_entry *
+ib_menu_ontimeout(const ib_menu *m)
+{
+	return m->tout;
+}
+
+long
+ib_menu_timeout(const ib_menu *m)
+{
+	return m->timeout;
+}
+
+const ib_menu_entry *
+ib_menu_find(const ib_menu *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->e[i].label != NULL && strcmp(m->e[i].label, name) == 0)
+			return &m->e[i];
+	for (i = 0; i < m->n; i++)
+		if (m->e[i].title != NULL && strcmp(m->e[i].title, name) == 0)
+			return &m->e[i];
+	return NULL;
+}
+
+size_t
+ib_menu_nnotes(const ib_menu *m)
+{
+	return m->nnotes;
+}
+
+const char *
+ib_menu_note(const ib_menu *m, size_t i)
+{
+	return i < m->nnotes ? m->notes[i] : NULL;
+}
+
+const char *
+ib_menu_config(const ib_menu *m)
+{
+	return m->config;
+}
+
+const char *
+ib_menu_loader(const ib_menu *m)
+{
+	return m->loader;
+}
+
+const char *
+ib_kind_name(ib_kind k)
+{
+	static const char *const names[] = { "linux", "com32", "localboot",
+		"config", "bootsector", "bss", "pxe", "floppy", "comboot",
+		"submenu", "separator" };
+
+	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] :
+	                                                      "unknown";
+}

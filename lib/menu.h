@@ -1,0 +1,81 @@
+/*
+ * menu: the one model of a boot menu that the syslinux and GRUB readers
+ * build and every tool prints: entries (label, title, kind, kernel,
+ * initrds in load order, arguments), the default entry, what happens on
+ * timeout, and a note for every decision ("isolinux.cfg:12: MENU
+ * DEFAULT").
+ */
+#ifndef IB_MENU_H
+#define IB_MENU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "errors.h"
+
+typedef enum ib_kind {
+	IB_KIND_LINUX,
+	IB_KIND_COM32,
+	IB_KIND_LOCALBOOT,
+	IB_KIND_CONFIG,
+	IB_KIND_BOOTSECTOR,
+	IB_KIND_BSS,
+	IB_KIND_PXE,
+	IB_KIND_FLOPPY,
+	IB_KIND_COMBOOT,
+	IB_KIND_SUBMENU,
+	IB_KIND_SEPARATOR
+} ib_kind;
+
+/* One entry; every string is owned by the menu. */
+typedef struct ib_menu_entry {
+	char *label;    /* syslinux LABEL (first word), GRUB --id; or NULL */
+	char *title;    /* MENU LABEL or GRUB title; or NULL */
+	char *kernel;   /* absolute path in the image (module name for COM32) */
+	char **initrds; /* absolute paths, in load order */
+	size_t ninitrds;
+	char *args;    /* command line without initrd= and BOOT_IMAGE= */
+	char *submenu; /* enclosing submenu titles joined by " > ", or NULL */
+	char *where;   /* "file:line" of the entry */
+	ib_kind kind;
+	bool hidden; /* MENU HIDE: bootable by name, not shown */
+	bool disabled;
+	bool menu_default; /* MENU DEFAULT */
+} ib_menu_entry;
+
+typedef struct ib_menu ib_menu;
+
+void ib_menu_free(ib_menu *m);
+
+size_t ib_menu_count(const ib_menu *m);
+
+/* Entry i in file order, or NULL. */
+const ib_menu_entry *ib_menu_at(const ib_menu *m, size_t i);
+
+/* What pressing Enter in the first screen boots, or NULL if nothing
+ * (no DEFAULT or UI; see the notes). Owned by m. */
+const ib_menu_entry *ib_menu_default(const ib_menu *m);
+
+/* What boots when the timeout runs out, if it differs from the default
+ * (syslinux ONTIMEOUT); NULL otherwise. */
+const ib_menu_entry *ib_menu_ontimeout(const ib_menu *m);
+
+/* The timeout in tenths of a second; 0 = wait forever; -1 = none set. */
+long ib_menu_timeout(const ib_menu *m);
+
+/* Find an entry by label (exact, first match, as syslinux does), else by
+ * title; NULL if none. */
+const ib_menu_entry *ib_menu_find(const ib_menu *m, const char *name);
+
+size_t ib_menu_nnotes(const ib_menu *m);
+const char *ib_menu_note(const ib_menu *m, size_t i);
+
+/* The config file the menu was read from (absolute in the image). */
+const char *ib_menu_config(const ib_menu *m);
+
+/* "syslinux" or "grub". */
+const char *ib_menu_loader(const ib_menu *m);
+
+const char *ib_kind_name(ib_kind k);
+
+#endif

@@ -1,0 +1,34 @@
+/* Building a menu: for the readers in lib/ (syslinux, grubcfg) only. */
+#ifndef IB_MENU_INT_H
+#define IB_MENU_INT_H
+
+#include "menu.h"
+
+struct ib_menu {
+	ib_menu_entry *e;
+	size_t n, cap;
+	ib_menu_entry *def;  /* owned copy, or NULL */
+	ib_menu_entry *tout; /* owned copy, or NULL */
+	long timeout;
+	char **notes;
+	size_t nnotes, notecap;
+	char *config;
+	const char *loader;
+};
+
+ib_menu *ib_menu_new(const char *loader, const char *config, ib_err *err);
+
+/* Append a copy of *e (its strings are taken over: the caller must not
+ * free them). Returns the index, or -1 with *err. */
+long ib_menu_add(ib_menu *m, ib_menu_entry *e, ib_err *err);
+
+/* Add a note (printf-style); notes that fail to allocate are dropped. */
+void ib_menu_notef(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
+
+/* A deep copy of e for the default or timeout slot; NULL on ENOMEM. */
+ib_menu_entry *ib_menu_entry_dup(const ib_menu_entry *e);
+
+/* Release the strings of e (not e itself). */
+void ib_menu_entry_release(ib_menu_entry *e);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * shquote: quote a string for POSIX sh, so that generated commands and
+ * `eval`-able assignments survive any bytes (spaces, quotes, $, newlines).
+ */
+#ifndef IB_SHQUOTE_H
+#define IB_SHQUOTE_H
+
+/* s as one sh word: bare when it is only safe characters, else in single
+ * quotes with ' written as '\''. The caller frees it; NULL on ENOMEM. */
+char *ib_shquote_new(const char *s);
+
+/* s as the right-hand side of a make ":=" assignment: '$' doubled, '#'
+ * escaped, newlines refused (NULL). The caller frees it. */
+char *ib_makequote_new(const char *s);
+
+#endif

@@ -1,0 +1,564 @@
+/* syslinux2cmdline: the kernel, initrds and command line a boot config
+ * boots, read with the boot loader's own semantics. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootcfg.h"
+#include "bootfs.h"
+#include "bounds.h"
+#include "cli.h"
+#include "cmdline.h"
+#include "menu.h"
+#include "shquote.h"
+#include "syslinux.h"
+
+static const char usage[] =
+    "usage: syslinux2cmdline [options] [CONFIG | -]\n"
+    "       syslinux2cmdline [options] -r DIR [CONFIG]\n";
+
+static const char help[] =
+    "Print the kernel command line a syslinux/isolinux config boots.\n"
+    "\n"
+    "  -r, --root DIR        an extracted ISO tree (the config is found "
+    "as\n"
+    "                        ISOLINUX finds it unless CONFIG is given)\n"
+    "  -l, --label LABEL     the entry LABEL instead of the default\n"
+    "      --list            every entry; the default is marked '*'\n"
+    "      --kernel          print the entry's kernel path\n"
+    "      --initrd          print the entry's initrd paths, one per line\n"
+    "      --serial[=DEV[,SPEED]]  rewrite for a serial console (ttyS0)\n"
+    "      --append ARGS     add ARGS at the end\n"
+    "      --remove KEY      remove every KEY and KEY=... word\n"
+    "      --format FMT      plain, shell or make (CONFIG, LABEL, KERNEL,\n"
+    "                        INITRD, CMDLINE assignments), or json\n"
+    "      --explain         how the default was chosen, on stderr\n"
+    "  -h, --help            show this help\n"
+    "      --version         show the version\n";
+
+enum {
+	OPT_APPEND = 256,
+	OPT_EXPLAIN,
+	OPT_FORMAT,
+	OPT_INITRD,
+	OPT_KERNEL,
+	OPT_LIST,
+	OPT_REMOVE,
+	OPT_SERIAL,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "initrd", no_argument, NULL, OPT_INITRD },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "label", required_argument, NULL, 'l' },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "remove", required_argument, NULL, OPT_REMOVE },
+	{ "root", required_argument, NULL, 'r' },
+	{ "serial", optional_argument, NULL, OPT_SERIAL },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct edits {
+	const char *append[64];
+	const char *remove[64];
+	size_t nappend, nremove;
+	bool serial;
+	char serial_dev[64];
+	const char *serial_speed;
+};
+
+/* The entry's command line after the edits; the caller frees it. */
+static char *
+edited_args(const ib_menu_entry *e, const struct edits *ed, ib_err *err)
+{
+	ib_args *a;
+	char *s;
+	size_t i;
+
+	if (!ed->serial && ed->nappend == 0 && ed->nremove == 0) {
+		s = strdup(e->args);
+		if (s == NULL)
+			ib_err_errno(err, ENOMEM, "command line");
+		return s;
+	}
+	a = ib_args_split(e->args, err);
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < ed->nremove; i++)
+		ib_args_remove(a, ed->remove[i]);
+	if (ed->serial &&
+	    ib_args_serial(a, ed->serial_dev, ed->serial_speed, err) == -1)
+		goto fail;
+	for (i = 0; i < ed->nappend; i++)
+		if (ib_args_append(a, ed->append[i], err) == -1)
+			goto fail;
+	s = ib_args_join_new(a);
+	ib_args_free(a);
+	if (s == NULL)
+		ib_err_errno(err, ENOMEM, "command line");
+	return s;
+fail:
+	ib_args_free(a);
+	return NULL;
+}
+
+static void
+put_json_str(const char *s)
+{
+	if (s == NULL)
+		fputs("null", stdout);
+	else
+		cli_put_json(stdout, s);
+}
+
+static void
+put_json_entry(const ib_menu_entry *e, const char *args)
+{
+	size_t i;
+
+	if (e == NULL) {
+		fputs("null", stdout);
+		return;
+	}
+	fputs("{\"label\":", stdout);
+	put_json_str(e->label);
+	fputs(",\"title\":", stdout);
+	put_json_str(e->title);
+	printf(",\"kind\":\"%s\",\"kernel\":", ib_kind_name(e->kind));
+	put_json_str(e->kernel);
+	fputs(",\"initrds\":[", stdout);
+	for (i = 0; i < e->ninitrds; i++) {
+		if (i > 0)
+			putchar(',');
+		cli_put_json(stdout, e->initrds[i]);
+	}
+	fputs("],\"cmdline\":", stdout);
+	put_json_str(args != NULL ? args : e->args);
+	fputs(",\"submenu\":", stdout);
+	put_json_str(e->submenu);
+	printf(",\"hidden\":%s,\"where\":", e->hidden ? "true" : "false");
+	put_json_str(e->where);
+	putchar('}');
+}
+
+static void
+print_json(const ib_menu *m, const ib_menu_entry *chosen, const char *args)
+{
+	size_t i;
+
+	fputs("{\"loader\":", stdout);
+	put_json_str(ib_menu_loader(m));
+	fputs(",\"config\":", stdout);
+	put_json_str(ib_menu_config(m));
+	printf(",\"timeout\":%ld,\"entry\":", ib_menu_timeout(m));
+	put_json_entry(chosen, args);
+	fputs(",\"default\":", stdout);
+	put_json_entry(ib_menu_default(m), NULL);
+	fputs(",\"ontimeout\":", stdout);
+	put_json_entry(ib_menu_ontimeout(m), NULL);
+	fputs(",\"entries\":[", stdout);
+	for (i = 0; i < ib_menu_count(m); i++) {
+		if (i > 0)
+			putchar(',');
+		put_json_entry(ib_menu_at(m, i), NULL);
+	}
+	fputs("],\"notes\":[", stdout);
+	for (i = 0; i < ib_menu_nnotes(m); i++) {
+		if (i > 0)
+			putchar(',');
+		cli_put_json(stdout, ib_menu_note(m, i));
+	}
+	fputs("]}\n", stdout);
+}
+
+static void
+print_list(const ib_menu *m)
+{
+	const ib_menu_entry *d, *e;
+	size_t i, k;
+
+	d = ib_menu_default(m);
+	for (i = 0; i < ib_menu_count(m); i++) {
+		e = ib_menu_at(m, i);
+		if (e->kind == IB_KIND_SEPARATOR)
+			continue;
+		printf("%s %s\t%s%s%s\t%s\t%s\t",
+		    d != NULL && e->label != NULL && d->label != NULL &&
+		            strcmp(e->label, d->label) == 0 &&
+		            strcmp(e->where, d->where) == 0 ?
+		        "*" :
+		        " ",
+		    e->label != NULL ? e->label : "-",
+		    e->submenu != NULL ? e->submenu : "",
+		    e->submenu != NULL ? " > " : "",
+		    e->title != NULL ? e->title : "-", ib_kind_name(e->kind),
+		    e->kernel != NULL ? e->kernel : "-");
+		for (k = 0; k < e->ninitrds; k++)
+			printf("%s%s", k > 0 ? "," : "", e->initrds[k]);
+		printf("%s\t%s%s\n", e->ninitrds == 0 ? "-" : "",
+		    e->args != NULL ? e->args : "",
+		    e->hidden ? "\t(hidden)" : "");
+	}
+	e = ib_menu_ontimeout(m);
+	if (e != NULL)
+		printf("on timeout: %s (%s) %s %s\n",
+		    e->label != NULL ? e->label : "-", ib_kind_name(e->kind),
+		    e->kernel != NULL ? e->kernel : "-", e->args);
+}
+
+/* shell: CONFIG=... LABEL=... KERNEL=... INITRD=... CMDLINE=..., each
+ * value one sh word (INITRD: the paths separated by spaces); make: the
+ * same as ":=" assignments. */
+static int
+print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
+    bool make)
+{
+	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
+		"INITRD", "CMDLINE" };
+	char *vals[5], *q;
+	size_t i, len, o;
+	int rc;
+
+	len = 1;
+	for (i = 0; i < e->ninitrds; i++)
+		len += strlen(e->initrds[i]) + 1;
+	vals[0] = strdup(ib_menu_config(m));
+	vals[1] = strdup(e->label != NULL ? e->label : "");
+	vals[2] = strdup(e->kernel != NULL ? e->kernel : "");
+	vals[3] = malloc(len);
+	vals[4] = strdup(args);
+	rc = 0;
+	for (i = 0; i < 5; i++)
+		if (vals[i] == NULL)
+			rc = -1;
+	if (rc == 0) {
+		o = 0;
+		for (i = 0; i < e->ninitrds; i++)
+			o += (size_t)snprintf(vals[3] + o, len - o, "%s%s",
+			    i > 0 ? " " : "", e->initrds[i]);
+		vals[3][o] = '\0';
+	}
+	for (i = 0; rc == 0 && i < 5; i++) {
+		q = make ? ib_makequote_new(vals[i]) : ib_shquote_new(vals[i]);
+		if (q == NULL) {
+			rc = -1;
+			break;
+		}
+		printf(make ? "%s := %s\n" : "%s=%s\n", names[i], q);
+		free(q);
+	}
+	for (i = 0; i < 5; i++)
+		free(vals[i]);
+	return rc;
+}
+
+static void
+explain(const ib_menu *m, const char *found_why)
+{
+	size_t i;
+
+	if (found_why != NULL)
+		fprintf(stderr, "%s: %s\n", cli_progname(), found_why);
+	for (i = 0; i < ib_menu_nnotes(m); i++)
+		fprintf(stderr, "%s: %s\n", cli_progname(), ib_menu_note(m, i));
+}
+
+/* Linux entries by label, for the message when the choice is not one. */
+static void
+linux_labels(const ib_menu *m, char *buf, size_t size)
+{
+	const ib_menu_entry *e;
+	size_t i, o;
+
+	o = 0;
+	buf[0] = '\0';
+	for (i = 0; i < ib_menu_count(m) && o + 1 < size; i++) {
+		e = ib_menu_at(m, i);
+		if (e->kind != IB_KIND_LINUX || e->label == NULL)
+			continue;
+		o += (size_t)snprintf(buf + o, size - o, "%s%s",
+		    o > 0 ? ", " : "", e->label);
+	}
+}
+
+static char *
+read_stdin(size_t *len)
+{
+	char *buf, *t;
+	size_t cap, n;
+	ssize_t r;
+
+	cap = 8192;
+	n = 0;
+	buf = malloc(cap);
+	while (buf != NULL) {
+		r = read(STDIN_FILENO, buf + n, cap - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n > IB_MAX_CONFIG)
+			break;
+		if (n == cap) {
+			cap *= 2;
+			t = realloc(buf, cap);
+			if (t == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = t;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
+int
+main(int argc, char **argv)
+{
+	char cfg[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256], labels[512];
+	char cwd[IB_MAX_PATH + 1];
+	const ib_menu_entry *e;
+	struct edits ed;
+	const char *root, *label, *format, *name, *found_why, *comma;
+	ib_bootfs *fs;
+	ib_menu *m;
+	ib_err err;
+	char *args, *text;
+	size_t len;
+	bool list, kernel, initrd, expl;
+	int ch, status;
+
+	cli_init(argv[0]);
+	memset(&ed, 0, sizeof(ed));
+	root = label = NULL;
+	format = "plain";
+	list = kernel = initrd = expl = false;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hl:r:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			return cli_close_stdout();
+		case 'l':
+			label = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case OPT_APPEND:
+			if (ed.nappend == 64)
+				cli_usage_error(usage, "too many --append");
+			ed.append[ed.nappend++] = optarg;
+			break;
+		case OPT_EXPLAIN:
+			expl = true;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			if (strcmp(format, "plain") != 0 &&
+			    strcmp(format, "shell") != 0 &&
+			    strcmp(format, "make") != 0 &&
+			    strcmp(format, "json") != 0)
+				cli_usage_error(usage,
+				    "--format: '%s' is not plain, shell, make "
+				    "or json",
+				    format);
+			break;
+		case OPT_INITRD:
+			initrd = true;
+			break;
+		case OPT_KERNEL:
+			kernel = true;
+			break;
+		case OPT_LIST:
+			list = true;
+			break;
+		case OPT_REMOVE:
+			if (ed.nremove == 64)
+				cli_usage_error(usage, "too many --remove");
+			ed.remove[ed.nremove++] = optarg;
+			break;
+		case OPT_SERIAL:
+			ed.serial = true;
+			if (optarg == NULL)
+				break;
+			comma = strchr(optarg, ',');
+			len = comma != NULL ? (size_t)(comma - optarg) :
+			                      strlen(optarg);
+			if (len == 0 || len >= sizeof(ed.serial_dev))
+				cli_usage_error(usage,
+				    "--serial: bad device '%s'", optarg);
+			memcpy(ed.serial_dev, optarg, len);
+			ed.serial_dev[len] = '\0';
+			ed.serial_speed = comma != NULL ? comma + 1 : NULL;
+			if (ed.serial_speed != NULL &&
+			    (ed.serial_speed[0] == '\0' ||
+			        strspn(ed.serial_speed, "0123456789") !=
+			            strlen(ed.serial_speed)))
+				cli_usage_error(usage,
+				    "--serial: bad speed in '%s'", optarg);
+			break;
+		case OPT_VERSION:
+			cli_version();
+			return cli_close_stdout();
+		default:
+			cli_usage_error(usage,
+			    "unknown option or missing argument: '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		cli_usage_error(usage, "one CONFIG at most");
+	if (argc == 0 && root == NULL)
+		cli_usage_error(usage, "no CONFIG and no -r DIR");
+
+	ib_err_clear(&err);
+	found_why = NULL;
+	text = NULL;
+	/* What names the files: -r DIR, else the config's directory. */
+	if (root != NULL) {
+		name = root;
+		fs = ib_bootfs_open_dir(root, &err);
+		if (fs != NULL && argc == 1)
+			snprintf(cfg, sizeof(cfg), "%s%s",
+			    argv[0][0] == '/' ? "" : "/", argv[0]);
+		else if (fs != NULL &&
+		    ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
+		        sizeof(cwd), why, sizeof(why), &err) == 0)
+			found_why = why;
+		else if (fs != NULL) {
+			cli_warn_err(name, &err);
+			ib_bootfs_close(fs);
+			return IB_EXIT_FAIL;
+		}
+	} else if (strcmp(argv[0], "-") == 0) {
+		name = "-";
+		fs = ib_bootfs_open_dir(".", &err);
+		text = read_stdin(&len);
+		snprintf(cfg, sizeof(cfg), "/-");
+		if (fs != NULL &&
+		    (text == NULL ||
+		        ib_bootfs_set_file(fs, cfg, text, len, &err) == -1)) {
+			cli_warn(name, "cannot read standard input");
+			ib_bootfs_close(fs);
+			free(text);
+			return IB_EXIT_FAIL;
+		}
+		free(text);
+	} else {
+		/* INCLUDEs resolve against the config's directory. */
+		char dir[IB_MAX_PATH + 1], *slash;
+
+		name = argv[0];
+		snprintf(dir, sizeof(dir), "%s", argv[0]);
+		slash = strrchr(dir, '/');
+		if (slash == NULL) {
+			snprintf(dir, sizeof(dir), ".");
+			snprintf(cfg, sizeof(cfg), "/%s", argv[0]);
+		} else {
+			snprintf(cfg, sizeof(cfg), "/%s", slash + 1);
+			slash[slash == dir ? 1 : 0] = '\0';
+		}
+		fs = ib_bootfs_open_dir(dir, &err);
+	}
+	if (fs == NULL) {
+		cli_warn_err(name, &err);
+		return IB_EXIT_FAIL;
+	}
+	m = ib_syslinux_parse(fs, cfg, found_why != NULL ? cwd : NULL, &err);
+	ib_bootfs_close(fs);
+	if (m == NULL) {
+		cli_warn_err(name, &err);
+		return IB_EXIT_FAIL;
+	}
+	if (expl)
+		explain(m, found_why);
+	status = IB_EXIT_OK;
+	if (list && strcmp(format, "json") != 0) {
+		print_list(m);
+		ib_menu_free(m);
+		return cli_close_stdout();
+	}
+	e = label != NULL ? ib_menu_find(m, label) : ib_menu_default(m);
+	if (e == NULL && strcmp(format, "json") != 0) {
+		linux_labels(m, labels, sizeof(labels));
+		if (label != NULL)
+			cli_warn(name, "%s: no entry named '%s'%s%s",
+			    ib_menu_config(m) + 1, label,
+			    labels[0] != '\0' ? "; Linux entries: " : "",
+			    labels);
+		else
+			cli_warn(name, "%s: no default entry (%s)%s%s",
+			    ib_menu_config(m) + 1,
+			    ib_menu_nnotes(m) > 0 ?
+			        ib_menu_note(m, ib_menu_nnotes(m) - 1) :
+			        "see --explain",
+			    labels[0] != '\0' ? "; Linux entries: " : "",
+			    labels);
+		ib_menu_free(m);
+		return IB_EXIT_FAIL;
+	}
+	if (e != NULL && e->kind != IB_KIND_LINUX &&
+	    strcmp(format, "json") != 0) {
+		linux_labels(m, labels, sizeof(labels));
+		cli_warn(name,
+		    "%s: %s entry '%s' is a %s entry, not Linux (choose one "
+		    "with -l%s%s)",
+		    e->where, label != NULL ? "the" : "the default",
+		    e->label != NULL ? e->label : "?", ib_kind_name(e->kind),
+		    labels[0] != '\0' ? ": " : "", labels);
+		ib_menu_free(m);
+		return IB_EXIT_FAIL;
+	}
+	args = NULL;
+	if (e != NULL) {
+		args = edited_args(e, &ed, &err);
+		if (args == NULL) {
+			cli_warn_err(name, &err);
+			ib_menu_free(m);
+			return IB_EXIT_FAIL;
+		}
+	}
+	if (strcmp(format, "json") == 0) {
+		print_json(m, e, args);
+	} else if (kernel || initrd) {
+		if (kernel)
+			printf("%s\n", e->kernel);
+		for (size_t i = 0; initrd && i < e->ninitrds; i++)
+			printf("%s\n", e->initrds[i]);
+	} else if (strcmp(format, "shell") == 0 ||
+	    strcmp(format, "make") == 0) {
+		if (print_shell(m, e, args, strcmp(format, "make") == 0) ==
+		    -1) {
+			cli_warn(name,
+			    "cannot quote the values (a newline in "
+			    "a make value?)");
+			status = IB_EXIT_FAIL;
+		}
+	} else {
+		printf("%s\n", args);
+		if (strlen(args) >= 2048)
+			cli_warn(name,
+			    "command line is %zu bytes: syslinux refuses 2048 "
+			    "and more, hyperkit takes 2047",
+			    strlen(args));
+	}
+	free(args);
+	ib_menu_free(m);
+	if (status != IB_EXIT_OK)
+		return status;
+	return cli_close_stdout();
+}
