@@ -126,15 +126,15 @@ restart:
 			snprintf(dir, sizeof(dir), "%.*s",
 			    (int)(p - cur > 1 ? p - cur - 1 : 1), cur);
 			if (ib_bootpath_resolve(dir, target, next,
-			        sizeof(next)) == -1 ||
-			    (!last &&
-			        strlen(next) + strlen(slash) >= sizeof(next)))
+			        sizeof(next)) == -1)
 				return ib_err_set(err, IB_ELIMIT,
 				    "path too long");
-			if (!last)
-				strcat(next, slash);
-			if (ib_bootpath_resolve("/", next, cur, sizeof(cur)) ==
-			    -1)
+			/* the target, then the rest of the path after it */
+			n = (size_t)snprintf(target, sizeof(target), "%s%s",
+			    next, last ? "" : slash);
+			if (n >= sizeof(target) ||
+			    ib_bootpath_resolve("/", target, cur,
+			        sizeof(cur)) == -1)
 				return ib_err_set(err, IB_ELIMIT,
 				    "path too long");
 			goto restart;
