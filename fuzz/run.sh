@@ -24,6 +24,11 @@ for t in "$@"; do
 			gzip -dc "$f" >"$corpus/$(basename "$f" .gz)"
 		done
 	fi
+	if [ "$t" = fuzz_syslinux ] && [ -d "$shared/bootcfg" ]; then
+		find "$shared/bootcfg" -name '*.cfg' | while read -r f; do
+			cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
+		done
+	fi
 	if [ -d "tests/regress/$t" ]; then
 		cp tests/regress/"$t"/* "$corpus/" 2>/dev/null
 	fi
