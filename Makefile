@@ -47,7 +47,8 @@ LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract syslinux2cmdline
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 UNIT = check_zisofs check_iso check_errors check_names check_rrip \
-	check_pathsafe check_match check_extract check_compat check_cmdline
+	check_pathsafe check_match check_extract check_compat check_cmdline \
+	check_syslinux
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \

@@ -30,6 +30,7 @@ ib_menu_entry_release(ib_menu_entry *e)
 	size_t i;
 
 	free(e->label);
+	free(e->label_line);
 	free(e->title);
 	free(e->kernel);
 	for (i = 0; i < e->ninitrds; i++)
@@ -67,6 +68,7 @@ ib_menu_entry_dup(const ib_menu_entry *e)
 	*d = *e;
 	fail = false;
 	d->label = dup_or_null(e->label, &fail);
+	d->label_line = dup_or_null(e->label_line, &fail);
 	d->title = dup_or_null(e->title, &fail);
 	d->kernel = dup_or_null(e->kernel, &fail);
 	d->args = dup_or_null(e->args, &fail);

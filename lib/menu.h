@@ -29,8 +29,9 @@ typedef enum ib_kind {
 
 /* One entry; every string is owned by the menu. */
 typedef struct ib_menu_entry {
-	char *label;    /* syslinux LABEL (first word), GRUB --id; or NULL */
-	char *title;    /* MENU LABEL or GRUB title; or NULL */
+	char *label;      /* syslinux LABEL (first word), GRUB --id; or NULL */
+	char *label_line; /* the whole LABEL value (menu modules match it) */
+	char *title;      /* MENU LABEL or GRUB title; or NULL */
 	char *kernel;   /* absolute path in the image (module name for COM32) */
 	char **initrds; /* absolute paths, in load order */
 	size_t ninitrds;

@@ -36,7 +36,9 @@ struct label {
 	char *name;
 	char *title;
 	enum kw kw;
-	char *kernel; /* as written */
+	char *kernel; /* as written: the first word of the kernel line */
+	char *kargs;  /* the words after it: they start the command line */
+	char *line;   /* the whole LABEL value, as the menu modules keep it */
 	char *append; /* NULL: none of its own */
 	char *initrd; /* INITRD keyword */
 	bool hide, disabled, menu_default;
@@ -53,6 +55,8 @@ struct parser {
 	int default_level;  /* 0 none, 1 DEFAULT, 2 UI */
 	char *last_default; /* the last DEFAULT value, even under UI */
 	bool has_ui;
+	bool prompt;    /* PROMPT 1: the boot: prompt waits TIMEOUT */
+	bool menu_runs; /* the default command is a menu module */
 	char *ontimeout;
 	char ontimeout_where[IB_MAX_PATH + 16];
 	bool menu_hidden;
@@ -65,6 +69,9 @@ struct parser {
 };
 
 static int parse_file(struct parser *p, const char *path, ib_err *err);
+static ib_menu *parse_config(ib_bootfs *fs, const char *path, const char *cwd,
+    unsigned chain, bool as_menu, ib_err *err);
+static void adopt(ib_menu *dst, ib_menu *src);
 
 static void
 label_clear(struct label *l)
@@ -72,6 +79,8 @@ label_clear(struct label *l)
 	free(l->name);
 	free(l->title);
 	free(l->kernel);
+	free(l->kargs);
+	free(l->line);
 	free(l->append);
 	free(l->initrd);
 	memset(l, 0, sizeof(*l));
@@ -211,20 +220,36 @@ record(struct parser *p, ib_err *err)
 	struct label *l;
 	ib_menu_entry e;
 	const char *append, *kernel;
+	char *full;
+	size_t n;
+	int rc;
 
 	l = &p->cur;
 	if (!l->open)
 		return 0;
+	full = NULL;
 	memset(&e, 0, sizeof(e));
 	kernel = l->kernel != NULL ? l->kernel : l->name;
 	e.kind = kind_of(l->kernel != NULL ? l->kw : KW_KERNEL, kernel);
-	if (l->append != NULL)
-		append = strcmp(l->append, "-") == 0 ? "" : l->append;
-	else
-		append = p->global_append != NULL ? p->global_append : "";
+	append = l->append != NULL ? l->append : p->global_append;
+	if (append == NULL || strcmp(append, "-") == 0)
+		append = ""; /* APPEND - : no options (1.4) */
+	/* ldlinux's record(): the kernel line's own words, then APPEND. */
+	if (l->kargs != NULL && l->kargs[0] != '\0') {
+		n = strlen(l->kargs) + strlen(append) + 2;
+		full = malloc(n);
+		if (full == NULL) {
+			label_clear(l);
+			return ib_err_errno(err, ENOMEM, "menu entry");
+		}
+		snprintf(full, n, "%s%s%s", l->kargs,
+		    append[0] != '\0' ? " " : "", append);
+		append = full;
+	}
 	e.label = l->name;
 	e.title = l->title;
-	l->name = l->title = NULL;
+	e.label_line = l->line;
+	l->name = l->title = l->line = NULL;
 	e.hidden = l->hide;
 	e.disabled = l->disabled;
 	e.menu_default = l->menu_default;
@@ -242,20 +267,19 @@ record(struct parser *p, ib_err *err)
 	else
 		e.kernel = strdup(kernel);
 	e.args = ib_cmdline_strip_loader_new(append);
+	rc = 0;
 	if (e.where == NULL ||
 	    (e.kernel == NULL && e.kind != IB_KIND_LOCALBOOT) ||
-	    e.args == NULL || (p->submenu != NULL && e.submenu == NULL)) {
+	    e.args == NULL || (p->submenu != NULL && e.submenu == NULL))
+		rc = ib_err_errno(err, ENOMEM, "menu entry");
+	else if (e.kind == IB_KIND_LINUX)
+		rc = set_initrds(p, &e, append, l->initrd, err);
+	free(full);
+	label_clear(l);
+	if (rc == -1) {
 		ib_menu_entry_release(&e);
-		label_clear(l);
-		return ib_err_errno(err, ENOMEM, "menu entry");
-	}
-	if (e.kind == IB_KIND_LINUX &&
-	    set_initrds(p, &e, append, l->initrd, err) == -1) {
-		ib_menu_entry_release(&e);
-		label_clear(l);
 		return -1;
 	}
-	label_clear(l);
 	return ib_menu_add(p->m, &e, err) == -1 ? -1 : 0;
 }
 
@@ -271,8 +295,10 @@ add_marker(struct parser *p, ib_kind kind, const char *title, const char *where,
 	e.disabled = kind == IB_KIND_SEPARATOR;
 	e.title = title != NULL ? strdup(title) : NULL;
 	e.where = strdup(where);
+	e.args = strdup("");
 	e.submenu = p->submenu != NULL ? strdup(p->submenu) : NULL;
-	if (e.where == NULL || (title != NULL && e.title == NULL) ||
+	if (e.where == NULL || e.args == NULL ||
+	    (title != NULL && e.title == NULL) ||
 	    (p->submenu != NULL && e.submenu == NULL)) {
 		ib_menu_entry_release(&e);
 		return ib_err_errno(err, ENOMEM, "menu");
@@ -347,6 +373,16 @@ include(struct parser *p, const char *name, const char *where, ib_err *err)
 	if (ib_bootpath_resolve(p->cwd, name, path, sizeof(path)) == -1)
 		return ib_err_set(err, IB_ELIMIT, "%s: INCLUDE path too long",
 		    where);
+	/* 1.10: syslinux 6 hangs on a loop; we refuse it, and more than
+	 * IB_MAX_INCLUDE levels below the top file. */
+	for (size_t i = 0; i < p->depth; i++)
+		if (strcmp(p->stack[i], path) == 0)
+			return ib_err_set(err, IB_ELIMIT,
+			    "%s: INCLUDE loop: %s is already being read", where,
+			    path + 1);
+	if (p->depth > IB_MAX_INCLUDE)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s: INCLUDE nested deeper than %u", where, IB_MAX_INCLUDE);
 	if (parse_file(p, path, err) == 0)
 		return 0;
 	if (err->code != IB_ENOTFOUND)
@@ -432,6 +468,8 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 			return ib_err_errno(err, ENOMEM, "label");
 		memcpy(l->name, v, n);
 		l->name[n] = '\0';
+		if (set_str(&l->line, v, err) == -1)
+			return -1;
 		l->open = true;
 		snprintf(l->where, sizeof(l->where), "%s", where);
 		return 0;
@@ -462,14 +500,9 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 				return ib_err_errno(err, ENOMEM, "kernel");
 			memcpy(l->kernel, v, n);
 			l->kernel[n] = '\0';
-			if (l->kw == KW_COM32 || l->kw == KW_CONFIG ||
-			    (l->kw == KW_KERNEL &&
-			        kind_of_file(l->kernel) == IB_KIND_COM32)) {
-				if (v[n] != '\0' && l->append == NULL &&
-				    set_str(&l->append, v + n + 1, err) == -1)
-					return -1;
-			}
-			return 0;
+			v += n;
+			v += strspn(v, " \t");
+			return set_str(&l->kargs, v, err);
 		}
 	}
 	if ((v = looking_at(s, "append")) != NULL) {
@@ -499,6 +532,10 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 		snprintf(p->default_where, sizeof(p->default_where), "%s",
 		    where);
 		return set_str(&p->default_cmd, v, err);
+	}
+	if ((v = looking_at(s, "prompt")) != NULL) {
+		p->prompt = strtol(v, NULL, 10) != 0;
+		return 0;
 	}
 	if ((v = looking_at(s, "ontimeout")) != NULL) {
 		snprintf(p->ontimeout_where, sizeof(p->ontimeout_where), "%s",
@@ -582,13 +619,12 @@ parse_file(struct parser *p, const char *path, ib_err *err)
 	char *text;
 	size_t len, i;
 	int rc;
+	const char *nul;
+	unsigned line;
 
-	for (i = 0; i < p->depth; i++)
-		if (strcmp(p->stack[i], path) == 0)
-			return ib_err_set(err, IB_ELIMIT,
-			    "%s: INCLUDE loop: %s includes itself", path + 1,
-			    p->stack[p->depth - 1] + 1);
-	if (p->depth >= IB_MAX_INCLUDE)
+	/* include() checks loops and depth with the line to blame; this
+	 * guards the stack whatever the caller. */
+	if (p->depth > IB_MAX_INCLUDE)
 		return ib_err_set(err, IB_ELIMIT,
 		    "%s: INCLUDE nested deeper than %u", path + 1,
 		    IB_MAX_INCLUDE);
@@ -598,10 +634,14 @@ parse_file(struct parser *p, const char *path, ib_err *err)
 			ib_err_prefix(err, "%s: ", path + 1);
 		return -1;
 	}
-	if (memchr(text, '\0', len) != NULL) {
+	nul = memchr(text, '\0', len);
+	if (nul != NULL) {
+		line = 1;
+		for (i = 0; text + i < nul; i++)
+			line += text[i] == '\n';
 		free(text);
 		return ib_err_set(err, IB_EFORMAT,
-		    "%s: NUL byte: not a text config", path + 1);
+		    "%s:%u: NUL byte: not a text config", path + 1, line);
 	}
 	p->stack[p->depth++] = path;
 	rc = parse_text(p, path, text, len, err);
@@ -643,40 +683,58 @@ is_module(const char *w, const char *name)
 	    (has_suffix(w, name) && w[strlen(w) - n - 1] == '/');
 }
 
-/* A copy of e with extra words after its command line (1.6.3: the words
- * after a label on a DEFAULT line follow the label's own). */
+/*
+ * A copy of e with extra words after its command line (1.6.3: the words
+ * after a label on a DEFAULT line follow the label's own). ldlinux then
+ * looks for the first initrd= in the whole line, so extra words can name
+ * the initrd of a label that has none; they never lose their place after
+ * the label's own initrd.
+ */
 static ib_menu_entry *
-entry_with(const ib_menu_entry *e, const char *extra)
+entry_with(struct parser *p, const ib_menu_entry *e, const char *extra,
+    ib_err *err)
 {
 	ib_menu_entry *d;
-	char *args;
+	char *args, *stripped;
 	size_t n;
 
 	d = ib_menu_entry_dup(e);
-	if (d == NULL || extra == NULL || extra[0] == '\0')
-		return d;
-	n = strlen(d->args) + strlen(extra) + 2;
-	args = malloc(n);
-	if (args == NULL) {
-		ib_menu_entry_release(d);
-		free(d);
+	if (d == NULL) {
+		ib_err_errno(err, ENOMEM, "entry");
 		return NULL;
 	}
+	if (extra == NULL || extra[0] == '\0')
+		return d;
+	if (d->kind == IB_KIND_LINUX && d->ninitrds == 0 &&
+	    set_initrds(p, d, extra, NULL, err) == -1)
+		goto fail;
+	n = strlen(d->args) + strlen(extra) + 2;
+	args = malloc(n);
+	if (args == NULL)
+		goto nomem;
 	snprintf(args, n, "%s%s%s", d->args, d->args[0] != '\0' ? " " : "",
 	    extra);
+	stripped = ib_cmdline_strip_loader_new(args);
+	free(args);
+	if (stripped == NULL)
+		goto nomem;
 	free(d->args);
-	d->args = args;
+	d->args = stripped;
 	return d;
+nomem:
+	ib_err_errno(err, ENOMEM, "entry");
+fail:
+	ib_menu_entry_release(d);
+	free(d);
+	return NULL;
 }
 
 static int
 set_default(struct parser *p, const ib_menu_entry *e, const char *extra,
     ib_err *err)
 {
-	p->m->def = entry_with(e, extra);
-	if (p->m->def == NULL)
-		return ib_err_errno(err, ENOMEM, "default");
-	return 0;
+	p->m->def = entry_with(p, e, extra, err);
+	return p->m->def == NULL ? -1 : 0;
 }
 
 /*
@@ -695,10 +753,7 @@ command_entry(struct parser *p, const char *cmd, const char *where, ib_err *err)
 	rest = first_word(cmd, w, sizeof(w));
 	e = ib_menu_find(p->m, w);
 	if (e != NULL && e->label != NULL && strcmp(e->label, w) == 0) {
-		d = entry_with(e, rest);
-		if (d == NULL)
-			ib_err_errno(err, ENOMEM, "entry");
-		return d;
+		return entry_with(p, e, rest, err);
 	}
 	memset(&x, 0, sizeof(x));
 	x.kind = kind_of_file(w);
@@ -740,9 +795,14 @@ menu_choice(struct parser *p, ib_err *err)
 	m = p->m;
 	if (p->has_ui && p->last_default != NULL) {
 		first_word(p->last_default, w, sizeof(w));
-		e = ib_menu_find(m, w);
-		if (e != NULL && e->label != NULL && strcmp(e->label, w) == 0 &&
-		    !e->hidden) {
+		/* 1.5: the menu keeps the whole LABEL value, trailing
+		 * spaces included, and compares it exactly. */
+		e = NULL;
+		for (i = 0; i < m->n && e == NULL; i++)
+			if (m->e[i].label_line != NULL &&
+			    strcmp(m->e[i].label_line, w) == 0)
+				e = &m->e[i];
+		if (e != NULL && !e->hidden) {
 			ib_menu_notef(m,
 			    "the menu selects DEFAULT %s (a UI line exists, so "
 			    "DEFAULT picks the entry)",
@@ -782,12 +842,13 @@ menu_choice(struct parser *p, ib_err *err)
 		ib_menu_notef(m, "the menu has no entry to boot");
 		return 0;
 	}
-	if (e != first)
+	if (e != first) {
 		ib_menu_notef(m,
 		    "entry 0 of the menu is disabled: the highlight moves to "
 		    "%s and the timeout is cancelled",
 		    e->label != NULL ? e->label : "(next)");
-	else
+		m->timeout = 0; /* run_menu: moving off defentry */
+	} else
 		ib_menu_notef(m,
 		    "%s: the menu highlights its first entry "
 		    "(label %s)",
@@ -838,6 +899,35 @@ chooser(const char *w, const char *rest, char *buf, size_t size,
 	return NULL;
 }
 
+/*
+ * UI/DEFAULT menu.c32 FILE...: the menu module reads those files, not the
+ * current config (1.6), and chooses from what it read.
+ */
+static int
+menu_of_files(struct parser *p, const char *files, ib_err *err)
+{
+	char path[IB_MAX_PATH + 1], w[IB_MAX_PATH + 1];
+	ib_menu *next;
+	const char *rest;
+
+	rest = first_word(files, w, sizeof(w));
+	if (ib_bootpath_resolve(p->cwd, w, path, sizeof(path)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "%s: path too long",
+		    p->default_where);
+	if (rest[0] != '\0')
+		ib_menu_notef(p->m,
+		    "%s: the menu reads more files (%s); only "
+		    "%s is read here",
+		    p->default_where, rest, path);
+	ib_menu_notef(p->m, "%s: the menu module reads %s, not this config",
+	    p->default_where, path);
+	next = parse_config(p->fs, path, p->cwd, p->chain + 1, true, err);
+	if (next == NULL)
+		return -1;
+	adopt(p->m, next);
+	return 0;
+}
+
 /* 1.6: what ldlinux runs, then what the menu highlights. */
 static int
 resolve_default(struct parser *p, ib_err *err)
@@ -855,9 +945,14 @@ resolve_default(struct parser *p, ib_err *err)
 	rest = first_word(p->default_cmd, w, sizeof(w));
 	ib_menu_notef(p->m, "%s: %s %s", p->default_where,
 	    p->default_level == 2 ? "UI" : "DEFAULT", p->default_cmd);
-	if (is_menu_module(w))
+	if (is_menu_module(w)) {
+		p->menu_runs = true;
+		if (rest[0] != '\0')
+			return menu_of_files(p, rest, err);
 		return menu_choice(p, err);
+	}
 	if (is_module(w, "gfxboot.c32") || strcmp(w, "gfxboot") == 0) {
+		p->menu_runs = true;
 		ib_menu_notef(p->m,
 		    "gfxboot draws its own menu and preselects "
 		    "DEFAULT (not verified)");
@@ -886,6 +981,39 @@ resolve_default(struct parser *p, ib_err *err)
 /* A CONFIG default (1.10): parse that file and take its default. */
 static int follow_config(struct parser *p, ib_err *err);
 
+/* Make dst the menu src describes (entries, default, timeout, config),
+ * keeping dst's notes and then src's; frees src. */
+static void
+adopt(ib_menu *dst, ib_menu *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nnotes; i++)
+		ib_menu_notef(dst, "%s", src->notes[i]);
+	for (i = 0; i < dst->n; i++)
+		ib_menu_entry_release(&dst->e[i]);
+	free(dst->e);
+	if (dst->def != NULL)
+		ib_menu_entry_release(dst->def);
+	free(dst->def);
+	if (dst->tout != NULL)
+		ib_menu_entry_release(dst->tout);
+	free(dst->tout);
+	free(dst->config);
+	dst->e = src->e;
+	dst->n = src->n;
+	dst->cap = src->cap;
+	dst->def = src->def;
+	dst->tout = src->tout;
+	dst->timeout = src->timeout;
+	dst->config = src->config;
+	src->e = NULL;
+	src->n = src->cap = 0;
+	src->def = src->tout = NULL;
+	src->config = NULL;
+	ib_menu_free(src);
+}
+
 static void
 parser_release(struct parser *p)
 {
@@ -899,7 +1027,7 @@ parser_release(struct parser *p)
 
 static ib_menu *
 parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
-    ib_err *err)
+    bool as_menu, ib_err *err)
 {
 	struct parser p;
 	const ib_menu_entry *e;
@@ -920,9 +1048,19 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 			    path + 1);
 		goto fail;
 	}
-	if (record(&p, err) == -1 || resolve_default(&p, err) == -1)
+	/* as_menu: a menu module read this file and chooses from it. */
+	p.menu_runs = as_menu;
+	if (record(&p, err) == -1 ||
+	    (as_menu ? menu_choice(&p, err) : resolve_default(&p, err)) == -1)
 		goto fail;
-	if (p.ontimeout != NULL) {
+	/* 1.6.2: with PROMPT 0 and no menu, the default boots at once and
+	 * no timeout ever runs. */
+	if (p.ontimeout != NULL && !p.menu_runs && !p.prompt)
+		ib_menu_notef(m,
+		    "%s: ONTIMEOUT is never used: PROMPT 0 and no "
+		    "menu boot the default at once",
+		    p.ontimeout_where);
+	else if (p.ontimeout != NULL) {
 		first_word(p.ontimeout, w, sizeof(w));
 		e = ib_menu_find(m, w);
 		if (e == NULL || m->def == NULL || e->label == NULL ||
@@ -971,34 +1109,11 @@ follow_config(struct parser *p, ib_err *err)
 	    "%s: CONFIG %s: syslinux restarts with that file "
 	    "in %s",
 	    m->def->where, m->def->kernel, dir);
-	next = parse_config(p->fs, m->def->kernel, dir, p->chain + 1, err);
+	next =
+	    parse_config(p->fs, m->def->kernel, dir, p->chain + 1, false, err);
 	if (next == NULL)
 		return -1;
-	/* The new config's menu replaces this one; keep our notes first. */
-	for (size_t i = 0; i < next->nnotes; i++)
-		ib_menu_notef(m, "%s", next->notes[i]);
-	for (size_t i = 0; i < m->n; i++)
-		ib_menu_entry_release(&m->e[i]);
-	free(m->e);
-	ib_menu_entry_release(m->def);
-	free(m->def);
-	if (m->tout != NULL) {
-		ib_menu_entry_release(m->tout);
-		free(m->tout);
-	}
-	m->e = next->e;
-	m->n = next->n;
-	m->cap = next->cap;
-	m->def = next->def;
-	m->tout = next->tout;
-	m->timeout = next->timeout;
-	free(m->config);
-	m->config = next->config;
-	next->e = NULL;
-	next->n = next->cap = 0;
-	next->def = next->tout = NULL;
-	next->config = NULL;
-	ib_menu_free(next);
+	adopt(m, next);
 	return 0;
 }
 
@@ -1017,5 +1132,5 @@ ib_syslinux_parse(ib_bootfs *fs, const char *path, const char *cwd, ib_err *err)
 		slash = strrchr(dir, '/');
 		slash[slash == dir ? 1 : 0] = '\0';
 	}
-	return parse_config(fs, path, dir, 0, err);
+	return parse_config(fs, path, dir, 0, false, err);
 }
