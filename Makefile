@@ -42,7 +42,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c \
 	lib/extract.c lib/match.c lib/cmdline.c lib/bootfs.c lib/menu.c \
-	lib/syslinux.c lib/shquote.c lib/bootcfg.c
+	lib/syslinux.c lib/shquote.c lib/bootcfg.c lib/eltorito.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract syslinux2cmdline
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)

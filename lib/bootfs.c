@@ -8,13 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "bootfs.h"
 #include "bounds.h"
+#include "compat.h"
 
 struct ib_bootfs {
-	int dirfd;
+	int dirfd;      /* a tree, or -1 */
+	ib_iso *iso;    /* an image, or NULL */
 	char *mem_path; /* one file served from memory */
 	char *mem_data;
 	size_t mem_len;
@@ -39,12 +42,28 @@ ib_bootfs_open_dir(const char *dir, ib_err *err)
 	return fs;
 }
 
+ib_bootfs *
+ib_bootfs_open_iso(ib_iso *iso, ib_err *err)
+{
+	ib_bootfs *fs;
+
+	fs = calloc(1, sizeof(*fs));
+	if (fs == NULL) {
+		ib_err_errno(err, ENOMEM, "image files");
+		return NULL;
+	}
+	fs->dirfd = -1;
+	fs->iso = iso;
+	return fs;
+}
+
 void
 ib_bootfs_close(ib_bootfs *fs)
 {
 	if (fs == NULL)
 		return;
-	close(fs->dirfd);
+	if (fs->dirfd != -1)
+		close(fs->dirfd);
 	free(fs->mem_path);
 	free(fs->mem_data);
 	free(fs);
@@ -151,6 +170,114 @@ restart:
 	}
 }
 
+/* Looking a path up in an image: only the directories on its way are
+ * read. */
+struct lookup {
+	ib_iso *iso;
+	const char *target; /* without the leading '/' */
+	size_t tlen;
+	bool icase; /* plain ECMA-119 names: ISOLINUX ignores case */
+	bool found;
+	bool read;
+	char *data;
+	size_t len;
+	ib_err rerr;
+	int rc;
+};
+
+static int
+name_eq(const struct lookup *l, const char *a, const char *b, size_t n)
+{
+	return l->icase ? strncasecmp(a, b, n) == 0 : strncmp(a, b, n) == 0;
+}
+
+static int
+read_member(struct lookup *l, const ib_entry *e)
+{
+	ssize_t n;
+	int fd;
+
+	if (e->type != IB_FT_REG)
+		return ib_err_set(&l->rerr, EINVAL, "not a regular file");
+	if (e->size > IB_MAX_CONFIG)
+		return ib_err_set(&l->rerr, IB_ELIMIT,
+		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
+	fd = ib_tmpfile("cfg", &l->rerr);
+	if (fd == -1)
+		return -1;
+	l->data = malloc((size_t)e->size + 1);
+	if (l->data == NULL) {
+		close(fd);
+		return ib_err_errno(&l->rerr, ENOMEM, "read");
+	}
+	if (ib_iso_copy(l->iso, e, fd, false, NULL, &l->rerr) == -1) {
+		close(fd);
+		return -1;
+	}
+	n = pread(fd, l->data, (size_t)e->size, 0);
+	close(fd);
+	if (n != (ssize_t)e->size)
+		return ib_err_set(&l->rerr, EIO, "short read");
+	l->data[n] = '\0';
+	l->len = (size_t)n;
+	return 0;
+}
+
+static int
+lookup_visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct lookup *l;
+	size_t n;
+
+	(void)err;
+	l = ctx;
+	if (l->found || e->problem != NULL)
+		return IB_WALK_SKIP;
+	n = strlen(e->path);
+	if (e->type == IB_FT_DIR)
+		return n < l->tlen && l->target[n] == '/' &&
+		        name_eq(l, e->path, l->target, n) ?
+		    0 :
+		    IB_WALK_SKIP;
+	if (n == l->tlen && name_eq(l, e->path, l->target, n)) {
+		l->found = true;
+		if (l->read)
+			l->rc = read_member(l, e);
+	}
+	return 0;
+}
+
+static int
+iso_lookup(ib_bootfs *fs, const char *path, bool rd, char **data, size_t *len,
+    ib_err *err)
+{
+	char norm[IB_MAX_PATH + 1];
+	struct lookup l;
+
+	if (ib_bootpath_resolve("/", path, norm, sizeof(norm)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	memset(&l, 0, sizeof(l));
+	l.iso = fs->iso;
+	l.target = norm + 1;
+	l.tlen = strlen(l.target);
+	l.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
+	l.read = rd;
+	if (ib_iso_walk(fs->iso, lookup_visit, &l, err) == -1)
+		return -1;
+	if (!l.found)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (l.rc == -1) {
+		free(l.data);
+		*err = l.rerr;
+		return -1;
+	}
+	if (rd) {
+		*data = l.data;
+		*len = l.len;
+	}
+	return 0;
+}
+
 int
 ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
     ib_err *err)
@@ -170,6 +297,8 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 		*len = fs->mem_len;
 		return 0;
 	}
+	if (fs->iso != NULL)
+		return iso_lookup(fs, path, true, data, len, err);
 	fd = open_in(fs, path, err);
 	if (fd == -1)
 		return -1;
@@ -210,6 +339,8 @@ ib_bootfs_exists(ib_bootfs *fs, const char *path)
 
 	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0)
 		return 1;
+	if (fs->iso != NULL)
+		return iso_lookup(fs, path, false, NULL, NULL, &err) == 0;
 	fd = open_in(fs, path, &err);
 	if (fd == -1)
 		return 0;
@@ -312,11 +443,76 @@ search_at(int fd, const char *path, const char *const *names, size_t n,
 	return found;
 }
 
+struct isearch {
+	const char *const *names;
+	size_t n;
+	unsigned maxdepth;
+	bool icase;
+	unsigned best_depth;
+	size_t best_name;
+	char best[IB_MAX_PATH + 1];
+};
+
+static int
+search_visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct isearch *s;
+	const char *base;
+	size_t i, dl;
+	int better;
+
+	(void)err;
+	s = ctx;
+	if (e->problem != NULL)
+		return IB_WALK_SKIP;
+	if (e->type == IB_FT_DIR)
+		return e->depth <= s->maxdepth ? 0 : IB_WALK_SKIP;
+	if (e->type != IB_FT_REG)
+		return 0;
+	base = strrchr(e->path, '/');
+	base = base != NULL ? base + 1 : e->path;
+	dl = (size_t)(base - e->path);
+	for (i = 0; i < s->n; i++) {
+		if (!(s->icase ? strcasecmp(base, s->names[i]) == 0 :
+		                 strcmp(base, s->names[i]) == 0))
+			continue;
+		/* shallowest, then directory byte order, then name order */
+		better = s->best[0] == '\0' || e->depth < s->best_depth;
+		if (!better && e->depth == s->best_depth) {
+			int c = strncmp(e->path, s->best + 1, dl);
+			better = c < 0 || (c == 0 && i < s->best_name);
+		}
+		if (better) {
+			snprintf(s->best, sizeof(s->best), "/%s", e->path);
+			s->best_depth = e->depth;
+			s->best_name = i;
+		}
+	}
+	return 0;
+}
+
 int
 ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
     unsigned maxdepth, char *out, size_t outsz)
 {
+	struct isearch is;
+	ib_err err;
 	unsigned d;
+
+	if (fs->iso != NULL) {
+		memset(&is, 0, sizeof(is));
+		is.names = names;
+		is.n = n;
+		is.maxdepth = maxdepth;
+		is.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
+		if (ib_iso_walk(fs->iso, search_visit, &is, &err) == -1 ||
+		    is.best[0] == '\0')
+			return -1;
+		snprintf(out, outsz, "%s", is.best);
+		return 0;
+	}
+	if (fs->dirfd == -1)
+		return -1;
 
 	for (d = 0; d <= maxdepth; d++)
 		if (search_at(fs->dirfd, "/", names, n, d, out, outsz))

@@ -5,6 +5,7 @@
  * view of relative names). Reads are bounded and never leave the root.
  *
  * Not for: deciding which config boots (bootcfg) or parsing it.
+ * An image's files are found by walking only the directories on the way.
  */
 #ifndef IB_BOOTFS_H
 #define IB_BOOTFS_H
@@ -12,12 +13,21 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "iso.h"
 
 typedef struct ib_bootfs ib_bootfs;
 
 /* The tree under dir. Returns a handle the caller closes with
  * ib_bootfs_close(), or NULL with *err. */
 ib_bootfs *ib_bootfs_open_dir(const char *dir, ib_err *err);
+
+/*
+ * The files of an image, named as ISOLINUX names them (SEMANTICS.md 1.2):
+ * Rock Ridge names exactly, plain ECMA-119 names without regard to case.
+ * Open the image without Joliet for that (ib_iso_opts.no_joliet). iso is
+ * borrowed and must outlive the handle.
+ */
+ib_bootfs *ib_bootfs_open_iso(ib_iso *iso, ib_err *err);
 
 void ib_bootfs_close(ib_bootfs *fs);
 

@@ -9,7 +9,8 @@ set -u
 BUILD_DEBS="gcc make pkg-config libcdio-dev libiso9660-dev libarchive-dev \
 zlib1g-dev check"
 TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
-memtest86+ debian-installer-12-netboot-amd64 mandoc shellcheck xz-utils gzip \
+memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
+xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
 clang time"
 BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \

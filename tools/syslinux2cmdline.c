@@ -1,5 +1,6 @@
 /* syslinux2cmdline: the kernel, initrds and command line a boot config
  * boots, read with the boot loader's own semantics. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -13,17 +14,21 @@
 #include "bounds.h"
 #include "cli.h"
 #include "cmdline.h"
+#include "eltorito.h"
+#include "iso.h"
 #include "menu.h"
 #include "shquote.h"
 #include "syslinux.h"
 
 static const char usage[] =
     "usage: syslinux2cmdline [options] [CONFIG | -]\n"
+    "       syslinux2cmdline [options] -i ISO\n"
     "       syslinux2cmdline [options] -r DIR [CONFIG]\n";
 
 static const char help[] =
     "Print the kernel command line a syslinux/isolinux config boots.\n"
     "\n"
+    "  -i, --iso ISO         find and read the config inside an ISO image\n"
     "  -r, --root DIR        an extracted ISO tree (the config is found "
     "as\n"
     "                        ISOLINUX finds it unless CONFIG is given)\n"
@@ -58,6 +63,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "initrd", no_argument, NULL, OPT_INITRD },
+	{ "iso", required_argument, NULL, 'i' },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "label", required_argument, NULL, 'l' },
 	{ "list", no_argument, NULL, OPT_LIST },
@@ -291,6 +297,69 @@ linux_labels(const ib_menu *m, char *buf, size_t size)
 	}
 }
 
+/*
+ * The files of the image at path and the config its BIOS boots: the El
+ * Torito BIOS entry names the boot image, whose directory is searched
+ * after ISOLINUX's own list (SEMANTICS.md 1.1). *isop gets the image for
+ * the caller to close.
+ */
+static ib_bootfs *
+open_image(const char *path, ib_iso **isop, char *cfg, size_t cfgsz, char *cwd,
+    size_t cwdsz, char *why, size_t whysz, ib_err *err)
+{
+	char boot[IB_MAX_PATH + 1], found[IB_MAX_PATH + 256], *slash;
+	char lower[IB_MAX_NAME + 1];
+	const char *bootdir;
+	ib_eltorito et;
+	ib_iso_opts o;
+	ib_bootfs *fs;
+	ib_err e2;
+
+	memset(&o, 0, sizeof(o));
+	o.no_joliet = true; /* ISOLINUX never reads Joliet names */
+	*isop = ib_iso_open(path, &o, err);
+	if (*isop == NULL)
+		return NULL;
+	if (ib_eltorito_read(*isop, &et, err) == -1)
+		return NULL;
+	bootdir = NULL;
+	boot[0] = '\0';
+	if (et.has_bios &&
+	    ib_iso_path_at(*isop, et.bios_lba, boot, sizeof(boot), &e2) == 0) {
+		/* lower case: plain ECMA-119 names are upper case */
+		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
+		for (char *c = lower; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strstr(lower, "isolinux") == NULL &&
+		    strstr(lower, "syslinux") == NULL) {
+			ib_err_set(err, IB_EUNSUPPORTED,
+			    "the El Torito BIOS entry boots %s, not ISOLINUX "
+			    "(a GRUB image?): GRUB configs are not read yet",
+			    boot);
+			return NULL;
+		}
+		snprintf(found, sizeof(found), "%s", boot);
+		slash = strrchr(found, '/');
+		slash[slash == found ? 1 : 0] = '\0';
+		bootdir = found;
+	}
+	fs = ib_bootfs_open_iso(*isop, err);
+	if (fs == NULL)
+		return NULL;
+	if (ib_bootcfg_find_syslinux(fs, bootdir, cfg, cfgsz, cwd, cwdsz, why,
+	        whysz, err) == -1) {
+		ib_bootfs_close(fs);
+		return NULL;
+	}
+	if (boot[0] != '\0') {
+		size_t n = strlen(why);
+
+		snprintf(why + n, whysz - n, " (El Torito BIOS boot image %s)",
+		    boot);
+	}
+	return fs;
+}
+
 static char *
 read_stdin(size_t *len)
 {
@@ -330,7 +399,9 @@ main(int argc, char **argv)
 	const ib_menu_entry *e;
 	struct edits ed;
 	const char *root, *label, *format, *name, *found_why, *comma;
+	const char *iso_path;
 	ib_bootfs *fs;
+	ib_iso *iso;
 	ib_menu *m;
 	ib_err err;
 	char *args, *text;
@@ -340,16 +411,21 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	memset(&ed, 0, sizeof(ed));
-	root = label = NULL;
+	root = label = iso_path = NULL;
+	iso = NULL;
 	format = "plain";
 	list = kernel = initrd = expl = false;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hl:r:", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "hi:l:r:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			return cli_close_stdout();
+		case 'i':
+			iso_path = optarg;
+			break;
 		case 'l':
 			label = optarg;
 			break;
@@ -422,14 +498,27 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc > 1)
 		cli_usage_error(usage, "one CONFIG at most");
-	if (argc == 0 && root == NULL)
-		cli_usage_error(usage, "no CONFIG and no -r DIR");
+	if (argc == 0 && root == NULL && iso_path == NULL)
+		cli_usage_error(usage, "no CONFIG, -i ISO or -r DIR");
+	if (iso_path != NULL && (root != NULL || argc > 0))
+		cli_usage_error(usage, "-i ISO goes alone");
 
 	ib_err_clear(&err);
 	found_why = NULL;
 	text = NULL;
-	/* What names the files: -r DIR, else the config's directory. */
-	if (root != NULL) {
+	/* What names the files: -i ISO, -r DIR, else the config's
+	 * directory. */
+	if (iso_path != NULL) {
+		name = iso_path;
+		fs = open_image(iso_path, &iso, cfg, sizeof(cfg), cwd,
+		    sizeof(cwd), why, sizeof(why), &err);
+		if (fs == NULL) {
+			cli_warn_err(name, &err);
+			ib_iso_close(iso);
+			return IB_EXIT_FAIL;
+		}
+		found_why = why;
+	} else if (root != NULL) {
 		name = root;
 		fs = ib_bootfs_open_dir(root, &err);
 		if (fs != NULL && argc == 1)
@@ -480,6 +569,7 @@ main(int argc, char **argv)
 	}
 	m = ib_syslinux_parse(fs, cfg, found_why != NULL ? cwd : NULL, &err);
 	ib_bootfs_close(fs);
+	ib_iso_close(iso);
 	if (m == NULL) {
 		cli_warn_err(name, &err);
 		return IB_EXIT_FAIL;

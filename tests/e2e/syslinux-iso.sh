@@ -1,0 +1,77 @@
+#!/bin/sh
+# syslinux2cmdline -i: the config inside an ISO image, found from its El
+# Torito boot catalog. Each ../shared/bootcfg tree is mastered here with
+# xorriso and Debian's real isolinux.bin as the BIOS boot image, in the
+# config's directory as the distribution has it; the answer must equal
+# EXPECTED. Also: a plain ECMA-119 image (ISOLINUX ignores case there) and
+# a GRUB-booting image (a clear error).
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+need xorriso genisoimage
+corpus=$IB_SHARED/bootcfg
+isolinux=/usr/lib/ISOLINUX/isolinux.bin
+need_file "$corpus/README.md" "$isolinux"
+
+field() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+# master NAME TREE BOOTDIR: NAME.iso with TREE, booting BOOTDIR/isolinux.bin
+master() {
+	cp "$isolinux" "$2/$3/isolinux.bin"
+	xorriso -as mkisofs -quiet -R -b "$3/isolinux.bin" -c "$3/boot.cat" \
+	    -no-emul-boot -boot-load-size 4 -boot-info-table \
+	    -o "$T/$1.iso" "$2" 2>/dev/null
+}
+
+for dir in "$corpus"/*/; do
+	name=$(basename "$dir")
+	exp=$dir/EXPECTED
+	[ -f "$exp" ] || continue
+	cfg=$(field config "$exp")
+	mkdir -p "$T/$name"
+	cp -R "$dir". "$T/$name/"
+	rm -f "$T/$name"/EXPECTED* "$T/$name/SOURCE"
+	master "$name" "$T/$name" "$(dirname "$cfg")"
+	run syslinux2cmdline -i "$T/$name.iso" --format shell --explain
+	check_grep "$name: says which boot image" \
+	    "El Torito BIOS boot image /$(dirname "$cfg")/isolinux.bin" \
+	    "$T/err"
+	if [ -z "$(field kernel "$exp")" ]; then
+		check_eq "$name: non-Linux default: exit 1" 1 "$rc"
+		continue
+	fi
+	check_eq "$name: exit 0" 0 "$rc"
+	CONFIG='' LABEL='' KERNEL='' INITRD='' CMDLINE=''
+	eval "$(cat "$T/out")"
+	check_eq "$name: config" "/$cfg" "$CONFIG"
+	check_eq "$name: label" "$(field default_label "$exp")" "$LABEL"
+	check_eq "$name: kernel" "$(field kernel "$exp")" "$KERNEL"
+	check_eq "$name: initrds" \
+	    "$(sed -n 's/^initrd=//p' "$exp" | tr '\n' ' ' | sed 's/ $//')" \
+	    "$INITRD"
+	check_eq "$name: command line" "$(field append "$exp")" "$CMDLINE"
+done
+
+# Plain ECMA-119 (no Rock Ridge): genisoimage records upper-case names;
+# ISOLINUX compares them without regard to case (SEMANTICS.md 1.2).
+mkdir -p "$T/plain/isolinux" "$T/plain/boot"
+printf 'DEFAULT l\nLABEL l\nKERNEL /boot/vmlinuz\nAPPEND initrd=/boot/initrd.gz ro\n' \
+    >"$T/plain/isolinux/isolinux.cfg"
+cp "$isolinux" "$T/plain/isolinux/isolinux.bin"
+genisoimage -quiet -b isolinux/isolinux.bin -c isolinux/boot.cat \
+    -no-emul-boot -boot-load-size 4 -boot-info-table \
+    -o "$T/plain.iso" "$T/plain" 2>/dev/null
+expect_exit 0 "plain ECMA-119 image: -i" \
+    syslinux2cmdline -i "$T/plain.iso" --format shell
+CONFIG='' CMDLINE=''
+eval "$(cat "$T/out")"
+check_eq "plain ECMA-119 image: ISOLINUX.CFG found without regard to case" \
+    /isolinux/isolinux.cfg "$CONFIG"
+check_eq "plain ECMA-119 image: command line" ro "$CMDLINE"
+
+# A GRUB-booting image: no ISOLINUX, said plainly.
+grub=/usr/lib/grub-rescue/grub-rescue-cdrom.iso
+need_file "$grub"
+expect_exit 1 "GRUB-booting image: exit 1" syslinux2cmdline -i "$grub"
+check_grep "GRUB-booting image: names the boot image" \
+    "not ISOLINUX" "$T/err"
+done_testing
