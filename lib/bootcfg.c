@@ -1,8 +1,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ctype.h>
+#include <stdlib.h>
+
 #include "bootcfg.h"
 #include "bounds.h"
+#include "eltorito.h"
+#include "menu_int.h"
+#include "syslinux.h"
 
 /* The working directory ISOLINUX has for config path: its directory. */
 static void
@@ -18,6 +24,77 @@ dir_of(const char *path, char *cwd, size_t cwdsz)
 		return;
 	}
 	snprintf(cwd, cwdsz, "%.*s", (int)n, path);
+}
+
+ib_menu *
+ib_bootcfg_read_iso(ib_iso *iso, ib_err *err)
+{
+	char boot[IB_MAX_PATH + 1], dir[IB_MAX_PATH + 1], lower[IB_MAX_NAME + 1];
+	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
+	const char *bootdir;
+	ib_eltorito et;
+	ib_bootfs *fs;
+	ib_menu *m, *t;
+	ib_err e2;
+	size_t i;
+	char *c, *slash;
+
+	if (ib_eltorito_read(iso, &et, err) == -1)
+		return NULL;
+	bootdir = NULL;
+	boot[0] = '\0';
+	if (et.has_bios &&
+	    ib_iso_path_at(iso, et.bios_lba, boot, sizeof(boot), &e2) == 0) {
+		/* lower case: plain ECMA-119 names are upper case */
+		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
+		for (c = lower; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (strstr(lower, "isolinux") == NULL &&
+		    strstr(lower, "syslinux") == NULL) {
+			ib_err_set(err, IB_EUNSUPPORTED,
+			    "the El Torito BIOS entry boots %s, not ISOLINUX "
+			    "(a GRUB image?): GRUB configs are not read yet",
+			    boot);
+			return NULL;
+		}
+		snprintf(dir, sizeof(dir), "%s", boot);
+		slash = strrchr(dir, '/');
+		slash[slash == dir ? 1 : 0] = '\0';
+		bootdir = dir;
+	}
+	fs = ib_bootfs_open_iso(iso, err);
+	if (fs == NULL)
+		return NULL;
+	m = NULL;
+	if (ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg), cwd,
+		sizeof(cwd), why, sizeof(why), err) == 0)
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
+	ib_bootfs_close(fs);
+	if (m == NULL)
+		return NULL;
+	/* The finder's reasons first, then the parser's. */
+	t = ib_menu_new(m->loader, m->config, err);
+	if (t == NULL) {
+		ib_menu_free(m);
+		return NULL;
+	}
+	if (boot[0] != '\0')
+		ib_menu_notef(t, "El Torito BIOS boot image %s", boot);
+	else
+		ib_menu_notef(t, "no El Torito BIOS boot image found");
+	ib_menu_notef(t, "%s", why);
+	for (i = 0; i < m->nnotes; i++) {
+		ib_menu_notef(t, "%s", m->notes[i]);
+		free(m->notes[i]);
+	}
+	free(m->notes);
+	m->notes = t->notes;
+	m->nnotes = t->nnotes;
+	m->notecap = t->notecap;
+	t->notes = NULL;
+	t->nnotes = 0;
+	ib_menu_free(t);
+	return m;
 }
 
 int

@@ -9,6 +9,8 @@
 
 #include "bootfs.h"
 #include "errors.h"
+#include "iso.h"
+#include "menu.h"
 
 /*
  * ISOLINUX's search (directory-major: /boot/isolinux, /isolinux,
@@ -30,5 +32,15 @@ int ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 int ib_bootcfg_find_syslinux(ib_bootfs *fs, const char *bootdir, char *out,
     size_t outsz, char *cwd, size_t cwdsz, char *why, size_t whysz,
     ib_err *err);
+
+/*
+ * The menu an image boots on BIOS: the El Torito BIOS entry names the
+ * boot image; its loader must be ISOLINUX (a GRUB image is
+ * IB_EUNSUPPORTED for now); the config is found as above and parsed with
+ * syslinux's rules. Open iso with no_joliet: ISOLINUX never reads Joliet.
+ * The first notes say which boot image and config, and why. Returns a
+ * menu the caller frees with ib_menu_free(), or NULL with *err.
+ */
+ib_menu *ib_bootcfg_read_iso(ib_iso *iso, ib_err *err);
 
 #endif

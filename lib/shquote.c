@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,38 @@ ib_shquote_new(const char *s)
 	q[o++] = '\'';
 	q[o] = '\0';
 	return q;
+}
+
+char *
+ib_assignments_new(const char *const *names, const char *const *values,
+    size_t n, int make)
+{
+	char *out, *q, *t;
+	size_t len, add, i;
+
+	out = strdup("");
+	len = 0;
+	for (i = 0; out != NULL && i < n; i++) {
+		q = make ? ib_makequote_new(values[i]) :
+			   ib_shquote_new(values[i]);
+		if (q == NULL) {
+			free(out);
+			return NULL;
+		}
+		add = strlen(names[i]) + strlen(q) + 6;
+		t = realloc(out, len + add);
+		if (t == NULL) {
+			free(q);
+			free(out);
+			return NULL;
+		}
+		out = t;
+		len += (size_t)snprintf(out + len, add, make ? "%s := %s\n" :
+							      "%s=%s\n",
+		    names[i], q);
+		free(q);
+	}
+	return out;
 }
 
 char *

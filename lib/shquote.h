@@ -13,4 +13,12 @@ char *ib_shquote_new(const char *s);
  * escaped, newlines refused (NULL). The caller frees it. */
 char *ib_makequote_new(const char *s);
 
+/*
+ * n assignments NAME=VALUE, one a line: sh words (make false) or make
+ * ":=" lines (make true). Returns a string the caller frees, or NULL when
+ * out of memory or a make value holds a newline.
+ */
+char *ib_assignments_new(const char *const *names,
+    const char *const *values, size_t n, int make);
+
 #endif

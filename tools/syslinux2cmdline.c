@@ -14,7 +14,6 @@
 #include "bounds.h"
 #include "cli.h"
 #include "cmdline.h"
-#include "eltorito.h"
 #include "iso.h"
 #include "menu.h"
 #include "shquote.h"
@@ -231,41 +230,33 @@ print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
 {
 	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
 		"INITRD", "CMDLINE" };
-	char *vals[5], *q;
+	const char *vals[5];
+	char *initrds, *out;
 	size_t i, len, o;
-	int rc;
 
 	len = 1;
 	for (i = 0; i < e->ninitrds; i++)
 		len += strlen(e->initrds[i]) + 1;
-	vals[0] = strdup(ib_menu_config(m));
-	vals[1] = strdup(e->label != NULL ? e->label : "");
-	vals[2] = strdup(e->kernel != NULL ? e->kernel : "");
-	vals[3] = malloc(len);
-	vals[4] = strdup(args);
-	rc = 0;
-	for (i = 0; i < 5; i++)
-		if (vals[i] == NULL)
-			rc = -1;
-	if (rc == 0) {
-		o = 0;
-		for (i = 0; i < e->ninitrds; i++)
-			o += (size_t)snprintf(vals[3] + o, len - o, "%s%s",
-			    i > 0 ? " " : "", e->initrds[i]);
-		vals[3][o] = '\0';
-	}
-	for (i = 0; rc == 0 && i < 5; i++) {
-		q = make ? ib_makequote_new(vals[i]) : ib_shquote_new(vals[i]);
-		if (q == NULL) {
-			rc = -1;
-			break;
-		}
-		printf(make ? "%s := %s\n" : "%s=%s\n", names[i], q);
-		free(q);
-	}
-	for (i = 0; i < 5; i++)
-		free(vals[i]);
-	return rc;
+	initrds = malloc(len);
+	if (initrds == NULL)
+		return -1;
+	o = 0;
+	initrds[0] = '\0';
+	for (i = 0; i < e->ninitrds; i++)
+		o += (size_t)snprintf(initrds + o, len - o, "%s%s",
+		    i > 0 ? " " : "", e->initrds[i]);
+	vals[0] = ib_menu_config(m);
+	vals[1] = e->label != NULL ? e->label : "";
+	vals[2] = e->kernel != NULL ? e->kernel : "";
+	vals[3] = initrds;
+	vals[4] = args;
+	out = ib_assignments_new(names, vals, 5, make);
+	free(initrds);
+	if (out == NULL)
+		return -1;
+	fputs(out, stdout);
+	free(out);
+	return 0;
 }
 
 static void
@@ -295,69 +286,6 @@ linux_labels(const ib_menu *m, char *buf, size_t size)
 		o += (size_t)snprintf(buf + o, size - o, "%s%s",
 		    o > 0 ? ", " : "", e->label);
 	}
-}
-
-/*
- * The files of the image at path and the config its BIOS boots: the El
- * Torito BIOS entry names the boot image, whose directory is searched
- * after ISOLINUX's own list (SEMANTICS.md 1.1). *isop gets the image for
- * the caller to close.
- */
-static ib_bootfs *
-open_image(const char *path, ib_iso **isop, char *cfg, size_t cfgsz, char *cwd,
-    size_t cwdsz, char *why, size_t whysz, ib_err *err)
-{
-	char boot[IB_MAX_PATH + 1], found[IB_MAX_PATH + 256], *slash;
-	char lower[IB_MAX_NAME + 1];
-	const char *bootdir;
-	ib_eltorito et;
-	ib_iso_opts o;
-	ib_bootfs *fs;
-	ib_err e2;
-
-	memset(&o, 0, sizeof(o));
-	o.no_joliet = true; /* ISOLINUX never reads Joliet names */
-	*isop = ib_iso_open(path, &o, err);
-	if (*isop == NULL)
-		return NULL;
-	if (ib_eltorito_read(*isop, &et, err) == -1)
-		return NULL;
-	bootdir = NULL;
-	boot[0] = '\0';
-	if (et.has_bios &&
-	    ib_iso_path_at(*isop, et.bios_lba, boot, sizeof(boot), &e2) == 0) {
-		/* lower case: plain ECMA-119 names are upper case */
-		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
-		for (char *c = lower; *c != '\0'; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (strstr(lower, "isolinux") == NULL &&
-		    strstr(lower, "syslinux") == NULL) {
-			ib_err_set(err, IB_EUNSUPPORTED,
-			    "the El Torito BIOS entry boots %s, not ISOLINUX "
-			    "(a GRUB image?): GRUB configs are not read yet",
-			    boot);
-			return NULL;
-		}
-		snprintf(found, sizeof(found), "%s", boot);
-		slash = strrchr(found, '/');
-		slash[slash == found ? 1 : 0] = '\0';
-		bootdir = found;
-	}
-	fs = ib_bootfs_open_iso(*isop, err);
-	if (fs == NULL)
-		return NULL;
-	if (ib_bootcfg_find_syslinux(fs, bootdir, cfg, cfgsz, cwd, cwdsz, why,
-	        whysz, err) == -1) {
-		ib_bootfs_close(fs);
-		return NULL;
-	}
-	if (boot[0] != '\0') {
-		size_t n = strlen(why);
-
-		snprintf(why + n, whysz - n, " (El Torito BIOS boot image %s)",
-		    boot);
-	}
-	return fs;
 }
 
 static char *
@@ -508,16 +436,21 @@ main(int argc, char **argv)
 	text = NULL;
 	/* What names the files: -i ISO, -r DIR, else the config's
 	 * directory. */
+	m = NULL;
+	fs = NULL;
 	if (iso_path != NULL) {
+		ib_iso_opts o;
+
 		name = iso_path;
-		fs = open_image(iso_path, &iso, cfg, sizeof(cfg), cwd,
-		    sizeof(cwd), why, sizeof(why), &err);
-		if (fs == NULL) {
+		memset(&o, 0, sizeof(o));
+		o.no_joliet = true; /* ISOLINUX never reads Joliet names */
+		iso = ib_iso_open(iso_path, &o, &err);
+		m = iso != NULL ? ib_bootcfg_read_iso(iso, &err) : NULL;
+		ib_iso_close(iso);
+		if (m == NULL) {
 			cli_warn_err(name, &err);
-			ib_iso_close(iso);
 			return IB_EXIT_FAIL;
 		}
-		found_why = why;
 	} else if (root != NULL) {
 		name = root;
 		fs = ib_bootfs_open_dir(root, &err);
@@ -563,13 +496,15 @@ main(int argc, char **argv)
 		}
 		fs = ib_bootfs_open_dir(dir, &err);
 	}
-	if (fs == NULL) {
+	if (m == NULL && fs == NULL) {
 		cli_warn_err(name, &err);
 		return IB_EXIT_FAIL;
 	}
-	m = ib_syslinux_parse(fs, cfg, found_why != NULL ? cwd : NULL, &err);
-	ib_bootfs_close(fs);
-	ib_iso_close(iso);
+	if (m == NULL) {
+		m = ib_syslinux_parse(fs, cfg, found_why != NULL ? cwd : NULL,
+		    &err);
+		ib_bootfs_close(fs);
+	}
 	if (m == NULL) {
 		cli_warn_err(name, &err);
 		return IB_EXIT_FAIL;
