@@ -29,7 +29,8 @@ dir_of(const char *path, char *cwd, size_t cwdsz)
 ib_menu *
 ib_bootcfg_read_iso(ib_iso *iso, ib_err *err)
 {
-	char boot[IB_MAX_PATH + 1], dir[IB_MAX_PATH + 1], lower[IB_MAX_NAME + 1];
+	char boot[IB_MAX_PATH + 1], dir[IB_MAX_PATH + 1],
+	    lower[IB_MAX_NAME + 1];
 	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
 	const char *bootdir;
 	ib_eltorito et;
@@ -67,7 +68,7 @@ ib_bootcfg_read_iso(ib_iso *iso, ib_err *err)
 		return NULL;
 	m = NULL;
 	if (ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg), cwd,
-		sizeof(cwd), why, sizeof(why), err) == 0)
+	        sizeof(cwd), why, sizeof(why), err) == 0)
 		m = ib_syslinux_parse(fs, cfg, cwd, err);
 	ib_bootfs_close(fs);
 	if (m == NULL)

@@ -56,7 +56,7 @@ ib_assignments_new(const char *const *names, const char *const *values,
 	len = 0;
 	for (i = 0; out != NULL && i < n; i++) {
 		q = make ? ib_makequote_new(values[i]) :
-			   ib_shquote_new(values[i]);
+		           ib_shquote_new(values[i]);
 		if (q == NULL) {
 			free(out);
 			return NULL;
@@ -69,9 +69,8 @@ ib_assignments_new(const char *const *names, const char *const *values,
 			return NULL;
 		}
 		out = t;
-		len += (size_t)snprintf(out + len, add, make ? "%s := %s\n" :
-							      "%s=%s\n",
-		    names[i], q);
+		len += (size_t)snprintf(out + len, add,
+		    make ? "%s := %s\n" : "%s=%s\n", names[i], q);
 		free(q);
 	}
 	return out;

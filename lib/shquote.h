@@ -18,7 +18,7 @@ char *ib_makequote_new(const char *s);
  * ":=" lines (make true). Returns a string the caller frees, or NULL when
  * out of memory or a make value holds a newline.
  */
-char *ib_assignments_new(const char *const *names,
-    const char *const *values, size_t n, int make);
+char *ib_assignments_new(const char *const *names, const char *const *values,
+    size_t n, int make);
 
 #endif

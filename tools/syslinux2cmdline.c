@@ -1,6 +1,5 @@
 /* syslinux2cmdline: the kernel, initrds and command line a boot config
  * boots, read with the boot loader's own semantics. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
