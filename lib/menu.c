@@ -208,6 +208,55 @@ ib_menu_find(const ib_menu *m, const char *name)
 	return NULL;
 }
 
+/* The labels of the Linux entries, for a message. */
+static void
+linux_labels(const ib_menu *m, char *buf, size_t size)
+{
+	size_t i, o;
+	int n;
+
+	o = 0;
+	buf[0] = '\0';
+	for (i = 0; i < m->n && o + 1 < size; i++) {
+		if (m->e[i].kind != IB_KIND_LINUX || m->e[i].label == NULL)
+			continue;
+		n = snprintf(buf + o, size - o, "%s%s", o > 0 ? ", " : "",
+		    m->e[i].label);
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+const ib_menu_entry *
+ib_menu_choose(const ib_menu *m, const char *label, ib_err *err)
+{
+	const ib_menu_entry *e;
+	char labels[512];
+
+	e = label != NULL ? ib_menu_find(m, label) : m->def;
+	if (e != NULL && e->kind == IB_KIND_LINUX)
+		return e;
+	linux_labels(m, labels, sizeof(labels));
+	if (e == NULL && label != NULL)
+		ib_err_set(err, IB_ENOTFOUND, "%s: no entry named '%s'%s%s",
+		    m->config + 1, label,
+		    labels[0] != '\0' ? "; Linux entries: " : "", labels);
+	else if (e == NULL)
+		ib_err_set(err, IB_ENOTFOUND, "%s: no default entry (%s)%s%s",
+		    m->config + 1,
+		    m->nnotes > 0 ? m->notes[m->nnotes - 1] : "no notes",
+		    labels[0] != '\0' ? "; Linux entries: " : "", labels);
+	else
+		ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: %s entry '%s' is a %s entry, not Linux (choose one "
+		    "with -l%s%s)",
+		    e->where, label != NULL ? "the" : "the default",
+		    e->label != NULL ? e->label : "?", ib_kind_name(e->kind),
+		    labels[0] != '\0' ? ": " : "", labels);
+	return NULL;
+}
+
 size_t
 ib_menu_nnotes(const ib_menu *m)
 {

@@ -68,6 +68,15 @@ long ib_menu_timeout(const ib_menu *m);
  * title; NULL if none. */
 const ib_menu_entry *ib_menu_find(const ib_menu *m, const char *name);
 
+/*
+ * The Linux entry to boot: the one named label (as ib_menu_find), or the
+ * default when label is NULL. NULL with *err ("file:line: the default
+ * entry 'harddisk' is a localboot entry, not Linux (choose one with -l:
+ * linux, ...)") when there is none or it boots no Linux kernel.
+ */
+const ib_menu_entry *ib_menu_choose(const ib_menu *m, const char *label,
+    ib_err *err);
+
 size_t ib_menu_nnotes(const ib_menu *m);
 const char *ib_menu_note(const ib_menu *m, size_t i);
 

@@ -269,24 +269,6 @@ explain(const ib_menu *m, const char *found_why)
 		fprintf(stderr, "%s: %s\n", cli_progname(), ib_menu_note(m, i));
 }
 
-/* Linux entries by label, for the message when the choice is not one. */
-static void
-linux_labels(const ib_menu *m, char *buf, size_t size)
-{
-	const ib_menu_entry *e;
-	size_t i, o;
-
-	o = 0;
-	buf[0] = '\0';
-	for (i = 0; i < ib_menu_count(m) && o + 1 < size; i++) {
-		e = ib_menu_at(m, i);
-		if (e->kind != IB_KIND_LINUX || e->label == NULL)
-			continue;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s",
-		    o > 0 ? ", " : "", e->label);
-	}
-}
-
 static char *
 read_stdin(size_t *len)
 {
@@ -321,7 +303,7 @@ read_stdin(size_t *len)
 int
 main(int argc, char **argv)
 {
-	char cfg[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256], labels[512];
+	char cfg[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
 	char cwd[IB_MAX_PATH + 1];
 	const ib_menu_entry *e;
 	struct edits ed;
@@ -516,36 +498,16 @@ main(int argc, char **argv)
 		ib_menu_free(m);
 		return cli_close_stdout();
 	}
-	e = label != NULL ? ib_menu_find(m, label) : ib_menu_default(m);
-	if (e == NULL && strcmp(format, "json") != 0) {
-		linux_labels(m, labels, sizeof(labels));
-		if (label != NULL)
-			cli_warn(name, "%s: no entry named '%s'%s%s",
-			    ib_menu_config(m) + 1, label,
-			    labels[0] != '\0' ? "; Linux entries: " : "",
-			    labels);
-		else
-			cli_warn(name, "%s: no default entry (%s)%s%s",
-			    ib_menu_config(m) + 1,
-			    ib_menu_nnotes(m) > 0 ?
-			        ib_menu_note(m, ib_menu_nnotes(m) - 1) :
-			        "see --explain",
-			    labels[0] != '\0' ? "; Linux entries: " : "",
-			    labels);
-		ib_menu_free(m);
-		return IB_EXIT_FAIL;
-	}
-	if (e != NULL && e->kind != IB_KIND_LINUX &&
-	    strcmp(format, "json") != 0) {
-		linux_labels(m, labels, sizeof(labels));
-		cli_warn(name,
-		    "%s: %s entry '%s' is a %s entry, not Linux (choose one "
-		    "with -l%s%s)",
-		    e->where, label != NULL ? "the" : "the default",
-		    e->label != NULL ? e->label : "?", ib_kind_name(e->kind),
-		    labels[0] != '\0' ? ": " : "", labels);
-		ib_menu_free(m);
-		return IB_EXIT_FAIL;
+	if (strcmp(format, "json") == 0) {
+		/* json shows whatever is there, Linux or not */
+		e = label != NULL ? ib_menu_find(m, label) : ib_menu_default(m);
+	} else {
+		e = ib_menu_choose(m, label, &err);
+		if (e == NULL) {
+			cli_warn_err(name, &err);
+			ib_menu_free(m);
+			return IB_EXIT_FAIL;
+		}
 	}
 	args = NULL;
 	if (e != NULL) {
