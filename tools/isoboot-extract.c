@@ -10,22 +10,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bootcfg.h"
+#include "bounds.h"
 #include "cli.h"
 #include "extract.h"
 #include "iso.h"
 #include "match.h"
+#include "menu.h"
+#include "shquote.h"
 
 static const char usage[] =
-    "usage: isoboot-extract -t [-v] [--json] [options] ISO [PATTERN ...]\n"
+    "usage: isoboot-extract [--label L] [--print] [--format FMT] ISO "
+    "[-C DIR]\n"
+    "       isoboot-extract -t [-v] [--json] [options] ISO [PATTERN ...]\n"
     "       isoboot-extract -x [-jk] [-C DIR] [options] ISO [PATTERN ...]\n"
     "       isoboot-extract -x -O [options] ISO PATH\n";
 
 static const char help[] =
-    "List or extract the members of an ISO 9660 image.\n"
+    "List or extract the members of an ISO 9660 image. With no -t or -x,\n"
+    "extract the kernel and initrds the image boots by default into DIR.\n"
     "\n"
+    "      --label L             automatic mode: the entry L, not the "
+    "default\n"
+    "      --print               automatic mode: show the choice, extract "
+    "nothing\n"
+    "      --format FMT          automatic mode: plain, shell or make\n"
     "  -t, --list                list members, one path per line\n"
     "  -v, --verbose             long listing (mode, links, owner, size, "
     "date)\n"
@@ -48,6 +61,9 @@ static const char help[] =
 
 enum {
 	OPT_DEVICES = 256,
+	OPT_FORMAT,
+	OPT_LABEL,
+	OPT_PRINT,
 	OPT_JSON,
 	OPT_NO_JOLIET,
 	OPT_NO_ROCKRIDGE,
@@ -63,13 +79,16 @@ static const struct option longopts[] = {
 	{ "directory", required_argument, NULL, 'C' },
 	{ "extract", no_argument, NULL, 'x' },
 	{ "flat", no_argument, NULL, 'j' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "keep-old-files", no_argument, NULL, 'k' },
+	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "list", no_argument, NULL, 't' },
 	{ "no-joliet", no_argument, NULL, OPT_NO_JOLIET },
 	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
 	{ "preserve-times", no_argument, NULL, OPT_PRESERVE_TIMES },
+	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "strip-components", required_argument, NULL, OPT_STRIP },
 	{ "to-stdout", no_argument, NULL, 'O' },
@@ -270,6 +289,166 @@ report(void *ctx, const char *path, const ib_err *err)
 	r->status = IB_EXIT_FAIL;
 }
 
+/* The automatic mode: what the default entry (or --label) boots. */
+struct autorun {
+	struct run *r;
+	const char *want[1 + 64]; /* kernel, then the initrds */
+	bool found[1 + 64];
+	size_t n;
+	bool icase; /* plain ECMA-119 names: ISOLINUX ignores case */
+};
+
+static int
+auto_visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct autorun *a;
+	ib_err ee;
+	size_t i;
+	int rc;
+
+	(void)err;
+	a = ctx;
+	if (caught)
+		return ib_err_set(err, IB_EINTR, "interrupted");
+	if (e->type != IB_FT_REG || e->problem != NULL)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		if (a->found[i] ||
+		    !(a->icase ? strcasecmp(e->path, a->want[i] + 1) == 0 :
+		                 strcmp(e->path, a->want[i] + 1) == 0))
+			continue;
+		a->found[i] = true;
+		if (a->r->x == NULL)
+			continue;
+		ib_err_clear(&ee);
+		rc = ib_extract_entry(a->r->x, e, &ee);
+		if (rc == -1 && ee.code == IB_EINTR) {
+			*err = ee;
+			return -1;
+		}
+		if (rc == -1) {
+			entry_warn(a->r, e, ib_err_text(&ee));
+			a->r->status = IB_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+/* One value per line: the files, then the command line; or sh/make
+ * assignments of CONFIG, LABEL, KERNEL, INITRD and CMDLINE. */
+static void
+auto_print(const ib_menu *m, const ib_menu_entry *e, const char *dir,
+    bool on_disk, const char *format)
+{
+	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
+		"INITRD", "CMDLINE" };
+	char kernel[IB_MAX_PATH + 256], initrds[8192], *out;
+	const char *vals[5], *base;
+	size_t i, o;
+
+	base = strrchr(e->kernel, '/') + 1;
+	snprintf(kernel, sizeof(kernel), "%s%s%s", on_disk ? dir : "",
+	    on_disk ? "/" : "", on_disk ? base : e->kernel);
+	o = 0;
+	initrds[0] = '\0';
+	for (i = 0; i < e->ninitrds && o < sizeof(initrds); i++) {
+		base = strrchr(e->initrds[i], '/') + 1;
+		o += (size_t)snprintf(initrds + o, sizeof(initrds) - o,
+		    "%s%s%s%s", i > 0 ? " " : "", on_disk ? dir : "",
+		    on_disk ? "/" : "", on_disk ? base : e->initrds[i]);
+	}
+	if (strcmp(format, "plain") == 0) {
+		printf("%s\n", kernel);
+		for (i = 0; i < e->ninitrds; i++) {
+			base = strrchr(e->initrds[i], '/') + 1;
+			printf("%s%s%s\n", on_disk ? dir : "",
+			    on_disk ? "/" : "", on_disk ? base : e->initrds[i]);
+		}
+		printf("%s\n", e->args);
+		return;
+	}
+	vals[0] = ib_menu_config(m);
+	vals[1] = e->label != NULL ? e->label : "";
+	vals[2] = kernel;
+	vals[3] = initrds;
+	vals[4] = e->args;
+	out = ib_assignments_new(names, vals, 5, strcmp(format, "make") == 0);
+	if (out != NULL)
+		fputs(out, stdout);
+	free(out);
+}
+
+static int open_destination(const char *dir);
+
+static int
+auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
+    const char *dir, const char *label, bool print, const char *format)
+{
+	const ib_menu_entry *e;
+	struct autorun a;
+	ib_iso_opts o;
+	ib_menu *m;
+	ib_err err;
+	size_t i;
+	int dirfd;
+
+	o = *io;
+	o.no_joliet = true; /* names as ISOLINUX sees them */
+	ib_err_clear(&err);
+	r->iso = ib_iso_open(r->image, &o, &err);
+	m = r->iso != NULL ? ib_bootcfg_read_iso(r->iso, &err) : NULL;
+	e = m != NULL ? ib_menu_choose(m, label, &err) : NULL;
+	if (e == NULL) {
+		cli_warn_err(r->image, &err);
+		ib_menu_free(m);
+		ib_iso_close(r->iso);
+		return IB_EXIT_FAIL;
+	}
+	memset(&a, 0, sizeof(a));
+	a.r = r;
+	a.icase = ib_iso_layer(r->iso) == IB_LAYER_ISO9660;
+	a.want[a.n++] = e->kernel;
+	for (i = 0; i < e->ninitrds && a.n < 1 + 64; i++)
+		a.want[a.n++] = e->initrds[i];
+	dirfd = -1;
+	if (!print) {
+		dirfd = open_destination(dir);
+		if (dirfd == -1) {
+			ib_menu_free(m);
+			ib_iso_close(r->iso);
+			return IB_EXIT_FAIL;
+		}
+		xo->flat = true;
+		xo->cancel = &caught;
+		xo->report = report;
+		xo->report_ctx = r;
+		r->x = ib_extract_new(r->iso, dirfd, xo, &err);
+	}
+	if ((!print && r->x == NULL) ||
+	    ib_iso_walk(r->iso, auto_visit, &a, &err) == -1 ||
+	    (r->x != NULL && ib_extract_finish(r->x, &err) == -1)) {
+		if (err.code != IB_EINTR)
+			cli_warn_err(r->image, &err);
+		r->status = IB_EXIT_FAIL;
+	}
+	for (i = 0; i < a.n; i++) {
+		if (a.found[i])
+			continue;
+		cli_warn(r->image, "%s: not found in image (named by %s)",
+		    a.want[i], e->where);
+		r->status = IB_EXIT_FAIL;
+	}
+	if (r->status == IB_EXIT_OK && caught == 0)
+		auto_print(m, e, dir, !print, format);
+	ib_extract_free(r->x);
+	if (dirfd != -1)
+		close(dirfd);
+	ib_menu_free(m);
+	ib_iso_close(r->iso);
+	reraise();
+	return r->status != IB_EXIT_OK ? r->status : cli_close_stdout();
+}
+
 static int
 open_destination(const char *dir)
 {
@@ -304,16 +483,17 @@ main(int argc, char **argv)
 	ib_iso_opts io;
 	struct run r;
 	ib_err err;
-	const char *dir;
+	const char *dir, *label, *format;
 	int ch, dirfd, status;
-	bool slash;
+	bool slash, print;
 
 	cli_init(argv[0]);
 	memset(&r, 0, sizeof(r));
 	memset(&xo, 0, sizeof(xo));
 	memset(&io, 0, sizeof(io));
 	dir = ".";
-	slash = false;
+	slash = print = false;
+	label = format = NULL;
 	opterr = 0; /* our messages name the program by its basename */
 	while (
 	    (ch = getopt_long(argc, argv, "C:hjkOtvx", longopts, NULL)) != -1) {
@@ -346,6 +526,21 @@ main(int argc, char **argv)
 			break;
 		case OPT_DEVICES:
 			xo.devices = true;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			if (strcmp(format, "plain") != 0 &&
+			    strcmp(format, "shell") != 0 &&
+			    strcmp(format, "make") != 0)
+				cli_usage_error(usage,
+				    "--format: '%s' is not plain, shell or make",
+				    format);
+			break;
+		case OPT_LABEL:
+			label = optarg;
+			break;
+		case OPT_PRINT:
+			print = true;
 			break;
 		case OPT_JSON:
 			r.json = true;
@@ -384,10 +579,20 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (r.mode == 0)
-		cli_usage_error(usage, "one of -t or -x is required");
 	if (argc < 1)
 		cli_usage_error(usage, "no image given");
+	if (r.mode == 0 && argc > 1)
+		cli_usage_error(usage, "PATTERNs go with -t or -x");
+	if (r.mode != 0 && (label != NULL || print || format != NULL))
+		cli_usage_error(usage,
+		    "--label, --print and --format are for the automatic mode "
+		    "(no -t or -x)");
+	if (r.mode == 0) {
+		r.image = argv[0];
+		catch_signals();
+		return auto_mode(&r, &io, &xo, dir, label, print,
+		    format != NULL ? format : "plain");
+	}
 	if (r.to_stdout && r.mode != 'x')
 		cli_usage_error(usage, "-O goes with -x");
 	if (r.to_stdout && argc < 2)
