@@ -42,13 +42,14 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c \
 	lib/extract.c lib/match.c lib/cmdline.c lib/bootfs.c lib/menu.c \
-	lib/syslinux.c lib/shquote.c lib/bootcfg.c lib/eltorito.c
+	lib/syslinux.c lib/shquote.c lib/bootcfg.c lib/eltorito.c \
+	lib/grubcfg.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = isoboot-extract syslinux2cmdline
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 UNIT = check_zisofs check_iso check_errors check_names check_rrip \
 	check_pathsafe check_match check_extract check_compat check_cmdline \
-	check_syslinux
+	check_syslinux check_grubcfg
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \

@@ -81,4 +81,34 @@
 /* Words in one command line. */
 #define IB_MAX_ARGS 4096u
 
+/* One GRUB config line, and one word or variable value after expansion:
+ * GRUB has no limit (grub-core/lib/getline.c grows its buffer); 64 KiB is
+ * far above any real grub.cfg line and the x86 command line (2047). */
+#define IB_MAX_GRUB_LINE (64u * 1024)
+
+/* if/for/while/{ } nesting in a GRUB script, and submenu depth. Bison's
+ * default stack (YYMAXDEPTH 10000) is GRUB's only bound; real configs
+ * nest fewer than 5 levels. Each level is one recursive call. */
+#define IB_MAX_GRUB_NEST 64u
+
+/* GRUB commands running inside one another (if, for, function calls,
+ * source): GRUB recurses until its stack runs out; real configs stay under
+ * 10. Each level is a few recursive calls. */
+#define IB_MAX_GRUB_CALLS 256u
+
+/* Commands one GRUB parse may run, menu entry bodies included: stops
+ * nested for loops and recursive functions from running forever. Real
+ * configs run a few hundred. */
+#define IB_MAX_GRUB_STEPS 1000000u
+
+/* Variables in one GRUB context, and functions defined. */
+#define IB_MAX_GRUB_VARS 4096u
+
+/* Bytes of parsed GRUB script held at once (all files sourced, each
+ * parsed once): 64 configs of the largest size allowed. */
+#define IB_MAX_GRUB_MEM (64u * 1024 * 1024)
+
+/* Notes one GRUB parse adds; a loop could otherwise add millions. */
+#define IB_MAX_GRUB_NOTES 1000u
+
 #endif
