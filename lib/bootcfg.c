@@ -7,6 +7,7 @@
 #include "bootcfg.h"
 #include "bounds.h"
 #include "eltorito.h"
+#include "grubcfg.h"
 #include "menu_int.h"
 #include "syslinux.h"
 
@@ -26,63 +27,21 @@ dir_of(const char *path, char *cwd, size_t cwdsz)
 	snprintf(cwd, cwdsz, "%.*s", (int)n, path);
 }
 
-ib_menu *
-ib_bootcfg_read_iso(ib_iso *iso, ib_err *err)
+/* Put the finder's reasons (boot image, which config and why) before the
+ * parser's notes. */
+static ib_menu *
+with_reasons(ib_menu *m, const char *boot, const char *why, ib_err *err)
 {
-	char boot[IB_MAX_PATH + 1], dir[IB_MAX_PATH + 1],
-	    lower[IB_MAX_NAME + 1];
-	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
-	const char *bootdir;
-	ib_eltorito et;
-	ib_bootfs *fs;
-	ib_menu *m, *t;
-	ib_err e2;
+	ib_menu *t;
 	size_t i;
-	char *c, *slash;
 
-	if (ib_eltorito_read(iso, &et, err) == -1)
-		return NULL;
-	bootdir = NULL;
-	boot[0] = '\0';
-	if (et.has_bios &&
-	    ib_iso_path_at(iso, et.bios_lba, boot, sizeof(boot), &e2) == 0) {
-		/* lower case: plain ECMA-119 names are upper case */
-		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
-		for (c = lower; *c != '\0'; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (strstr(lower, "isolinux") == NULL &&
-		    strstr(lower, "syslinux") == NULL) {
-			ib_err_set(err, IB_EUNSUPPORTED,
-			    "the El Torito BIOS entry boots %s, not ISOLINUX "
-			    "(a GRUB image?): GRUB configs are not read yet",
-			    boot);
-			return NULL;
-		}
-		snprintf(dir, sizeof(dir), "%s", boot);
-		slash = strrchr(dir, '/');
-		slash[slash == dir ? 1 : 0] = '\0';
-		bootdir = dir;
-	}
-	fs = ib_bootfs_open_iso(iso, err);
-	if (fs == NULL)
-		return NULL;
-	m = NULL;
-	if (ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg), cwd,
-	        sizeof(cwd), why, sizeof(why), err) == 0)
-		m = ib_syslinux_parse(fs, cfg, cwd, err);
-	ib_bootfs_close(fs);
-	if (m == NULL)
-		return NULL;
-	/* The finder's reasons first, then the parser's. */
 	t = ib_menu_new(m->loader, m->config, err);
 	if (t == NULL) {
 		ib_menu_free(m);
 		return NULL;
 	}
-	if (boot[0] != '\0')
-		ib_menu_notef(t, "El Torito BIOS boot image %s", boot);
-	else
-		ib_menu_notef(t, "no El Torito BIOS boot image found");
+	if (boot != NULL)
+		ib_menu_notef(t, "%s", boot);
 	ib_menu_notef(t, "%s", why);
 	for (i = 0; i < m->nnotes; i++) {
 		ib_menu_notef(t, "%s", m->notes[i]);
@@ -96,6 +55,155 @@ ib_bootcfg_read_iso(ib_iso *iso, ib_err *err)
 	t->nnotes = 0;
 	ib_menu_free(t);
 	return m;
+}
+
+/* GRUB's platform name for ours. */
+static const char *
+grub_platform(const char *platform)
+{
+	return strcmp(platform, "efi") == 0 ? "efi" : "pc";
+}
+
+int
+ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
+    size_t outsz, char *why, size_t whysz, ib_err *err)
+{
+	/* Where GRUB images look (SEMANTICS.md 3): the BIOS image's prefix
+	 * is /boot/grub (grub-mkrescue), /boot/grub2 (Fedora), /grub
+	 * (Gentoo); an EFI image's early config usually points at the one
+	 * beside it. loopback.cfg is for another GRUB (2.6): last. */
+	static const char *const pc[] = { "/boot/grub/grub.cfg",
+		"/boot/grub2/grub.cfg", "/grub/grub.cfg", "/EFI/BOOT/grub.cfg",
+		"/EFI/boot/grub.cfg", "/boot/grub/loopback.cfg" };
+	static const char *const efi[] = { "/EFI/BOOT/grub.cfg",
+		"/EFI/boot/grub.cfg", "/boot/grub/grub.cfg",
+		"/boot/grub2/grub.cfg", "/grub/grub.cfg",
+		"/boot/grub/loopback.cfg" };
+	const char *const *list;
+	size_t i;
+
+	list = strcmp(platform, "efi") == 0 ? efi : pc;
+	for (i = 0; i < sizeof(pc) / sizeof(pc[0]); i++) {
+		if (!ib_bootfs_exists(fs, list[i]))
+			continue;
+		snprintf(out, outsz, "%s", list[i]);
+		snprintf(why, whysz,
+		    "GRUB (%s) reads %s: the first of the usual places%s",
+		    grub_platform(platform), out,
+		    strstr(out, "loopback") != NULL ?
+		        " (loopback.cfg is meant for a GRUB that loop-mounts "
+		        "the image: check the result)" :
+		        "");
+		return 0;
+	}
+	return ib_err_set(err, IB_ENOTFOUND,
+	    "no grub.cfg in /boot/grub, /boot/grub2, /grub or /EFI/BOOT");
+}
+
+static bool
+is_grub_config(const char *path)
+{
+	const char *base;
+
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	return strcmp(base, "grub.cfg") == 0 ||
+	    strcmp(base, "loopback.cfg") == 0 || strstr(path, "/grub") != NULL;
+}
+
+ib_menu *
+ib_bootcfg_read_config(ib_bootfs *fs, const char *path, const char *cwd,
+    const char *platform, ib_err *err)
+{
+	if (is_grub_config(path))
+		return ib_grub_parse(fs, path, grub_platform(platform), err);
+	return ib_syslinux_parse(fs, path, cwd, err);
+}
+
+ib_menu *
+ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err)
+{
+	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
+	ib_menu *m;
+
+	/* BIOS: ISOLINUX first, as the corpus's ISOs boot; EFI: GRUB. */
+	if (strcmp(platform, "efi") != 0 &&
+	    ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
+	        sizeof(cwd), why, sizeof(why), err) == 0) {
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
+	} else if (ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
+	               sizeof(why), err) == 0) {
+		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
+	} else {
+		return NULL;
+	}
+	return m != NULL ? with_reasons(m, NULL, why, err) : NULL;
+}
+
+ib_menu *
+ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
+{
+	char boot[IB_MAX_PATH + 1], dir[IB_MAX_PATH + 1],
+	    lower[IB_MAX_NAME + 1];
+	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
+	char bootnote[IB_MAX_PATH + 64];
+	const char *bootdir;
+	ib_eltorito et;
+	ib_bootfs *fs;
+	ib_menu *m;
+	ib_err e2;
+	bool efi, grub;
+	char *c, *slash;
+	uint32_t lba;
+
+	if (ib_eltorito_read(iso, &et, err) == -1)
+		return NULL;
+	efi = strcmp(platform, "efi") == 0;
+	if (efi && !et.has_efi) {
+		ib_err_set(err, IB_ENOTFOUND,
+		    "the El Torito catalog has no EFI entry: the image does "
+		    "not boot on UEFI");
+		return NULL;
+	}
+	bootdir = NULL;
+	boot[0] = '\0';
+	grub = efi; /* an EFI entry: assume GRUB (shim+grub, the norm) */
+	lba = efi ? et.efi_lba : et.bios_lba;
+	if ((efi || et.has_bios) &&
+	    ib_iso_path_at(iso, lba, boot, sizeof(boot), &e2) == 0) {
+		/* lower case: plain ECMA-119 names are upper case */
+		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
+		for (c = lower; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!efi)
+			grub = strstr(lower, "isolinux") == NULL &&
+			    strstr(lower, "syslinux") == NULL;
+		snprintf(dir, sizeof(dir), "%s", boot);
+		slash = strrchr(dir, '/');
+		slash[slash == dir ? 1 : 0] = '\0';
+		bootdir = dir;
+		snprintf(bootnote, sizeof(bootnote),
+		    "El Torito %s boot image %s (%s)", efi ? "EFI" : "BIOS",
+		    boot, grub ? "GRUB" : "ISOLINUX");
+	} else {
+		snprintf(bootnote, sizeof(bootnote),
+		    "no El Torito %s boot image in the directory tree",
+		    efi ? "EFI" : "BIOS");
+	}
+	fs = ib_bootfs_open_iso(iso, err);
+	if (fs == NULL)
+		return NULL;
+	m = NULL;
+	if (!grub &&
+	    ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg), cwd,
+	        sizeof(cwd), why, sizeof(why), err) == 0)
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
+	else if (grub &&
+	    ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
+	        sizeof(why), err) == 0)
+		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
+	ib_bootfs_close(fs);
+	return m != NULL ? with_reasons(m, bootnote, why, err) : NULL;
 }
 
 int

@@ -34,13 +34,30 @@ int ib_bootcfg_find_syslinux(ib_bootfs *fs, const char *bootdir, char *out,
     ib_err *err);
 
 /*
- * The menu an image boots on BIOS: the El Torito BIOS entry names the
- * boot image; its loader must be ISOLINUX (a GRUB image is
- * IB_EUNSUPPORTED for now); the config is found as above and parsed with
- * syslinux's rules. Open iso with no_joliet: ISOLINUX never reads Joliet.
- * The first notes say which boot image and config, and why. Returns a
- * menu the caller frees with ib_menu_free(), or NULL with *err.
+ * GRUB's config for platform "bios" or "efi": /boot/grub/grub.cfg,
+ * /boot/grub2/grub.cfg, /grub/grub.cfg, /EFI/BOOT/grub.cfg (first for
+ * efi), loopback.cfg last. Returns 0, or -1 with IB_ENOTFOUND.
  */
-ib_menu *ib_bootcfg_read_iso(ib_iso *iso, ib_err *err);
+int ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
+    size_t outsz, char *why, size_t whysz, ib_err *err);
+
+/* Read the config at path with the parser its name calls for (grub.cfg,
+ * loopback.cfg or a path under a grub directory: GRUB; else syslinux). */
+ib_menu *ib_bootcfg_read_config(ib_bootfs *fs, const char *path,
+    const char *cwd, const char *platform, ib_err *err);
+
+/* The menu a tree boots: on "bios" the syslinux config if there is one,
+ * else GRUB's; on "efi" GRUB's. The finder's reason is the first note. */
+ib_menu *ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err);
+
+/*
+ * The menu an image boots on platform "bios" or "efi": the El Torito
+ * entry for it names the boot image; ISOLINUX's config is read on BIOS
+ * when the image is isolinux.bin, GRUB's otherwise (and on EFI). Open iso
+ * with no_joliet: boot loaders never read Joliet. The first notes say
+ * which boot image and config, and why. Returns a menu the caller frees
+ * with ib_menu_free(), or NULL with *err.
+ */
+ib_menu *ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err);
 
 #endif

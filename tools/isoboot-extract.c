@@ -396,7 +396,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 	o.no_joliet = true; /* names as ISOLINUX sees them */
 	ib_err_clear(&err);
 	r->iso = ib_iso_open(r->image, &o, &err);
-	m = r->iso != NULL ? ib_bootcfg_read_iso(r->iso, &err) : NULL;
+	m = r->iso != NULL ? ib_bootcfg_read_iso(r->iso, "bios", &err) : NULL;
 	e = m != NULL ? ib_menu_choose(m, label, &err) : NULL;
 	if (e == NULL) {
 		cli_warn_err(r->image, &err);

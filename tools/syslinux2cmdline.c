@@ -24,7 +24,7 @@ static const char usage[] =
     "       syslinux2cmdline [options] -r DIR [CONFIG]\n";
 
 static const char help[] =
-    "Print the kernel command line a syslinux/isolinux config boots.\n"
+    "Print the kernel command line a syslinux/isolinux or GRUB config boots.\n"
     "\n"
     "  -i, --iso ISO         find and read the config inside an ISO image\n"
     "  -r, --root DIR        an extracted ISO tree (the config is found "
@@ -32,6 +32,8 @@ static const char help[] =
     "                        ISOLINUX finds it unless CONFIG is given)\n"
     "  -l, --label LABEL     the entry LABEL instead of the default\n"
     "      --list            every entry; the default is marked '*'\n"
+    "      --platform P      bios (default) or efi: which firmware boots\n"
+    "                        the image (efi reads GRUB's config)\n"
     "      --kernel          print the entry's kernel path\n"
     "      --initrd          print the entry's initrd paths, one per line\n"
     "      --serial[=DEV[,SPEED]]  rewrite for a serial console (ttyS0)\n"
@@ -50,6 +52,7 @@ enum {
 	OPT_INITRD,
 	OPT_KERNEL,
 	OPT_LIST,
+	OPT_PLATFORM,
 	OPT_REMOVE,
 	OPT_SERIAL,
 	OPT_VERSION
@@ -65,6 +68,7 @@ static const struct option longopts[] = {
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "label", required_argument, NULL, 'l' },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "remove", required_argument, NULL, OPT_REMOVE },
 	{ "root", required_argument, NULL, 'r' },
 	{ "serial", optional_argument, NULL, OPT_SERIAL },
@@ -245,7 +249,11 @@ print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
 		o += (size_t)snprintf(initrds + o, len - o, "%s%s",
 		    i > 0 ? " " : "", e->initrds[i]);
 	vals[0] = ib_menu_config(m);
-	vals[1] = e->label != NULL ? e->label : "";
+	/* GRUB entries are known by their titles. */
+	vals[1] = strcmp(ib_menu_loader(m), "grub") == 0 && e->title != NULL ?
+	    e->title :
+	    e->label != NULL ? e->label :
+	                       "";
 	vals[2] = e->kernel != NULL ? e->kernel : "";
 	vals[3] = initrds;
 	vals[4] = args;
@@ -259,12 +267,10 @@ print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
 }
 
 static void
-explain(const ib_menu *m, const char *found_why)
+explain(const ib_menu *m)
 {
 	size_t i;
 
-	if (found_why != NULL)
-		fprintf(stderr, "%s: %s\n", cli_progname(), found_why);
 	for (i = 0; i < ib_menu_nnotes(m); i++)
 		fprintf(stderr, "%s: %s\n", cli_progname(), ib_menu_note(m, i));
 }
@@ -303,11 +309,10 @@ read_stdin(size_t *len)
 int
 main(int argc, char **argv)
 {
-	char cfg[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
-	char cwd[IB_MAX_PATH + 1];
+	char cfg[IB_MAX_PATH + 1];
 	const ib_menu_entry *e;
 	struct edits ed;
-	const char *root, *label, *format, *name, *found_why, *comma;
+	const char *root, *label, *format, *name, *comma, *platform;
 	const char *iso_path;
 	ib_bootfs *fs;
 	ib_iso *iso;
@@ -321,6 +326,7 @@ main(int argc, char **argv)
 	cli_init(argv[0]);
 	memset(&ed, 0, sizeof(ed));
 	root = label = iso_path = NULL;
+	platform = "bios";
 	iso = NULL;
 	format = "plain";
 	list = kernel = initrd = expl = false;
@@ -369,6 +375,14 @@ main(int argc, char **argv)
 		case OPT_LIST:
 			list = true;
 			break;
+		case OPT_PLATFORM:
+			platform = optarg;
+			if (strcmp(platform, "bios") != 0 &&
+			    strcmp(platform, "efi") != 0)
+				cli_usage_error(usage,
+				    "--platform: '%s' is not bios or efi",
+				    platform);
+			break;
 		case OPT_REMOVE:
 			if (ed.nremove == 64)
 				cli_usage_error(usage, "too many --remove");
@@ -413,7 +427,6 @@ main(int argc, char **argv)
 		cli_usage_error(usage, "-i ISO goes alone");
 
 	ib_err_clear(&err);
-	found_why = NULL;
 	text = NULL;
 	/* What names the files: -i ISO, -r DIR, else the config's
 	 * directory. */
@@ -426,7 +439,8 @@ main(int argc, char **argv)
 		memset(&o, 0, sizeof(o));
 		o.no_joliet = true; /* ISOLINUX never reads Joliet names */
 		iso = ib_iso_open(iso_path, &o, &err);
-		m = iso != NULL ? ib_bootcfg_read_iso(iso, &err) : NULL;
+		m = iso != NULL ? ib_bootcfg_read_iso(iso, platform, &err) :
+		                  NULL;
 		ib_iso_close(iso);
 		if (m == NULL) {
 			cli_warn_err(name, &err);
@@ -438,14 +452,14 @@ main(int argc, char **argv)
 		if (fs != NULL && argc == 1)
 			snprintf(cfg, sizeof(cfg), "%s%s",
 			    argv[0][0] == '/' ? "" : "/", argv[0]);
-		else if (fs != NULL &&
-		    ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
-		        sizeof(cwd), why, sizeof(why), &err) == 0)
-			found_why = why;
 		else if (fs != NULL) {
-			cli_warn_err(name, &err);
+			m = ib_bootcfg_read_tree(fs, platform, &err);
 			ib_bootfs_close(fs);
-			return IB_EXIT_FAIL;
+			fs = NULL;
+			if (m == NULL) {
+				cli_warn_err(name, &err);
+				return IB_EXIT_FAIL;
+			}
 		}
 	} else if (strcmp(argv[0], "-") == 0) {
 		name = "-";
@@ -482,8 +496,7 @@ main(int argc, char **argv)
 		return IB_EXIT_FAIL;
 	}
 	if (m == NULL) {
-		m = ib_syslinux_parse(fs, cfg, found_why != NULL ? cwd : NULL,
-		    &err);
+		m = ib_bootcfg_read_config(fs, cfg, NULL, platform, &err);
 		ib_bootfs_close(fs);
 	}
 	if (m == NULL) {
@@ -491,7 +504,7 @@ main(int argc, char **argv)
 		return IB_EXIT_FAIL;
 	}
 	if (expl)
-		explain(m, found_why);
+		explain(m);
 	status = IB_EXIT_OK;
 	if (list && strcmp(format, "json") != 0) {
 		print_list(m);

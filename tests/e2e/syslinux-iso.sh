@@ -4,7 +4,7 @@
 # xorriso and Debian's real isolinux.bin as the BIOS boot image, in the
 # config's directory as the distribution has it; the answer must equal
 # EXPECTED. Also: a plain ECMA-119 image (ISOLINUX ignores case there) and
-# a GRUB-booting image (a clear error).
+# a GRUB-booting image (read with GRUB's rules).
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need xorriso genisoimage
@@ -68,10 +68,23 @@ check_eq "plain ECMA-119 image: ISOLINUX.CFG found without regard to case" \
     /isolinux/isolinux.cfg "$CONFIG"
 check_eq "plain ECMA-119 image: command line" ro "$CMDLINE"
 
-# A GRUB-booting image: no ISOLINUX, said plainly.
+# A GRUB-booting image (grub-mkrescue's eltorito.img): its grub.cfg is
+# read with GRUB's rules; this sample config's default is "GNU/Linux".
 grub=/usr/lib/grub-rescue/grub-rescue-cdrom.iso
 need_file "$grub"
-expect_exit 1 "GRUB-booting image: exit 1" syslinux2cmdline -i "$grub"
-check_grep "GRUB-booting image: names the boot image" \
-    "not ISOLINUX" "$T/err"
+expect_exit 0 "GRUB-booting image: -i" \
+    syslinux2cmdline -i "$grub" --format shell --explain
+check_grep "GRUB-booting image: names the GRUB boot image" \
+    "El Torito BIOS boot image /boot/grub/i386-pc/eltorito.img (GRUB)" \
+    "$T/err"
+CONFIG='' LABEL='' KERNEL='' CMDLINE=''
+eval "$(cat "$T/out")"
+check_eq "GRUB-booting image: config" /boot/grub/grub.cfg "$CONFIG"
+check_eq "GRUB-booting image: default by --id gnulinux" GNU/Linux "$LABEL"
+check_eq "GRUB-booting image: kernel" /vmlinuz "$KERNEL"
+check_eq "GRUB-booting image: command line" root=/dev/sda1 "$CMDLINE"
+expect_exit 1 "GRUB-booting image: --platform efi has no EFI entry" \
+    syslinux2cmdline -i "$grub" --platform efi
+check_grep "GRUB-booting image: says there is no EFI entry" \
+    "no EFI entry" "$T/err"
 done_testing

@@ -1,0 +1,57 @@
+#!/bin/sh
+# syslinux2cmdline on the GRUB configs of ../shared/bootcfg (EXPECTED.grub:
+# checked by booting GRUB 2.06 in qemu; EXPECTED.efi: the UEFI menu). A
+# config named grub.cfg is read with GRUB's rules; --platform efi makes a
+# tree's GRUB config the one read.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+corpus=$IB_SHARED/bootcfg
+need_file "$corpus/README.md"
+
+field() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+# check NAME EXPECTED-FILE: compare the shell output in $T/out.
+check_answer() {
+	LABEL='' KERNEL='' INITRD='' CMDLINE=''
+	eval "$(cat "$T/out")"
+	check_eq "$1: default title" "$(field default_label "$2")" "$LABEL"
+	check_eq "$1: kernel" "$(field kernel "$2")" "$KERNEL"
+	check_eq "$1: initrds in order" \
+	    "$(sed -n 's/^initrd=//p' "$2" | tr '\n' ' ' | sed 's/ $//')" \
+	    "$INITRD"
+	check_eq "$1: command line as GRUB builds it" \
+	    "$(field append "$2")" "$CMDLINE"
+}
+
+n=0
+for exp in "$corpus"/*/EXPECTED.grub; do
+	[ -f "$exp" ] || continue
+	dir=$(dirname "$exp")
+	name=$(basename "$dir")
+	cfg=$(field config "$exp")
+	# GRUB starts at grub.cfg; the menu may live in a file it sources.
+	start=$(dirname "$cfg")/grub.cfg
+	[ -f "$dir/$start" ] || start=$cfg
+	expect_exit 0 "$name: GRUB config $start" \
+	    syslinux2cmdline -r "$dir" "$start" --format shell
+	check_answer "$name" "$exp"
+	n=$((n + 1))
+done
+check_eq "GRUB answers found in the corpus" 1 "$([ "$n" -ge 3 ] && echo 1)"
+
+# The UEFI menu of a tree: --platform efi reads GRUB's config.
+for exp in "$corpus"/*/EXPECTED.efi; do
+	[ -f "$exp" ] || continue
+	case $(field config "$exp") in
+	*grub.cfg) ;;
+	*) continue ;; # a syslinux.efi config: not read yet
+	esac
+	dir=$(dirname "$exp")
+	name=$(basename "$dir")
+	expect_exit 0 "$name: --platform efi" \
+	    syslinux2cmdline -r "$dir" --platform efi --format shell
+	check_eq "$name: the EFI config" "/$(field config "$exp")" \
+	    "$(sed -n 's/^CONFIG=//p' "$T/out")"
+	check_answer "$name (efi)" "$exp"
+done
+done_testing
