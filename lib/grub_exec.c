@@ -1,0 +1,681 @@
+/*
+ * The GRUB reader's evaluator (grub-core/script/execute.c): runs the tree
+ * with the commands that set variables, search, source and configfile,
+ * break/continue/return, menuentry and submenu, and functions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "grub_int.h"
+
+typedef int cmd_fn(struct ctx *, const char *, struct argv *, ib_err *);
+
+static void
+where_of(const struct node *n, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s:%u", n->file->disp, n->line);
+}
+
+static int
+set_var(struct ctx *c, const char *where, const char *name, const char *value,
+    ib_err *err)
+{
+	char qb[256];
+
+	if (ib_grub_env_set(c->env, name, value, err) == -1)
+		return ib_err_prefix(err, "%s: ", where);
+	if (strcmp(name, "root") == 0 && strcmp(value, ISO_DEV) != 0)
+		ib_grub_note(c->g,
+		    "%s: root=%s: files are still read from the image", where,
+		    ib_grub_quote(qb, sizeof(qb), value));
+	c->status = 0;
+	return 0;
+}
+
+/* set NAME=VALUE (kern/corecmd.c: only the first argument counts). */
+static int
+cmd_set(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	char *eq, qb[256];
+
+	c->status = 0;
+	if (av->n < 2)
+		return 0;
+	eq = strchr(av->v[1], '=');
+	if (eq == NULL) {
+		ib_grub_note(c->g, "%s: set %s: not an assignment (GRUB fails)",
+		    where, ib_grub_quote(qb, sizeof(qb), av->v[1]));
+		c->status = 1;
+		return 0;
+	}
+	*eq = '\0';
+	return set_var(c, where, av->v[1], eq + 1, err);
+}
+
+static int
+cmd_unset(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	(void)where;
+	(void)err;
+	for (size_t i = 1; i < av->n; i++)
+		ib_grub_env_unset(c->env, av->v[i]);
+	c->status = 0;
+	return 0;
+}
+
+static int
+cmd_export(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	for (size_t i = 1; i < av->n; i++)
+		if (ib_grub_env_export(c->env, av->v[i], err) == -1)
+			return ib_err_prefix(err, "%s: ", where);
+	c->status = 0;
+	return 0;
+}
+
+static int
+cmd_true(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	(void)where;
+	(void)err;
+	c->status = strcmp(av->v[0], "false") == 0 ? 1 : 0;
+	return 0;
+}
+
+/* search [--file|--label|--fs-uuid] [--set[=VAR]] [--hint...] KEY */
+static int
+cmd_search(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	char path[IB_MAX_PATH + 1], qk[256], qv[64];
+	const char *var, *key, *a;
+	bool file, opts, dotted, named;
+
+	var = "root";
+	named = false;
+	key = NULL;
+	file = strcmp(av->v[0], "search.file") == 0;
+	dotted = strchr(av->v[0], '.') != NULL;
+	opts = true;
+	for (size_t i = 1; i < av->n; i++) {
+		a = av->v[i];
+		if (opts && strcmp(a, "--") == 0)
+			opts = false;
+		else if (opts && strncmp(a, "--set=", 6) == 0)
+			var = a + 6;
+		else if (opts &&
+		    (strcmp(a, "--set") == 0 || strcmp(a, "-s") == 0))
+			var = "root";
+		else if (opts && strncmp(a, "--hint", 6) == 0 &&
+		    strchr(a, '=') == NULL)
+			i++; /* --hint VALUE */
+		else if (opts &&
+		    (strcmp(a, "--file") == 0 || strcmp(a, "-f") == 0))
+			file = true;
+		else if (opts && a[0] == '-')
+			continue;
+		else if (key == NULL)
+			key = a;
+		else if (dotted && !named) {
+			var = a; /* search.file NAME [VARIABLE] */
+			named = true;
+		}
+	}
+	c->status = 0;
+	if (key == NULL) {
+		ib_grub_note(c->g, "%s: search without a key: GRUB fails",
+		    where);
+		c->status = 1;
+		return 0;
+	}
+	ib_grub_quote(qk, sizeof(qk), key);
+	ib_grub_quote(qv, sizeof(qv), var);
+	if (file &&
+	    ib_grub_image_path(c, where, key, true, path, sizeof(path), err) ==
+	        -1)
+		return -1;
+	if (file && !ib_bootfs_exists(c->g->fs, path))
+		ib_grub_note(c->g,
+		    "%s: search %s: no such file here (GRUB would look on other "
+		    "disks); taken to be the image itself, %s=" ISO_DEV,
+		    where, qk, qv);
+	else
+		ib_grub_note(c->g,
+		    "%s: search %s: taken to find the image itself, %s=" ISO_DEV,
+		    where, qk, qv);
+	return set_var(c, where, var, ISO_DEV, err);
+}
+
+static int
+cmd_load_env(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	(void)av;
+	(void)err;
+	ib_grub_note(c->g,
+	    "%s: load_env reads grubenv (saved_entry...): unknown to a static "
+	    "reader, nothing set",
+	    where);
+	c->status = 0;
+	return 0;
+}
+
+static int run_file(struct ctx *c, const char *where, struct argv *av,
+    bool newctx, ib_err *err);
+
+static int
+cmd_source(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	return run_file(c, where, av, false, err);
+}
+
+static int
+cmd_configfile(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	return run_file(c, where, av, true, err);
+}
+
+static int
+cmd_flow(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+{
+	uint64_t v;
+	const char *end;
+
+	(void)where;
+	(void)err;
+	if (strcmp(av->v[0], "return") == 0) {
+		if (c->calls == 0)
+			return 0;
+		c->flow = F_RETURN;
+		if (av->n > 1) {
+			ib_grub_strtoul(av->v[1], c->g->pc, &v, &end);
+			c->status = (int)(ib_grub_to_int(v) & 0xff);
+		}
+		return 0;
+	}
+	if (c->loops == 0)
+		return 0;
+	c->flow = strcmp(av->v[0], "break") == 0 ? F_BREAK : F_CONTINUE;
+	return 0;
+}
+
+static const struct builtin {
+	const char *name;
+	cmd_fn *fn;
+} builtins[] = {
+	{ ".", cmd_source },
+	{ "[", ib_grub_cmd_test },
+	{ "boot", ib_grub_cmd_boot },
+	{ "break", cmd_flow },
+	{ "chainloader", ib_grub_cmd_chainloader },
+	{ "configfile", cmd_configfile },
+	{ "continue", cmd_flow },
+	{ "exit", ib_grub_cmd_end },
+	{ "export", cmd_export },
+	{ "false", cmd_true },
+	{ "fwsetup", ib_grub_cmd_end },
+	{ "halt", ib_grub_cmd_end },
+	{ "initrd", ib_grub_cmd_initrd },
+	{ "initrd16", ib_grub_cmd_initrd },
+	{ "initrdefi", ib_grub_cmd_initrd },
+	{ "linux", ib_grub_cmd_linux },
+	{ "linux16", ib_grub_cmd_linux },
+	{ "linuxefi", ib_grub_cmd_linux },
+	{ "load_env", cmd_load_env },
+	{ "reboot", ib_grub_cmd_end },
+	{ "return", cmd_flow },
+	{ "search", cmd_search },
+	{ "search.file", cmd_search },
+	{ "search.fs_label", cmd_search },
+	{ "search.fs_uuid", cmd_search },
+	{ "set", cmd_set },
+	{ "source", cmd_source },
+	{ "test", ib_grub_cmd_test },
+	{ "true", cmd_true },
+	{ "unset", cmd_unset },
+};
+
+/*
+ * menuentry|submenu TITLE [ARGS] [--class C] [--id ID] [--hotkey K]
+ * [--users U|--unrestricted] [--source S] { BODY }: record the entry with
+ * its body (commands/menuentry.c). Unknown long options make GRUB refuse
+ * the entry; a single dash is an argument (GRUB_COMMAND_ACCEPT_DASH).
+ */
+static int
+cmd_menuentry(struct ctx *c, const struct node *n, const char *where,
+    struct argv *av, ib_err *err)
+{
+	static const char *const opts[] = { "class", "users", "hotkey",
+		"source", "id", "unrestricted" };
+	const char *a, *eq, *id, *src, *val;
+	struct level *lv;
+	struct rec *r;
+	struct node *parsed;
+	const struct node *body;
+	char qb[256];
+	size_t np, k, len;
+	const char **pos;
+	bool done;
+
+	if (c->mc == NULL) {
+		ib_grub_note(c->g,
+		    "%s: %s inside a menu entry body: defined only when that "
+		    "entry boots (not followed)",
+		    where, av->v[0]);
+		c->status = 0;
+		return 0;
+	}
+	c->status = 1;
+	pos = calloc(av->n, sizeof(*pos));
+	if (pos == NULL)
+		return ib_err_errno(err, ENOMEM, "%s: menu entry", where);
+	np = 0;
+	id = src = NULL;
+	done = false;
+	for (size_t i = 1; i < av->n; i++) {
+		a = av->v[i];
+		if (done || a[0] != '-' || a[1] != '-') {
+			pos[np++] = a;
+			continue;
+		}
+		if (a[2] == '\0') {
+			done = true;
+			continue;
+		}
+		eq = strchr(a + 2, '=');
+		len = eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2);
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (strlen(opts[k]) == len &&
+			    memcmp(opts[k], a + 2, len) == 0)
+				break;
+		if (k == sizeof(opts) / sizeof(opts[0]) ||
+		    (k == 5 && eq != NULL) ||
+		    (k < 5 && eq == NULL && i + 1 >= av->n)) {
+			ib_grub_note(c->g,
+			    "%s: %s: bad option %s: GRUB refuses the entry",
+			    where, av->v[0], ib_grub_quote(qb, sizeof(qb), a));
+			free(pos);
+			return 0;
+		}
+		if (k == 5)
+			continue;
+		val = eq != NULL ? eq + 1 : av->v[++i];
+		if (k == 4)
+			id = val;
+		else if (k == 3)
+			src = val;
+		else if (k == 1)
+			ib_grub_note(c->g,
+			    "%s: --users %s: the entry asks for a password "
+			    "when superusers are set",
+			    where, ib_grub_quote(qb, sizeof(qb), val));
+	}
+	if (np == 0 || (n->block == NULL) == (src == NULL)) {
+		ib_grub_note(c->g, "%s: %s %s: GRUB refuses it", where,
+		    av->v[0],
+		    np == 0         ? "without a title" :
+		        src != NULL ? "with both --source and a block" :
+		                      "without a body");
+		free(pos);
+		return 0;
+	}
+	body = n->block;
+	if (src != NULL) {
+		/* --source STRING: the body as text, parsed here. */
+		if (ib_grub_parse_script(c->g, n->file, src, strlen(src),
+		        n->line, &parsed, err) == -1) {
+			free(pos);
+			return -1;
+		}
+		body = parsed;
+	}
+	lv = &c->mc->lv;
+	if (lv->n >= IB_MAX_ENTRIES_MENU) {
+		free(pos);
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s: more than %u menu entries", where,
+		    IB_MAX_ENTRIES_MENU);
+	}
+	if (lv->n == lv->cap) {
+		r = ib_reallocarray(lv->r, lv->cap ? lv->cap * 2 : 16,
+		    sizeof(*r));
+		if (r == NULL) {
+			free(pos);
+			return ib_err_errno(err, ENOMEM, "%s: menu entry",
+			    where);
+		}
+		lv->r = r;
+		lv->cap = lv->cap ? lv->cap * 2 : 16;
+	}
+	r = &lv->r[lv->n];
+	memset(r, 0, sizeof(*r));
+	r->args = calloc(np, sizeof(*r->args));
+	r->title = strdup(pos[0]);
+	r->id = id != NULL ? strdup(id) : NULL;
+	r->where = strdup(where);
+	r->body = body;
+	r->submenu = av->v[0][0] == 's';
+	for (k = 0; r->args != NULL && k < np; k++) {
+		r->args[k] = strdup(pos[k]);
+		if (r->args[k] == NULL)
+			break;
+		r->nargs++;
+	}
+	free(pos);
+	lv->n++; /* released with the level, complete or not */
+	if (r->args == NULL || r->nargs != np || r->title == NULL ||
+	    (id != NULL && r->id == NULL) || r->where == NULL)
+		return ib_err_errno(err, ENOMEM, "%s: menu entry", where);
+	c->status = 0;
+	return 0;
+}
+
+/* A command that names a function: run its body with the arguments as
+ * $1... (script/function.c). */
+static int
+call(struct ctx *c, const struct func *f, const char *where, struct argv *av,
+    ib_err *err)
+{
+	char **opos;
+	size_t onpos;
+	int rc;
+
+	(void)where;
+	opos = c->pos;
+	onpos = c->npos;
+	c->pos = av->v + 1;
+	c->npos = av->n - 1;
+	c->calls++;
+	rc = ib_grub_exec_list(c, f->body, err);
+	c->calls--;
+	c->pos = opos;
+	c->npos = onpos;
+	if (c->flow == F_RETURN)
+		c->flow = F_NONE;
+	return rc;
+}
+
+static const struct func *
+find_func(const struct grub *g, const char *name)
+{
+	for (size_t i = 0; i < g->nfn; i++)
+		if (strcmp(g->fn[i].name, name) == 0)
+			return &g->fn[i];
+	return NULL;
+}
+
+/* A command, after expansion: a GRUB command, else a function, else an
+ * assignment NAME=VALUE (script/execute.c grub_script_execute_cmdline). */
+static int
+run_cmd(struct ctx *c, const struct node *n, struct argv *av, ib_err *err)
+{
+	char where[WHERE_MAX], qb[256];
+	const struct func *f;
+	const char *name;
+	char *eq;
+
+	if (av->n == 0) {
+		c->status = 0;
+		return 0;
+	}
+	where_of(n, where, sizeof(where));
+	name = av->v[0];
+	if (strcmp(name, "menuentry") == 0 || strcmp(name, "submenu") == 0)
+		return cmd_menuentry(c, n, where, av, err);
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (strcmp(name, builtins[i].name) == 0)
+			return builtins[i].fn(c, where, av, err);
+	f = find_func(c->g, name);
+	if (f != NULL)
+		return call(c, f, where, av, err);
+	eq = strchr(av->v[0], '=');
+	if (eq != NULL) {
+		*eq = '\0';
+		return set_var(c, where, av->v[0], eq + 1, err);
+	}
+	c->status = 0;
+	if (n->block != NULL)
+		ib_grub_note(c->g,
+		    "%s: '%s' with a { } block is not an upstream GRUB "
+		    "command%s: GRUB fails it; not a menu entry",
+		    where, ib_grub_quote(qb, sizeof(qb), name),
+		    strcmp(name, "hiddenentry") == 0 ?
+		        " (hiddenentry is a SUSE patch)" :
+		        "");
+	else if (c->cond > 0)
+		ib_grub_note(c->g,
+		    "%s: '%s' decides at boot time: taken to succeed (the "
+		    "normal case on an x86_64 VM)",
+		    where, ib_grub_quote(qb, sizeof(qb), name));
+	return 0;
+}
+
+static int
+define(struct ctx *c, const struct node *n, ib_err *err)
+{
+	struct func *f;
+
+	for (size_t i = 0; i < c->g->nfn; i++)
+		if (strcmp(c->g->fn[i].name, n->name) == 0) {
+			c->g->fn[i].body = n->body;
+			return 0;
+		}
+	if (c->g->nfn >= IB_MAX_GRUB_VARS)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s:%u: more than %u functions", n->file->disp, n->line,
+		    IB_MAX_GRUB_VARS);
+	if (c->g->nfn == c->g->fncap) {
+		f = ib_reallocarray(c->g->fn, c->g->fncap ? c->g->fncap * 2 : 8,
+		    sizeof(*f));
+		if (f == NULL)
+			return ib_err_errno(err, ENOMEM, "function");
+		c->g->fn = f;
+		c->g->fncap = c->g->fncap ? c->g->fncap * 2 : 8;
+	}
+	c->g->fn[c->g->nfn].name = n->name;
+	c->g->fn[c->g->nfn].body = n->body;
+	c->g->nfn++;
+	return 0;
+}
+
+static int
+exec_for(struct ctx *c, const struct node *n, ib_err *err)
+{
+	char where[WHERE_MAX];
+	struct argv av;
+	int rc;
+
+	memset(&av, 0, sizeof(av));
+	where_of(n, where, sizeof(where));
+	rc = ib_grub_expand(c, n->w, n->nw, &av, err);
+	if (rc == -1)
+		return ib_err_prefix(err, "%s: ", where);
+	c->loops++;
+	for (size_t i = 0; i < av.n && rc == 0; i++) {
+		rc = set_var(c, where, n->name, av.v[i], err);
+		if (rc == 0)
+			rc = ib_grub_exec_list(c, n->body, err);
+		if (c->flow == F_CONTINUE)
+			c->flow = F_NONE;
+		if (c->flow != F_NONE)
+			break;
+	}
+	if (c->flow == F_BREAK)
+		c->flow = F_NONE;
+	c->loops--;
+	ib_grub_argv_release(&av);
+	return rc;
+}
+
+static int exec_one(struct ctx *c, const struct node *n, ib_err *err);
+
+static int
+exec_node(struct ctx *c, const struct node *n, ib_err *err)
+{
+	int rc;
+
+	if (++c->g->steps > IB_MAX_GRUB_STEPS)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s:%u: more than %u commands run", n->file->disp, n->line,
+		    IB_MAX_GRUB_STEPS);
+	if (c->g->running >= IB_MAX_GRUB_CALLS)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s:%u: commands (if, for, function calls, source) running "
+		    "inside one another deeper than %u",
+		    n->file->disp, n->line, IB_MAX_GRUB_CALLS);
+	c->g->running++;
+	rc = exec_one(c, n, err);
+	c->g->running--;
+	return rc;
+}
+
+static int
+exec_one(struct ctx *c, const struct node *n, ib_err *err)
+{
+	char where[WHERE_MAX];
+	struct argv av;
+	int rc;
+
+	switch (n->type) {
+	case N_CMD:
+		memset(&av, 0, sizeof(av));
+		rc = ib_grub_expand(c, n->w, n->nw, &av, err);
+		if (rc == -1) {
+			where_of(n, where, sizeof(where));
+			ib_err_prefix(err, "%s: ", where);
+		} else
+			rc = run_cmd(c, n, &av, err);
+		ib_grub_argv_release(&av);
+		return rc;
+	case N_IF:
+		c->cond++;
+		rc = ib_grub_exec_list(c, n->cond, err);
+		c->cond--;
+		if (rc == -1 || c->flow != F_NONE)
+			return rc;
+		if (c->status == 0)
+			return ib_grub_exec_list(c, n->body, err);
+		c->status = 0;
+		return ib_grub_exec_list(c, n->els, err);
+	case N_FOR:
+		return exec_for(c, n, err);
+	case N_WHILE:
+		ib_grub_note(c->g,
+		    "%s:%u: %s loop: its condition is decided at boot time; "
+		    "not run",
+		    n->file->disp, n->line, n->until ? "until" : "while");
+		c->status = 0;
+		return 0;
+	case N_FUNC:
+		return define(c, n, err);
+	}
+	return 0;
+}
+
+int
+ib_grub_exec_list(struct ctx *c, const struct node *n, ib_err *err)
+{
+	for (; n != NULL && c->flow == F_NONE; n = n->next)
+		if (exec_node(c, n, err) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * source FILE: run FILE here, same variables and menu. configfile FILE:
+ * a new context that sees the exported variables and a new menu; if that
+ * menu has entries GRUB shows it instead (and returns only on Escape),
+ * so it replaces this one. Both relative to $root (2.5).
+ */
+static int
+run_file(struct ctx *c, const char *where, struct argv *av, bool newctx,
+    ib_err *err)
+{
+	char path[IB_MAX_PATH + 1], qb[QMAX];
+	struct menuctx mc, tmp;
+	struct gfile *f;
+	struct ctx sub;
+	int rc;
+
+	c->status = 1;
+	if (av->n < 2) {
+		ib_grub_note(c->g, "%s: %s without a file: GRUB fails", where,
+		    av->v[0]);
+		return 0;
+	}
+	if (ib_grub_image_path(c, where, av->v[1], false, path, sizeof(path),
+	        err) == -1)
+		return -1;
+	ib_grub_quote(qb, sizeof(qb), path + 1);
+	if (newctx && c->ent != NULL) {
+		/* Booting this entry opens another menu. */
+		ib_grub_body_release(c->ent);
+		c->ent->kernel = strdup(path);
+		if (c->ent->kernel == NULL)
+			return ib_err_errno(err, ENOMEM, "%s", where);
+		c->ent->kind = IB_KIND_CONFIG;
+		c->ent->loaded = true;
+		c->flow = F_STOP;
+		return 0;
+	}
+	for (unsigned i = 0; i < c->g->depth; i++)
+		if (strcmp(c->g->stack[i], path) == 0)
+			return ib_err_set(err, IB_ELIMIT,
+			    "%s: %s loop: %s is already being read", where,
+			    av->v[0], qb);
+	if (c->g->depth > IB_MAX_INCLUDE)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s: source/configfile nested deeper than %u", where,
+		    IB_MAX_INCLUDE);
+	if (ib_grub_load_file(c->g, path, &f, err) == -1) {
+		if (err->code != IB_ENOTFOUND && err->code != EINVAL)
+			return ib_err_prefix(err, "%s: ", where);
+		ib_grub_note(c->g,
+		    "%s: %s %s: %s (GRUB prints an error and goes on)", where,
+		    av->v[0], qb,
+		    err->code == IB_ENOTFOUND ? "no such file" : "not a file");
+		ib_err_clear(err);
+		return 0;
+	}
+	if (f->script == NULL)
+		return 0;
+	c->g->stack[c->g->depth++] = f->path;
+	if (!newctx) {
+		ib_grub_note(c->g, "%s: source %s", where, qb);
+		rc = ib_grub_exec_list(c, f->script, err);
+		c->g->depth--;
+		if (c->flow != F_STOP)
+			c->flow = F_NONE;
+		return rc;
+	}
+	memset(&mc, 0, sizeof(mc));
+	memset(&sub, 0, sizeof(sub));
+	sub.g = c->g;
+	sub.mc = &mc;
+	sub.env = &mc.env;
+	rc = ib_grub_env_copy(c->env, &mc.env, true, err);
+	if (rc == 0)
+		rc = ib_grub_exec_list(&sub, f->script, err);
+	c->g->depth--;
+	if (rc == 0 && mc.lv.n > 0 && c->mc != NULL) {
+		ib_grub_note(c->g,
+		    "%s: configfile %s: its menu replaces this one (variables "
+		    "set there stay there)",
+		    where, qb);
+		if (mc.config == NULL)
+			mc.config = strdup(path);
+		if (mc.config == NULL)
+			rc = ib_err_errno(err, ENOMEM, "%s", where);
+		tmp = *c->mc;
+		*c->mc = mc;
+		mc = tmp;
+		c->flow = F_STOP;
+	} else if (rc == 0)
+		ib_grub_note(c->g,
+		    "%s: configfile %s has no menu entries: GRUB goes on here",
+		    where, qb);
+	ib_grub_menuctx_release(&mc);
+	c->status = 0;
+	return rc;
+}
