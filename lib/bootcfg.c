@@ -202,6 +202,12 @@ ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
 	    ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
 	        sizeof(why), err) == 0)
 		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
+	else if (grub && boot[0] != '\0')
+		/* Neither loader's config: memtest86+'s floppy image, say. */
+		ib_err_set(err, IB_ENOTFOUND,
+		    "the El Torito %s entry boots %s, and there is no "
+		    "ISOLINUX or GRUB config: no Linux entry to read",
+		    efi ? "EFI" : "BIOS", boot);
 	ib_bootfs_close(fs);
 	return m != NULL ? with_reasons(m, bootnote, why, err) : NULL;
 }
