@@ -54,7 +54,7 @@ UNIT = check_zisofs check_iso check_errors check_names check_rrip \
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \
-	fuzz_syslinux fuzz_cmdline
+	fuzz_syslinux fuzz_cmdline fuzz_grubcfg
 REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 

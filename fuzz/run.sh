@@ -24,7 +24,8 @@ for t in "$@"; do
 			gzip -dc "$f" >"$corpus/$(basename "$f" .gz)"
 		done
 	fi
-	if [ "$t" = fuzz_syslinux ] && [ -d "$shared/bootcfg" ]; then
+	if { [ "$t" = fuzz_syslinux ] || [ "$t" = fuzz_grubcfg ]; } &&
+	    [ -d "$shared/bootcfg" ]; then
 		find "$shared/bootcfg" -name '*.cfg' | while read -r f; do
 			cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
 		done

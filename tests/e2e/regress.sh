@@ -15,7 +15,7 @@ for dir in "$IB_TOP"/tests/regress/*/; do
 	done
 done
 for t in fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \
-    fuzz_syslinux fuzz_cmdline; do
+    fuzz_syslinux fuzz_cmdline fuzz_grubcfg; do
 	expect_exit 0 "$t: replay driver runs on an empty input" \
 	    "$IB_BUILD/replay/$t" /dev/null
 done
