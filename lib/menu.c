@@ -257,6 +257,41 @@ ib_menu_choose(const ib_menu *m, const char *label, ib_err *err)
 	return NULL;
 }
 
+const ib_menu_entry *
+ib_menu_choose_timeout(const ib_menu *m, ib_err *err)
+{
+	const ib_menu_entry *e;
+
+	/* syslinux with PROMPT 0 and no menu boots the default at once
+	 * (SEMANTICS.md 1.6.2); otherwise TIMEOUT 0 (or none) waits. */
+	if (strcmp(m->loader, "syslinux") == 0 && m->prompts &&
+	    m->timeout <= 0 && m->tout == NULL) {
+		ib_err_set(err, IB_ENOTFOUND,
+		    "%s: no timeout: the menu waits for a key (TIMEOUT 0 or "
+		    "none)",
+		    m->config + 1);
+		return NULL;
+	}
+	/* GRUB: timeout unset or -1 waits forever (kept as 0 here). */
+	if (strcmp(m->loader, "grub") == 0 && m->timeout == 0) {
+		ib_err_set(err, IB_ENOTFOUND,
+		    "%s: no timeout: GRUB waits for a key", m->config + 1);
+		return NULL;
+	}
+	e = m->tout != NULL ? m->tout : m->def;
+	if (e != NULL && e->kind == IB_KIND_LINUX)
+		return e;
+	if (e == NULL) {
+		ib_err_set(err, IB_ENOTFOUND, "%s: nothing boots on timeout",
+		    m->config + 1);
+		return NULL;
+	}
+	ib_err_set(err, IB_EUNSUPPORTED,
+	    "%s: on timeout the %s entry '%s' boots, not Linux", e->where,
+	    ib_kind_name(e->kind), e->label != NULL ? e->label : "?");
+	return NULL;
+}
+
 size_t
 ib_menu_nnotes(const ib_menu *m)
 {

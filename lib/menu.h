@@ -77,6 +77,13 @@ const ib_menu_entry *ib_menu_find(const ib_menu *m, const char *name);
 const ib_menu_entry *ib_menu_choose(const ib_menu *m, const char *label,
     ib_err *err);
 
+/*
+ * The Linux entry that boots unattended: the timeout action (syslinux
+ * ONTIMEOUT) if there is one, else the default. NULL with *err when the
+ * menu waits forever (timeout 0 / unset), or that entry is not Linux.
+ */
+const ib_menu_entry *ib_menu_choose_timeout(const ib_menu *m, ib_err *err);
+
 size_t ib_menu_nnotes(const ib_menu *m);
 const char *ib_menu_note(const ib_menu *m, size_t i);
 

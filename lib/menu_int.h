@@ -10,6 +10,7 @@ struct ib_menu {
 	ib_menu_entry *def;  /* owned copy, or NULL */
 	ib_menu_entry *tout; /* owned copy, or NULL */
 	long timeout;
+	bool prompts; /* syslinux: a boot: prompt or a menu waits for keys */
 	char **notes;
 	size_t nnotes, notecap;
 	char *config;

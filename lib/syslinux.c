@@ -1077,6 +1077,7 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 			    ib_kind_name(m->tout->kind));
 		}
 	}
+	m->prompts = p.prompt || p.menu_runs;
 	if (m->def != NULL && m->def->kind == IB_KIND_CONFIG &&
 	    follow_config(&p, err) == -1)
 		goto fail;

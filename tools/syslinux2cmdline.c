@@ -42,6 +42,8 @@ static const char help[] =
     "      --format FMT      plain, shell or make (CONFIG, LABEL, KERNEL,\n"
     "                        INITRD, CMDLINE assignments), or json\n"
     "      --explain         how the default was chosen, on stderr\n"
+    "      --timeout-action  the entry that boots unattended, not the "
+    "default\n"
     "  -h, --help            show this help\n"
     "      --version         show the version\n";
 
@@ -55,6 +57,7 @@ enum {
 	OPT_PLATFORM,
 	OPT_REMOVE,
 	OPT_SERIAL,
+	OPT_TIMEOUT_ACTION,
 	OPT_VERSION
 };
 
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	{ "remove", required_argument, NULL, OPT_REMOVE },
 	{ "root", required_argument, NULL, 'r' },
 	{ "serial", optional_argument, NULL, OPT_SERIAL },
+	{ "timeout-action", no_argument, NULL, OPT_TIMEOUT_ACTION },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
@@ -320,7 +324,7 @@ main(int argc, char **argv)
 	ib_err err;
 	char *args, *text;
 	size_t len;
-	bool list, kernel, initrd, expl;
+	bool list, kernel, initrd, expl, timeout_action;
 	int ch, status;
 
 	cli_init(argv[0]);
@@ -329,7 +333,7 @@ main(int argc, char **argv)
 	platform = "bios";
 	iso = NULL;
 	format = "plain";
-	list = kernel = initrd = expl = false;
+	list = kernel = initrd = expl = timeout_action = false;
 	opterr = 0;
 	while (
 	    (ch = getopt_long(argc, argv, "hi:l:r:", longopts, NULL)) != -1) {
@@ -408,6 +412,9 @@ main(int argc, char **argv)
 				cli_usage_error(usage,
 				    "--serial: bad speed in '%s'", optarg);
 			break;
+		case OPT_TIMEOUT_ACTION:
+			timeout_action = true;
+			break;
 		case OPT_VERSION:
 			cli_version();
 			return cli_close_stdout();
@@ -423,6 +430,10 @@ main(int argc, char **argv)
 		cli_usage_error(usage, "one CONFIG at most");
 	if (argc == 0 && root == NULL && iso_path == NULL)
 		cli_usage_error(usage, "no CONFIG, -i ISO or -r DIR");
+	if (timeout_action && label != NULL)
+		cli_usage_error(usage,
+		    "--timeout-action and -l exclude each "
+		    "other");
 	if (iso_path != NULL && (root != NULL || argc > 0))
 		cli_usage_error(usage, "-i ISO goes alone");
 
@@ -515,7 +526,8 @@ main(int argc, char **argv)
 		/* json shows whatever is there, Linux or not */
 		e = label != NULL ? ib_menu_find(m, label) : ib_menu_default(m);
 	} else {
-		e = ib_menu_choose(m, label, &err);
+		e = timeout_action ? ib_menu_choose_timeout(m, &err) :
+		                     ib_menu_choose(m, label, &err);
 		if (e == NULL) {
 			cli_warn_err(name, &err);
 			ib_menu_free(m);

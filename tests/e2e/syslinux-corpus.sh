@@ -103,4 +103,29 @@ expect_exit 0 "d-i gtk: --list" syslinux2cmdline -r "$di/gtk" --list
 check_grep "d-i gtk: the timeout action is the speech install" \
     "^on timeout: - (linux) /debian-installer/amd64/linux .*speakup.synth=soft" \
     "$T/out"
+
+# --timeout-action: what boots unattended.
+if [ -d "$gentoo" ]; then
+	expect_exit 1 "gentoo --timeout-action: the hidden LOCALBOOT" \
+	    syslinux2cmdline -r "$gentoo" --timeout-action
+	check_grep "gentoo --timeout-action: says so" \
+	    "on timeout the localboot entry 'localhost' boots, not Linux" \
+	    "$T/err"
+fi
+expect_exit 0 "d-i gtk --timeout-action: the speech install" \
+    syslinux2cmdline -r "$di/gtk" --timeout-action
+check_eq "d-i gtk --timeout-action: its command line" \
+    "vga=788 speakup.synth=soft --- quiet " "$(cat "$T/out")"
+expect_exit 1 "d-i text --timeout-action: timeout 0 waits" \
+    syslinux2cmdline -r "$di/text" --timeout-action
+check_grep "d-i text --timeout-action: says the menu waits" \
+    "no timeout: the menu waits for a key" "$T/err"
+alpdir=$corpus/alpine-3.12-virt-x86_64
+if [ -d "$alpdir" ]; then
+	expect_exit 0 "alpine --timeout-action: TIMEOUT 20 boots the default" \
+	    syslinux2cmdline -r "$alpdir" --timeout-action
+	check_eq "alpine --timeout-action: the default's line" \
+	    "modules=loop,squashfs,sd-mod,usb-storage quiet console=tty0 console=ttyS0,115200" \
+	    "$(cat "$T/out")"
+fi
 done_testing
