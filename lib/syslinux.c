@@ -461,8 +461,13 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 	if ((v = looking_at(s, "label")) != NULL) {
 		if (record(p, err) == -1)
 			return -1;
-		/* ldlinux: the label is the first word (1.5). */
+		/* ldlinux: the label is the first word (1.5). 6.x has no
+		 * limit; we cap it rather than truncate a lookup. */
 		n = strcspn(v, " \t");
+		if (n > IB_MAX_NAME)
+			return ib_err_set(err, IB_ELIMIT,
+			    "%s: label longer than %u bytes", where,
+			    IB_MAX_NAME);
 		l->name = malloc(n + 1);
 		if (l->name == NULL)
 			return ib_err_errno(err, ENOMEM, "label");
@@ -515,6 +520,13 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 			return set_str(&l->initrd, v, err);
 		return 0;
 	}
+	if (((v = looking_at(s, "default")) != NULL ||
+	        (v = looking_at(s, "ui")) != NULL ||
+	        (v = looking_at(s, "ontimeout")) != NULL) &&
+	    strcspn(v, " \t") > IB_MAX_NAME)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s: a label or file name longer than %u bytes", where,
+		    IB_MAX_NAME);
 	if ((v = looking_at(s, "default")) != NULL) {
 		if (set_str(&p->last_default, v, err) == -1)
 			return -1;
