@@ -3,7 +3,6 @@
  * 0xFF byte into /a.cfg and /b.cfg, so INCLUDE and CONFIG have a second
  * file and a loop to find), parsed as syslinux2cmdline does.
  */
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,45 +11,23 @@
 #include <unistd.h>
 
 #include "bootfs.h"
+#include "fuzztree.h"
 #include "menu.h"
 #include "syslinux.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void
-put(const char *dir, const char *name, const uint8_t *p, size_t n)
-{
-	char path[256];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd == -1)
-		return;
-	if (write(fd, p, n) != (ssize_t)n) {
-		/* a short fixture is still a fixture */
-	}
-	close(fd);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char dir[] = "/tmp/fuzz_syslinux.XXXXXX", path[256];
-	const uint8_t *sep;
+	char dir[] = "/tmp/fuzz_syslinux.XXXXXX";
 	const ib_menu_entry *e;
 	ib_bootfs *fs;
 	ib_menu *m;
 	ib_err err;
-	size_t a;
 
-	if (mkdtemp(dir) == NULL)
+	if (fuzztree_make(dir, data, size) == -1)
 		return 0;
-	sep = memchr(data, 0xff, size);
-	a = sep != NULL ? (size_t)(sep - data) : size;
-	put(dir, "a.cfg", data, a);
-	put(dir, "b.cfg", sep != NULL ? sep + 1 : data,
-	    sep != NULL ? size - a - 1 : 0);
 	fs = ib_bootfs_open_dir(dir, &err);
 	if (fs != NULL) {
 		m = ib_syslinux_parse(fs, "/a.cfg", NULL, &err);
@@ -67,10 +44,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		ib_bootfs_close(fs);
 	}
-	snprintf(path, sizeof(path), "%s/a.cfg", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/b.cfg", dir);
-	unlink(path);
-	rmdir(dir);
+	fuzztree_remove(dir);
 	return 0;
 }

@@ -3,7 +3,8 @@
 # shell scripts, manual pages, internal headers in tools, banned calls.
 set -u
 status=0
-for f in lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c fixtures/*.h; do
+for f in lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h \
+    fixtures/*.h fuzz/*.c fuzz/*.h; do
 	if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
 		echo "lint: $f: not formatted (make fmt)"
 		status=1

@@ -46,27 +46,11 @@ top_teardown(void)
 	tu_rmtree(top);
 }
 
-/* Write len bytes as the file rel (relative to the image root), making
- * its directories. */
+/* Write len bytes as the file rel under the image root. */
 static void
 put_n(const char *rel, const char *data, size_t len)
 {
-	char path[8400], *slash;
-	FILE *f;
-
-	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", top, rel),
-	    (int)sizeof(path));
-	for (slash = strchr(path + strlen(top) + 1, '/'); slash != NULL;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST,
-		    "mkdir %s", path);
-		*slash = '/';
-	}
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
+	tu_put_n(top, rel, data, len);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,28 @@ tu_lowest_free_fd(void)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	return fd;
+}
+
+/* Write len bytes as the file rel under top, making its directories. */
+static inline void
+tu_put_n(const char *top, const char *rel, const char *data, size_t len)
+{
+	char path[8400], *slash;
+	FILE *f;
+
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", top, rel),
+	    (int)sizeof(path));
+	for (slash = strchr(path + strlen(top) + 1, '/'); slash != NULL;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST,
+		    "mkdir %s", path);
+		*slash = '/';
+	}
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
 }
 
 #endif /* IB_TESTUTIL_H */
