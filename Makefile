@@ -42,7 +42,8 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/iso.c lib/isowalk.c lib/isodata.c lib/isostream.c lib/pathsafe.c \
 	lib/extract.c lib/match.c lib/cmdline.c lib/bootfs.c lib/menu.c \
-	lib/syslinux.c lib/shquote.c lib/bootcfg.c lib/eltorito.c \
+	lib/syslinux.c lib/syslinux_menu.c lib/shquote.c lib/bootcfg.c \
+	lib/eltorito.c \
 	lib/grubcfg.c lib/grub_util.c lib/grub_lex.c lib/grub_parse.c \
 	lib/grub_expand.c lib/grub_test.c lib/grub_load.c lib/grub_exec.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
