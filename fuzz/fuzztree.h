@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "menu.h"
+
 static inline void
 fuzztree_put(const char *dir, const char *name, const uint8_t *p, size_t n)
 {
@@ -57,6 +59,25 @@ fuzztree_remove(const char *dir)
 	snprintf(path, sizeof(path), "%s/b.cfg", dir);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* The property both config targets check: every path the reader gives
+ * for the default entry is absolute. Frees m. */
+static inline void
+fuzztree_check_free(ib_menu *m)
+{
+	const ib_menu_entry *e;
+
+	if (m == NULL)
+		return;
+	e = ib_menu_default(m);
+	if (e != NULL && e->kind == IB_KIND_LINUX &&
+	    (e->kernel == NULL || e->kernel[0] != '/'))
+		__builtin_trap();
+	for (size_t i = 0; e != NULL && i < e->ninitrds; i++)
+		if (e->initrds[i][0] != '/')
+			__builtin_trap();
+	ib_menu_free(m);
 }
 
 #endif

@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "grubcfg.h"
 #include "menu.h"
+#include "menutest.h"
 #include "testutil.h"
 
 /* Where GRUB images made by grub-mkrescue keep their config. */
@@ -165,7 +166,6 @@ has_note(const ib_menu *m, const char *sub)
 }
 
 /* The helpers below name the calling test's line in their messages. */
-#define expect_linux(...) expect_linux_at(__LINE__, __VA_ARGS__)
 #define expect_title(...) expect_title_at(__LINE__, __VA_ARGS__)
 #define expect_note(...)  expect_note_at(__LINE__, __VA_ARGS__)
 #define expect_args(...)  expect_args_at(__LINE__, __VA_ARGS__)
@@ -177,40 +177,6 @@ expect_title_at(int line, const ib_menu_entry *e, const char *title)
 	ck_assert_msg(e->title != NULL && strcmp(e->title, title) == 0,
 	    "line %d: title '%s', expected '%s'", line,
 	    e->title != NULL ? e->title : "(null)", title);
-}
-
-/* A Linux entry: kernel, exact argument bytes, then n initrds in load
- * order. */
-static void
-expect_linux_at(int line, const ib_menu_entry *e, const char *kernel,
-    const char *args, size_t n, ...)
-{
-	const char *t;
-	va_list ap;
-	size_t i;
-
-	ck_assert_msg(e != NULL, "line %d: no entry", line);
-	t = e->title != NULL ? e->title : "(untitled)";
-	ck_assert_msg(e->kind == IB_KIND_LINUX,
-	    "line %d: %s: kind %s, expected linux", line, t,
-	    ib_kind_name(e->kind));
-	ck_assert_msg(e->kernel != NULL && strcmp(e->kernel, kernel) == 0,
-	    "line %d: %s: kernel '%s', expected '%s'", line, t,
-	    e->kernel != NULL ? e->kernel : "(null)", kernel);
-	ck_assert_msg(e->args != NULL && strcmp(e->args, args) == 0,
-	    "line %d: %s: args '%s', expected '%s'", line, t,
-	    e->args != NULL ? e->args : "(null)", args);
-	ck_assert_msg(e->ninitrds == n,
-	    "line %d: %s: %zu initrds, expected %zu", line, t, e->ninitrds, n);
-	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		const char *want = va_arg(ap, const char *);
-
-		ck_assert_msg(strcmp(e->initrds[i], want) == 0,
-		    "line %d: %s: initrd %zu '%s', expected '%s'", line, t, i,
-		    e->initrds[i], want);
-	}
-	va_end(ap);
 }
 
 /* The default entry's arguments. */

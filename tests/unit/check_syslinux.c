@@ -22,6 +22,7 @@
 #include "bounds.h"
 #include "errors.h"
 #include "menu.h"
+#include "menutest.h"
 #include "syslinux.h"
 #include "testutil.h"
 
@@ -139,7 +140,6 @@ find(const ib_menu *m, const char *label)
 
 /* The helpers below name the calling test's line in their messages. */
 #define expect_label(...) expect_label_at(__LINE__, __VA_ARGS__)
-#define expect_linux(...) expect_linux_at(__LINE__, __VA_ARGS__)
 #define expect_kind(...)  expect_kind_at(__LINE__, __VA_ARGS__)
 
 static void
@@ -149,41 +149,6 @@ expect_label_at(int line, const ib_menu_entry *e, const char *label)
 	ck_assert_msg(e->label != NULL && strcmp(e->label, label) == 0,
 	    "line %d: label '%s', expected '%s'", line,
 	    e->label != NULL ? e->label : "(null)", label);
-}
-
-/* A Linux entry: kernel, exact argument bytes, then n initrds in load
- * order. */
-static void
-expect_linux_at(int line, const ib_menu_entry *e, const char *kernel,
-    const char *args, size_t n, ...)
-{
-	const char *lbl;
-	va_list ap;
-	size_t i;
-
-	ck_assert_msg(e != NULL, "line %d: no entry", line);
-	lbl = e->label != NULL ? e->label : "(implicit)";
-	ck_assert_msg(e->kind == IB_KIND_LINUX,
-	    "line %d: %s: kind %s, expected linux", line, lbl,
-	    ib_kind_name(e->kind));
-	ck_assert_msg(e->kernel != NULL && strcmp(e->kernel, kernel) == 0,
-	    "line %d: %s: kernel '%s', expected '%s'", line, lbl,
-	    e->kernel != NULL ? e->kernel : "(null)", kernel);
-	ck_assert_msg(e->args != NULL && strcmp(e->args, args) == 0,
-	    "line %d: %s: args '%s', expected '%s'", line, lbl,
-	    e->args != NULL ? e->args : "(null)", args);
-	ck_assert_msg(e->ninitrds == n,
-	    "line %d: %s: %zu initrds, expected %zu", line, lbl, e->ninitrds,
-	    n);
-	va_start(ap, n);
-	for (i = 0; i < n; i++) {
-		const char *want = va_arg(ap, const char *);
-
-		ck_assert_msg(strcmp(e->initrds[i], want) == 0,
-		    "line %d: %s: initrd %zu '%s', expected '%s'", line, lbl, i,
-		    e->initrds[i], want);
-	}
-	va_end(ap);
 }
 
 static void
