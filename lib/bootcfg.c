@@ -107,7 +107,7 @@ is_grub_config(const char *path)
 
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
-	return strcmp(base, "grub.cfg") == 0 ||
+	return strstr(base, "grub") != NULL ||
 	    strcmp(base, "loopback.cfg") == 0 || strstr(path, "/grub") != NULL;
 }
 

@@ -321,7 +321,7 @@ ib_kind_name(ib_kind k)
 {
 	static const char *const names[] = { "linux", "com32", "localboot",
 		"config", "bootsector", "bss", "pxe", "floppy", "comboot",
-		"submenu", "separator" };
+		"submenu", "separator", "exit" };
 
 	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] :
 	                                                      "unknown";

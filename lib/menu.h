@@ -24,7 +24,8 @@ typedef enum ib_kind {
 	IB_KIND_FLOPPY,
 	IB_KIND_COMBOOT,
 	IB_KIND_SUBMENU,
-	IB_KIND_SEPARATOR
+	IB_KIND_SEPARATOR,
+	IB_KIND_EXIT /* MENU EXIT or MENU QUIT: leaves a (sub)menu */
 } ib_kind;
 
 /* One entry; every string is owned by the menu. */

@@ -173,7 +173,9 @@ ib_sl_record(struct parser *p, ib_err *err)
 	full = NULL;
 	memset(&e, 0, sizeof(e));
 	kernel = l->kernel != NULL ? l->kernel : l->name;
-	e.kind = kind_of(l->kernel != NULL ? l->kw : KW_KERNEL, kernel);
+	e.kind = l->menu_exit ?
+	    IB_KIND_EXIT :
+	    kind_of(l->kernel != NULL ? l->kw : KW_KERNEL, kernel);
 	append = l->append != NULL ? l->append : p->global_append;
 	if (append == NULL || strcmp(append, "-") == 0)
 		append = ""; /* APPEND - : no options (1.4) */
@@ -202,6 +204,9 @@ ib_sl_record(struct parser *p, ib_err *err)
 		/* LOCALBOOT n: no file; the number is its argument. */
 		append = kernel;
 		e.kernel = NULL;
+	} else if (e.kind == IB_KIND_EXIT) {
+		append = "";
+		e.kernel = NULL;
 	} else if (e.kind == IB_KIND_LINUX || e.kind == IB_KIND_CONFIG ||
 	    e.kind == IB_KIND_FLOPPY || e.kind == IB_KIND_BOOTSECTOR ||
 	    e.kind == IB_KIND_BSS || e.kind == IB_KIND_PXE ||
@@ -212,7 +217,8 @@ ib_sl_record(struct parser *p, ib_err *err)
 	e.args = ib_cmdline_strip_loader_new(append);
 	rc = 0;
 	if (e.where == NULL ||
-	    (e.kernel == NULL && e.kind != IB_KIND_LOCALBOOT) ||
+	    (e.kernel == NULL && e.kind != IB_KIND_LOCALBOOT &&
+	        e.kind != IB_KIND_EXIT) ||
 	    e.args == NULL || (p->submenu != NULL && e.submenu == NULL))
 		rc = ib_err_errno(err, ENOMEM, "menu entry");
 	else if (e.kind == IB_KIND_LINUX)
@@ -360,6 +366,12 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 		} else if (looking_at(v, "disable") != NULL) {
 			if (l->open)
 				l->disabled = true;
+		} else if (looking_at(v, "exit") != NULL ||
+		    looking_at(v, "quit") != NULL) {
+			/* menu.c32 makes the label an action that leaves
+			 * the menu, whatever its kernel line says (1.7). */
+			if (l->open)
+				l->menu_exit = true;
 		} else if (looking_at(v, "hidden") != NULL) {
 			p->menu_hidden = true;
 		} else if ((s = looking_at(v, "separator")) != NULL) {

@@ -36,6 +36,7 @@ struct label {
 	char *append; /* NULL: none of its own */
 	char *initrd; /* INITRD keyword */
 	bool hide, disabled, menu_default;
+	bool menu_exit; /* MENU EXIT / MENU QUIT: no boot, back out */
 	char where[IB_MAX_PATH + 16];
 };
 

@@ -942,6 +942,39 @@ START_TEST(test_cli_default_hidden_label_boots)
 }
 END_TEST
 
+/* 1.7: MENU EXIT (and MENU QUIT) make a label an action that leaves the
+ * menu, not a Linux entry named after the label (Debian live's
+ * "Back.." entry in its advanced submenu). */
+START_TEST(test_menu_exit_entry)
+{
+	const ib_menu_entry *e;
+	ib_menu *m;
+
+	put("isolinux/isolinux.cfg",
+	    "UI menu.c32\n"
+	    "LABEL live\n"
+	    "KERNEL /vmlinuz\n"
+	    "MENU BEGIN advanced\n"
+	    "LABEL mainmenu\n"
+	    "MENU LABEL ^Back..\n"
+	    "MENU EXIT\n"
+	    "LABEL bye\n"
+	    "KERNEL /vmlinuz\n"
+	    "menu quit\n"
+	    "MENU END\n");
+	m = parse_ok(CFG, NULL);
+	e = find(m, "mainmenu");
+	ck_assert_ptr_nonnull(e);
+	expect_kind(e, IB_KIND_EXIT);
+	ck_assert_ptr_null(e->kernel);
+	ck_assert_str_eq(e->args, "");
+	expect_kind(find(m, "bye"), IB_KIND_EXIT);
+	expect_kind(find(m, "live"), IB_KIND_LINUX);
+	ck_assert_str_eq(ib_kind_name(IB_KIND_EXIT), "exit");
+	ib_menu_free(m);
+}
+END_TEST
+
 /* 1.6.6: entry 0 a separator: the highlight moves to the first enabled
  * entry. */
 START_TEST(test_separator_entry0_moves_highlight)
@@ -1595,6 +1628,7 @@ syslinux_suite(void)
 	    test_cli_default_hidden_label_boots);
 	add(s, "separator_entry0_moves_highlight",
 	    test_separator_entry0_moves_highlight);
+	add(s, "menu_exit_entry", test_menu_exit_entry);
 	add(s, "separator_entry0_cancels_timeout",
 	    test_separator_entry0_cancels_timeout);
 	add(s, "submenu_entries_carry_title", test_submenu_entries_carry_title);
