@@ -100,6 +100,64 @@ ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
 	    "no grub.cfg in /boot/grub, /boot/grub2, /grub or /EFI/BOOT");
 }
 
+int
+ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz, char *cwd,
+    size_t cwdsz, char *why, size_t whysz, ib_err *err)
+{
+	/* syslinux.efi (sl:core/fs/lib/loadconfig.c) tries its own
+	 * directory, then /boot/syslinux, /syslinux and /, each with
+	 * extlinux.conf, syslx64.cfg, syslinux.cfg. Its own directory is
+	 * the firmware's EFI/BOOT (any case: FAT), anywhere in a tree that
+	 * is copied to a stick (Linux Live Kit keeps it in linux/boot). */
+	static const char *const own[] = { "EFI/BOOT/extlinux.conf",
+		"EFI/Boot/extlinux.conf", "EFI/boot/extlinux.conf",
+		"EFI/BOOT/syslx64.cfg", "EFI/Boot/syslx64.cfg",
+		"EFI/boot/syslx64.cfg", "EFI/BOOT/syslinux.cfg",
+		"EFI/Boot/syslinux.cfg", "EFI/boot/syslinux.cfg" };
+	static const char *const dirs[] = { "/boot/syslinux", "/syslinux", "" };
+	static const char *const names[] = { "extlinux.conf", "syslx64.cfg",
+		"syslinux.cfg" };
+	char grub[IB_MAX_PATH + 1];
+	size_t d, k;
+
+	if (ib_bootfs_search(fs, own, sizeof(own) / sizeof(own[0]), 6, out,
+	        outsz) == 0) {
+		dir_of(out, cwd, cwdsz);
+		snprintf(grub, sizeof(grub), "%s/grub.cfg", cwd);
+		if (!ib_bootfs_exists(fs, grub)) {
+			snprintf(why, whysz,
+			    "SYSLINUX for EFI reads %s: a syslinux config in "
+			    "the EFI boot directory, and no grub.cfg beside "
+			    "it",
+			    out);
+			return 0;
+		}
+	} else {
+		/* Only a syslinux.efi in the EFI directory says so. */
+		static const char *const bin[] = { "EFI/BOOT/syslinux.efi",
+			"EFI/Boot/syslinux.efi", "EFI/boot/syslinux.efi" };
+
+		if (ib_bootfs_search(fs, bin, 3, 6, out, outsz) == 0) {
+			for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++)
+				for (k = 0; k < 3; k++) {
+					snprintf(out, outsz, "%s/%s", dirs[d],
+					    names[k]);
+					if (!ib_bootfs_exists(fs, out))
+						continue;
+					dir_of(out, cwd, cwdsz);
+					snprintf(why, whysz,
+					    "SYSLINUX for EFI (syslinux.efi "
+					    "in the EFI boot directory) "
+					    "finds %s in its search order",
+					    out);
+					return 0;
+				}
+		}
+	}
+	return ib_err_set(err, IB_ENOTFOUND,
+	    "no syslinux config for SYSLINUX for EFI");
+}
+
 static bool
 is_grub_config(const char *path)
 {
@@ -126,10 +184,15 @@ ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err)
 	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
 	ib_menu *m;
 
-	/* BIOS: ISOLINUX first, as the corpus's ISOs boot; EFI: GRUB. */
+	/* BIOS: ISOLINUX first, as the corpus's ISOs boot; EFI: GRUB
+	 * unless the EFI boot directory holds SYSLINUX's config. */
 	if (strcmp(platform, "efi") != 0 &&
 	    ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
 	        sizeof(cwd), why, sizeof(why), err) == 0) {
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
+	} else if (strcmp(platform, "efi") == 0 &&
+	    ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd, sizeof(cwd),
+	        why, sizeof(why), err) == 0) {
 		m = ib_syslinux_parse(fs, cfg, cwd, err);
 	} else if (ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
 	               sizeof(why), err) == 0) {
@@ -202,6 +265,10 @@ ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
 	    ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
 	        sizeof(why), err) == 0)
 		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
+	else if (efi &&
+	    ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd, sizeof(cwd),
+	        why, sizeof(why), err) == 0)
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
 	else if (grub && boot[0] != '\0')
 		/* Neither loader's config: memtest86+'s floppy image, say. */
 		ib_err_set(err, IB_ENOTFOUND,

@@ -41,13 +41,24 @@ int ib_bootcfg_find_syslinux(ib_bootfs *fs, const char *bootdir, char *out,
 int ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
     size_t outsz, char *why, size_t whysz, ib_err *err);
 
+/*
+ * SYSLINUX for EFI: a syslinux config (extlinux.conf, syslx64.cfg,
+ * syslinux.cfg) in an EFI/BOOT directory (any case, anywhere at most a
+ * few levels deep) that has no grub.cfg; or, when syslinux.efi is there,
+ * its search order /boot/syslinux, /syslinux, /. The working directory
+ * (the config's) goes to cwd. Returns 0, or -1 with IB_ENOTFOUND.
+ */
+int ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz,
+    char *cwd, size_t cwdsz, char *why, size_t whysz, ib_err *err);
+
 /* Read the config at path with the parser its name calls for (grub.cfg,
  * loopback.cfg or a path under a grub directory: GRUB; else syslinux). */
 ib_menu *ib_bootcfg_read_config(ib_bootfs *fs, const char *path,
     const char *cwd, const char *platform, ib_err *err);
 
 /* The menu a tree boots: on "bios" the syslinux config if there is one,
- * else GRUB's; on "efi" GRUB's. The finder's reason is the first note. */
+ * else GRUB's; on "efi" SYSLINUX for EFI's if its EFI directory has one,
+ * else GRUB's. The finder's reason is the first note. */
 ib_menu *ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err);
 
 /*

@@ -458,7 +458,7 @@ search_visit(void *ctx, const ib_entry *e, ib_err *err)
 {
 	struct isearch *s;
 	const char *base;
-	size_t i, dl;
+	size_t i, dl, nlen, plen;
 	int better;
 
 	(void)err;
@@ -469,13 +469,19 @@ search_visit(void *ctx, const ib_entry *e, ib_err *err)
 		return e->depth <= s->maxdepth ? 0 : IB_WALK_SKIP;
 	if (e->type != IB_FT_REG)
 		return 0;
-	base = strrchr(e->path, '/');
-	base = base != NULL ? base + 1 : e->path;
-	dl = (size_t)(base - e->path);
+	plen = strlen(e->path);
 	for (i = 0; i < s->n; i++) {
+		/* A name may have directories: "EFI/BOOT/syslinux.cfg"
+		 * matches the end of a path, at a '/'. */
+		nlen = strlen(s->names[i]);
+		if (nlen > plen ||
+		    (nlen < plen && e->path[plen - nlen - 1] != '/'))
+			continue;
+		base = e->path + plen - nlen;
 		if (!(s->icase ? strcasecmp(base, s->names[i]) == 0 :
 		                 strcmp(base, s->names[i]) == 0))
 			continue;
+		dl = (size_t)(base - e->path);
 		/* shallowest, then directory byte order, then name order */
 		better = s->best[0] == '\0' || e->depth < s->best_depth;
 		if (!better && e->depth == s->best_depth) {

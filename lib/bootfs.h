@@ -47,8 +47,10 @@ int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 /*
  * Search the tree breadth first, at most maxdepth directories deep, for a
  * regular file with one of the names (tried in order at each directory;
- * directories in byte order). The absolute path of the first found is put
- * in out. Returns 0, or -1 (nothing found, or no tree: a single file).
+ * directories in byte order). A name may hold directories ("EFI/BOOT/x":
+ * found below any directory). The absolute path of the first found is
+ * put in out. Returns 0, or -1 (nothing found, or no tree: a single
+ * file).
  */
 int ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
     unsigned maxdepth, char *out, size_t outsz);

@@ -193,7 +193,7 @@ argv_push(struct argv *a, char *s, ib_err *err)
  * unset. num (and join, for $* and $@) hold what is made here. */
 static const char *
 lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
-    struct sb *join, ib_err *err, int *rc)
+    ib_sb *join, ib_err *err, int *rc)
 {
 	unsigned long k;
 
@@ -209,8 +209,8 @@ lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
 	if (strcmp(name, "*") == 0 || strcmp(name, "@") == 0) {
 		join->len = 0;
 		for (size_t i = 0; i < c->npos; i++)
-			if ((i > 0 && ib_grub_sb_addc(join, ' ', err) == -1) ||
-			    ib_grub_sb_add(join, c->pos[i], strlen(c->pos[i]),
+			if ((i > 0 && ib_sb_addc(join, ' ', err) == -1) ||
+			    ib_sb_add(join, c->pos[i], strlen(c->pos[i]),
 			        err) == -1) {
 				*rc = -1;
 				return NULL;
@@ -236,7 +236,7 @@ int
 ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
     struct argv *out, ib_err *err)
 {
-	struct sb cur, join;
+	ib_sb cur, join;
 	const char *v, *p;
 	char num[32];
 	bool made;
@@ -255,7 +255,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 			case P_TEXT:
 			case P_QTEXT:
 				if (pt->type == P_QTEXT || pt->s[0] != '\0') {
-					rc = ib_grub_sb_add(&cur, pt->s,
+					rc = ib_sb_add(&cur, pt->s,
 					    strlen(pt->s), err);
 					made = true;
 				}
@@ -264,8 +264,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 				v = lookup(c, pt->s, num, sizeof(num), &join,
 				    err, &rc);
 				if (rc == 0 && v != NULL && v[0] != '\0') {
-					rc = ib_grub_sb_add(&cur, v, strlen(v),
-					    err);
+					rc = ib_sb_add(&cur, v, strlen(v), err);
 					made = true;
 				}
 				break;
@@ -281,15 +280,14 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 					     !ib_grub_is_space(*p);
 					     p++)
 						;
-					rc = ib_grub_sb_add(&cur, v,
-					    (size_t)(p - v), err);
+					rc = ib_sb_add(&cur, v, (size_t)(p - v),
+					    err);
 					made = true;
 					for (v = p; ib_grub_is_space(*v); v++)
 						;
 					if (rc == 0 && *v != '\0') {
 						rc = argv_push(out,
-						    ib_grub_sb_take(&cur, err),
-						    err);
+						    ib_sb_take(&cur, err), err);
 						cur.max = IB_MAX_GRUB_LINE;
 						made = false;
 					}
@@ -298,13 +296,13 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 			}
 		}
 		if (rc == 0 && made) {
-			rc = argv_push(out, ib_grub_sb_take(&cur, err), err);
+			rc = argv_push(out, ib_sb_take(&cur, err), err);
 			cur.max = IB_MAX_GRUB_LINE;
 		}
 		cur.len = 0;
 	}
-	ib_grub_sb_release(&cur);
-	ib_grub_sb_release(&join);
+	ib_sb_release(&cur);
+	ib_sb_release(&join);
 	return rc;
 }
 

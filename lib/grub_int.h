@@ -14,6 +14,7 @@
 #include "bounds.h"
 #include "errors.h"
 #include "menu.h"
+#include "strbuf.h"
 
 /* "file:line" of a command; file names are quoted (and cut) for
  * messages in buffers of QMAX bytes. */
@@ -23,12 +24,6 @@
 /* The device name a static reader gives the image: GRUB for BIOS calls a
  * CD "cd"; search (2.5) is taken to find the image itself. */
 #define ISO_DEV "cd"
-
-/* A string that grows to at most max bytes. */
-struct sb {
-	char *s;
-	size_t len, cap, max;
-};
 
 /* Memory for the parsed scripts, freed at once at the end. */
 struct chunk {
@@ -115,7 +110,7 @@ struct lexer {
 	unsigned line;
 	const struct gfile *file;
 	struct arena *ar;
-	struct sb run;
+	ib_sb run;
 	struct part *parts;
 	size_t nparts, pcap;
 };
@@ -237,10 +232,6 @@ ib_grub_is_alpha(char c)
 /* grub_util.c */
 const char *ib_grub_quote(char *buf, size_t size, const char *s);
 void ib_grub_note(struct grub *g, const char *fmt, ...) IB_PRINTF(2, 3);
-int ib_grub_sb_add(struct sb *b, const char *s, size_t n, ib_err *err);
-int ib_grub_sb_addc(struct sb *b, char c, ib_err *err);
-char *ib_grub_sb_take(struct sb *b, ib_err *err);
-void ib_grub_sb_release(struct sb *b);
 void *ib_grub_arena_alloc(struct arena *a, size_t n, ib_err *err);
 void ib_grub_arena_release(struct arena *a);
 

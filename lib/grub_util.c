@@ -1,6 +1,6 @@
 /*
- * The GRUB reader's small helpers: quoting and notes for messages,
- * strings that grow to a bound, and the arena the parsed scripts live in.
+ * The GRUB reader's small helpers: quoting and notes for messages, and
+ * the arena the parsed scripts live in.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -42,59 +42,6 @@ ib_grub_note(struct grub *g, const char *fmt, ...)
 			return;
 	g->nnotes++;
 	ib_menu_notef(g->m, "%s", buf);
-}
-
-int
-ib_grub_sb_add(struct sb *b, const char *s, size_t n, ib_err *err)
-{
-	size_t cap;
-	char *p;
-
-	if (n > b->max - b->len)
-		return ib_err_set(err, IB_ELIMIT, "longer than %zu bytes",
-		    b->max);
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap != 0 ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (p == NULL)
-			return ib_err_errno(err, ENOMEM, "grub config");
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
-}
-
-int
-ib_grub_sb_addc(struct sb *b, char c, ib_err *err)
-{
-	return ib_grub_sb_add(b, &c, 1, err);
-}
-
-/* The string of b (the caller frees it); b is empty again. */
-char *
-ib_grub_sb_take(struct sb *b, ib_err *err)
-{
-	char *s;
-
-	s = b->s != NULL ? b->s : strdup("");
-	if (s == NULL)
-		ib_err_errno(err, ENOMEM, "grub config");
-	b->s = NULL;
-	b->len = b->cap = 0;
-	return s;
-}
-
-void
-ib_grub_sb_release(struct sb *b)
-{
-	free(b->s);
-	b->s = NULL;
-	b->len = b->cap = 0;
 }
 
 void *

@@ -12,9 +12,9 @@ TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
 memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
 xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
-clang time grub-common qemu-utils"
+clang time grub-common qemu-utils jq"
 BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \
-xz zstd hyperfine qemu"
+xz zstd hyperfine qemu jq"
 
 missing_debs() {
 	for p in "$@"; do

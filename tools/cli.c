@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "strbuf.h"
 
 static const char *progname = "isoboot";
 
@@ -86,62 +87,17 @@ cli_put_name(FILE *f, const char *s)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	cp = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void
 cli_put_json(FILE *f, const char *s)
 {
-	const unsigned char *p;
-	size_t n;
+	ib_sb b = { 0 };
+	ib_err err;
 
-	putc('"', f);
-	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		n = utf8_seq(p);
-		if (n == 0) {
-			/* JSON text is UTF-8 (RFC 8259 8.1): a byte that is
-			 * not becomes U+FFFD. */
-			fputs("\\ufffd", f);
-			n = 1;
-		} else if (*p == '"' || *p == '\\') {
-			fprintf(f, "\\%c", *p);
-		} else if (*p == '\n') {
-			fputs("\\n", f);
-		} else if (*p == '\t') {
-			fputs("\\t", f);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\u%04x", *p);
-		} else {
-			fwrite(p, 1, n, f);
-		}
-	}
-	putc('"', f);
+	if (ib_sb_add_json(&b, s, &err) == 0)
+		fputs(b.s, f);
+	else
+		fputs("null", f); /* out of memory */
+	ib_sb_release(&b);
 }
 
 int

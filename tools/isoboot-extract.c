@@ -21,7 +21,9 @@
 #include "iso.h"
 #include "match.h"
 #include "menu.h"
+#include "menujson.h"
 #include "shquote.h"
+#include "strbuf.h"
 
 static const char usage[] =
     "usage: isoboot-extract [--label L] [--print] [--format FMT] ISO "
@@ -38,7 +40,7 @@ static const char help[] =
     "default\n"
     "      --print               automatic mode: show the choice, extract "
     "nothing\n"
-    "      --format FMT          automatic mode: plain, shell or make\n"
+    "      --format FMT          automatic mode: plain, shell, make or json\n"
     "  -t, --list                list members, one path per line\n"
     "  -v, --verbose             long listing (mode, links, owner, size, "
     "date)\n"
@@ -290,10 +292,13 @@ report(void *ctx, const char *path, const ib_err *err)
 }
 
 /* The automatic mode: what the default entry (or --label) boots. */
+/* More initrds than any boot loader line holds in practice. */
+#define IB_AUTO_MAX_INITRDS 64
+
 struct autorun {
 	struct run *r;
-	const char *want[1 + 64]; /* kernel, then the initrds */
-	bool found[1 + 64];
+	const char *want[1 + IB_AUTO_MAX_INITRDS]; /* kernel, initrds */
+	bool found[1 + IB_AUTO_MAX_INITRDS];
 	size_t n;
 	bool icase; /* plain ECMA-119 names: ISOLINUX ignores case */
 };
@@ -334,48 +339,87 @@ auto_visit(void *ctx, const ib_entry *e, ib_err *err)
 	return 0;
 }
 
-/* One value per line: the files, then the command line; or sh/make
- * assignments of CONFIG, LABEL, KERNEL, INITRD and CMDLINE. */
-static void
+/* Where the automatic mode puts (or would put) path: DIR/basename when
+ * extracting, the path in the image with --print. */
+static char *
+auto_file(const char *path, const char *dir, bool on_disk)
+{
+	const char *base;
+	char *s;
+	size_t n;
+
+	base = strrchr(path, '/') + 1;
+	n = strlen(dir) + strlen(path) + 2;
+	s = malloc(n);
+	if (s != NULL)
+		snprintf(s, n, "%s%s%s", on_disk ? dir : "", on_disk ? "/" : "",
+		    on_disk ? base : path);
+	return s;
+}
+
+/*
+ * One value per line: the files, then the command line; sh/make
+ * assignments of CONFIG, LABEL, KERNEL, INITRD and CMDLINE; or the menu
+ * as JSON with the files written. Returns 0, or -1 out of memory.
+ */
+static int
 auto_print(const ib_menu *m, const ib_menu_entry *e, const char *dir,
     bool on_disk, const char *format)
 {
 	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
 		"INITRD", "CMDLINE" };
-	char kernel[IB_MAX_PATH + 256], initrds[8192], *out;
-	const char *vals[5], *base;
-	size_t i, o;
+	char *files[1 + IB_AUTO_MAX_INITRDS], *out;
+	const char *vals[5];
+	ib_menu_files mf;
+	ib_sb initrds = { 0 };
+	size_t i, n;
+	ib_err err;
+	int rc;
 
-	base = strrchr(e->kernel, '/') + 1;
-	snprintf(kernel, sizeof(kernel), "%s%s%s", on_disk ? dir : "",
-	    on_disk ? "/" : "", on_disk ? base : e->kernel);
-	o = 0;
-	initrds[0] = '\0';
-	for (i = 0; i < e->ninitrds && o < sizeof(initrds); i++) {
-		base = strrchr(e->initrds[i], '/') + 1;
-		o += (size_t)snprintf(initrds + o, sizeof(initrds) - o,
-		    "%s%s%s%s", i > 0 ? " " : "", on_disk ? dir : "",
-		    on_disk ? "/" : "", on_disk ? base : e->initrds[i]);
+	rc = -1;
+	out = NULL;
+	n = 0;
+	for (i = 0; i <= e->ninitrds && i < 1 + IB_AUTO_MAX_INITRDS; i++) {
+		files[n] = auto_file(i == 0 ? e->kernel : e->initrds[i - 1],
+		    dir, on_disk);
+		if (files[n++] == NULL)
+			goto done;
 	}
 	if (strcmp(format, "plain") == 0) {
-		printf("%s\n", kernel);
-		for (i = 0; i < e->ninitrds; i++) {
-			base = strrchr(e->initrds[i], '/') + 1;
-			printf("%s%s%s\n", on_disk ? dir : "",
-			    on_disk ? "/" : "", on_disk ? base : e->initrds[i]);
-		}
+		for (i = 0; i < n; i++)
+			printf("%s\n", files[i]);
 		printf("%s\n", e->args);
-		return;
+		rc = 0;
+		goto done;
 	}
-	vals[0] = ib_menu_config(m);
-	vals[1] = e->label != NULL ? e->label : "";
-	vals[2] = kernel;
-	vals[3] = initrds;
-	vals[4] = e->args;
-	out = ib_assignments_new(names, vals, 5, strcmp(format, "make") == 0);
-	if (out != NULL)
+	if (strcmp(format, "json") == 0) {
+		mf.kernel = files[0];
+		mf.initrds = (const char *const *)files + 1;
+		mf.ninitrds = n - 1;
+		out = ib_menu_json_new(m, e, NULL, on_disk ? &mf : NULL, &err);
+	} else {
+		for (i = 1; i < n; i++)
+			if ((i > 1 && ib_sb_addc(&initrds, ' ', &err) == -1) ||
+			    ib_sb_adds(&initrds, files[i], &err) == -1)
+				goto done;
+		vals[0] = ib_menu_config(m);
+		vals[1] = e->label != NULL ? e->label : "";
+		vals[2] = files[0];
+		vals[3] = initrds.s != NULL ? initrds.s : "";
+		vals[4] = e->args;
+		out = ib_assignments_new(names, vals, 5,
+		    strcmp(format, "make") == 0);
+	}
+	if (out != NULL) {
 		fputs(out, stdout);
+		rc = 0;
+	}
+done:
 	free(out);
+	ib_sb_release(&initrds);
+	while (n > 0)
+		free(files[--n]);
+	return rc;
 }
 
 static int open_destination(const char *dir);
@@ -407,8 +451,15 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.icase = ib_iso_layer(r->iso) == IB_LAYER_ISO9660;
+	if (e->ninitrds > IB_AUTO_MAX_INITRDS) {
+		cli_warn(r->image, "%s: %zu initrds: more than %d", e->where,
+		    e->ninitrds, IB_AUTO_MAX_INITRDS);
+		ib_menu_free(m);
+		ib_iso_close(r->iso);
+		return IB_EXIT_FAIL;
+	}
 	a.want[a.n++] = e->kernel;
-	for (i = 0; i < e->ninitrds && a.n < 1 + 64; i++)
+	for (i = 0; i < e->ninitrds; i++)
 		a.want[a.n++] = e->initrds[i];
 	dirfd = -1;
 	if (!print) {
@@ -438,8 +489,12 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		    a.want[i], e->where);
 		r->status = IB_EXIT_FAIL;
 	}
-	if (r->status == IB_EXIT_OK && caught == 0)
-		auto_print(m, e, dir, !print, format);
+	if (r->status == IB_EXIT_OK && caught == 0 &&
+	    auto_print(m, e, dir, !print, format) == -1) {
+		cli_warn(r->image,
+		    "out of memory, or a newline in a make value");
+		r->status = IB_EXIT_FAIL;
+	}
 	ib_extract_free(r->x);
 	if (dirfd != -1)
 		close(dirfd);
@@ -531,9 +586,10 @@ main(int argc, char **argv)
 			format = optarg;
 			if (strcmp(format, "plain") != 0 &&
 			    strcmp(format, "shell") != 0 &&
-			    strcmp(format, "make") != 0)
+			    strcmp(format, "make") != 0 &&
+			    strcmp(format, "json") != 0)
 				cli_usage_error(usage,
-				    "--format: '%s' is not plain, shell or make",
+				    "--format: '%s' is not plain, shell, make or json",
 				    format);
 			break;
 		case OPT_LABEL:

@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "iso.h"
 #include "menu.h"
+#include "menujson.h"
 #include "shquote.h"
 #include "syslinux.h"
 
@@ -122,75 +123,6 @@ edited_args(const ib_menu_entry *e, const struct edits *ed, ib_err *err)
 fail:
 	ib_args_free(a);
 	return NULL;
-}
-
-static void
-put_json_str(const char *s)
-{
-	if (s == NULL)
-		fputs("null", stdout);
-	else
-		cli_put_json(stdout, s);
-}
-
-static void
-put_json_entry(const ib_menu_entry *e, const char *args)
-{
-	size_t i;
-
-	if (e == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	fputs("{\"label\":", stdout);
-	put_json_str(e->label);
-	fputs(",\"title\":", stdout);
-	put_json_str(e->title);
-	printf(",\"kind\":\"%s\",\"kernel\":", ib_kind_name(e->kind));
-	put_json_str(e->kernel);
-	fputs(",\"initrds\":[", stdout);
-	for (i = 0; i < e->ninitrds; i++) {
-		if (i > 0)
-			putchar(',');
-		cli_put_json(stdout, e->initrds[i]);
-	}
-	fputs("],\"cmdline\":", stdout);
-	put_json_str(args != NULL ? args : e->args);
-	fputs(",\"submenu\":", stdout);
-	put_json_str(e->submenu);
-	printf(",\"hidden\":%s,\"where\":", e->hidden ? "true" : "false");
-	put_json_str(e->where);
-	putchar('}');
-}
-
-static void
-print_json(const ib_menu *m, const ib_menu_entry *chosen, const char *args)
-{
-	size_t i;
-
-	fputs("{\"loader\":", stdout);
-	put_json_str(ib_menu_loader(m));
-	fputs(",\"config\":", stdout);
-	put_json_str(ib_menu_config(m));
-	printf(",\"timeout\":%ld,\"entry\":", ib_menu_timeout(m));
-	put_json_entry(chosen, args);
-	fputs(",\"default\":", stdout);
-	put_json_entry(ib_menu_default(m), NULL);
-	fputs(",\"ontimeout\":", stdout);
-	put_json_entry(ib_menu_ontimeout(m), NULL);
-	fputs(",\"entries\":[", stdout);
-	for (i = 0; i < ib_menu_count(m); i++) {
-		if (i > 0)
-			putchar(',');
-		put_json_entry(ib_menu_at(m, i), NULL);
-	}
-	fputs("],\"notes\":[", stdout);
-	for (i = 0; i < ib_menu_nnotes(m); i++) {
-		if (i > 0)
-			putchar(',');
-		cli_put_json(stdout, ib_menu_note(m, i));
-	}
-	fputs("]}\n", stdout);
 }
 
 static void
@@ -322,7 +254,7 @@ main(int argc, char **argv)
 	ib_iso *iso;
 	ib_menu *m;
 	ib_err err;
-	char *args, *text;
+	char *args, *text, *json;
 	size_t len;
 	bool list, kernel, initrd, expl, timeout_action;
 	int ch, status;
@@ -544,7 +476,14 @@ main(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "json") == 0) {
-		print_json(m, e, args);
+		json = ib_menu_json_new(m, e, args, NULL, &err);
+		if (json == NULL) {
+			cli_warn_err(name, &err);
+			status = IB_EXIT_FAIL;
+		} else {
+			fputs(json, stdout);
+			free(json);
+		}
 	} else if (kernel || initrd) {
 		if (kernel)
 			printf("%s\n", e->kernel);

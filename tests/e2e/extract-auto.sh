@@ -6,7 +6,7 @@
 # Debian's isolinux.bin.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
-need xorriso genisoimage
+need xorriso genisoimage jq
 corpus=$IB_SHARED/bootcfg
 isolinux=/usr/lib/ISOLINUX/isolinux.bin
 need_file "$corpus/README.md" "$isolinux"
@@ -54,6 +54,22 @@ expect_exit 0 "alpine: plain output" \
 check_eq "alpine: plain output lists the files, then the command line" \
     "$T/x2/vmlinuz-virt|$T/x2/initramfs-virt|modules=loop,squashfs,sd-mod,usb-storage quiet console=tty0 console=ttyS0,115200" \
     "$(tr '\n' '|' <"$T/out" | sed 's/|$//')"
+
+expect_exit 0 "alpine: --format json" \
+    isoboot-extract "$T/$a.iso" -C "$T/x3" --format json
+check_eq "alpine: json names the files written" \
+    "$T/x3/vmlinuz-virt $T/x3/initramfs-virt" \
+    "$(jq -j '.files.kernel, " ", .files.initrds[0]' "$T/out")"
+check_eq "alpine: json entry: image paths and the exact command line" \
+    "/boot/vmlinuz-virt|/boot/initramfs-virt|modules=loop,squashfs,sd-mod,usb-storage quiet console=tty0 console=ttyS0,115200|virt" \
+    "$(jq -j '.entry | .kernel, "|", .initrds[0], "|", .cmdline, "|", .label' \
+        "$T/out")"
+check_files "alpine: json mode extracts the same bytes" \
+    "$T/$a/boot/vmlinuz-virt" "$T/x3/vmlinuz-virt"
+expect_exit 0 "alpine: --print --format json" \
+    isoboot-extract --print "$T/$a.iso" --format json
+check_eq "alpine: --print json has no files (nothing written)" null \
+    "$(jq -c '.files' "$T/out")"
 
 # --print: the choice, nothing written.
 expect_exit 0 "alpine: --print" isoboot-extract --print "$T/$a.iso" \

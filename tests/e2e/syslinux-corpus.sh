@@ -7,6 +7,7 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 corpus=$IB_SHARED/bootcfg
+need jq
 need_file "$corpus/README.md"
 
 # field NAME FILE: the value of NAME= in an EXPECTED file (first line).
@@ -41,6 +42,29 @@ for dir in "$corpus"/*/; do
 	# plain output is the same command line
 	run syslinux2cmdline -r "$dir"
 	check_eq "$name: plain output" "$(field append "$exp")" "$(cat "$T/out")"
+	# json keeps the exact string (outer blanks too) and the whole menu
+	expect_exit 0 "$name: --format json" \
+	    syslinux2cmdline -r "$dir" --format json
+	check_eq "$name: json is one valid document" 1 \
+	    "$(jq -e -s 'length' "$T/out" 2>/dev/null)"
+	check_eq "$name: json cmdline, outer blanks kept" \
+	    "[$(field append "$exp")]" "[$(jq -j '.entry.cmdline' "$T/out")]"
+	check_eq "$name: json kernel and initrds" \
+	    "$(field kernel "$exp") $(sed -n 's/^initrd=//p' "$exp" | tr '\n' ' ')" \
+	    "$(jq -j '.entry.kernel, " ", (.entry.initrds[] | ., " ")' \
+	        "$T/out")"
+	check_eq "$name: json config and label" \
+	    "/$(field config "$exp") $(field default_label "$exp")" \
+	    "$(jq -j '.config, " ", .entry.label' "$T/out")"
+	check_eq "$name: json lists the entries and notes" 1 \
+	    "$(jq '(.entries | length) > 0 and (.notes | length) > 0' \
+	        "$T/out" | sed 's/true/1/')"
+	mv "$T/out" "$T/found.json"
+	# naming the config the finder found gives the same answer
+	expect_exit 0 "$name: the config named explicitly" \
+	    syslinux2cmdline -r "$dir" "$(field config "$exp")" --format json
+	check_eq "$name: same entry when named" \
+	    "$(jq -c '.entry' "$T/found.json")" "$(jq -c '.entry' "$T/out")"
 done
 
 # openSUSE: the installer is label linux, with relative paths resolved

@@ -51,6 +51,34 @@ for dir in "$corpus"/*/; do
 	check_eq "$name: command line" "$(field append "$exp")" "$CMDLINE"
 done
 
+# The UEFI side (EXPECTED.efi): the same trees with an El Torito EFI entry
+# too (a stand-in FAT image: only its place in the catalog matters).
+for exp in "$corpus"/*/EXPECTED.efi; do
+	[ -f "$exp" ] || continue
+	dir=$(dirname "$exp")
+	name=$(basename "$dir")
+	bcfg=$(field config "$dir/EXPECTED")
+	head -c 2048 /dev/zero >"$T/$name/efiboot.img"
+	cp "$isolinux" "$T/$name/$(dirname "$bcfg")/isolinux.bin"
+	xorriso -as mkisofs -quiet -R -b "$(dirname "$bcfg")/isolinux.bin" \
+	    -c boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+	    -eltorito-alt-boot -e efiboot.img -no-emul-boot \
+	    -o "$T/$name-efi.iso" "$T/$name" 2>/dev/null
+	expect_exit 0 "$name: -i --platform efi" \
+	    syslinux2cmdline -i "$T/$name-efi.iso" --platform efi \
+	    --format shell
+	CONFIG='' LABEL='' KERNEL='' INITRD='' CMDLINE=''
+	eval "$(cat "$T/out")"
+	check_eq "$name (efi): config" "/$(field config "$exp")" "$CONFIG"
+	check_eq "$name (efi): label" "$(field default_label "$exp")" "$LABEL"
+	check_eq "$name (efi): kernel" "$(field kernel "$exp")" "$KERNEL"
+	check_eq "$name (efi): initrds" \
+	    "$(sed -n 's/^initrd=//p' "$exp" | tr '\n' ' ' | sed 's/ $//')" \
+	    "$INITRD"
+	check_eq "$name (efi): command line" "$(field append "$exp")" \
+	    "$CMDLINE"
+done
+
 # Plain ECMA-119 (no Rock Ridge): genisoimage records upper-case names;
 # ISOLINUX compares them without regard to case (SEMANTICS.md 1.2).
 mkdir -p "$T/plain/isolinux" "$T/plain/boot"
