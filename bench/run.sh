@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh BUILD: benchmarks against peers measured in the same run. Prints
-# each peer's time and our ratio to it, and exits 1 if a floor of the
-# foundation issue is missed. Inputs are generated here with xorriso.
+# each peer's time and our ratio to it, and exits 1 if a floor of an
+# issue is missed. Inputs are generated here with xorriso.
 set -eu
 bin=$(cd "$1/bin" && pwd)
 work=$1/bench
@@ -114,4 +114,33 @@ if [ -x "$bin/isoboot-extract" ] && [ -n "${BENCH_STREAM:-1}" ]; then
 	    "$bin/isoboot-extract" -x - s.bin -C "$work/sout"
 	cmp "$work/sout/s.bin" "$work/streamtree/s.bin"
 fi
+echo "== mkdisk (issue 5): each image removed before every run"
+d=$work/disk
+mkdir -p "$d"
+PREPARE="rm -f $d/a.img $d/b.img"
+ours=$(median "$bin/mkdisk 1t $d/a.img")
+peer=$(median "truncate -s 1T $d/b.img")
+floor "mkdisk 1t (sparse raw) / truncate -s 1T" "$ours" "$peer" 1.5
+ours=$(median "$bin/mkdisk -f qcow2 1t $d/a.img")
+peer=$(median "qemu-img create -q -f qcow2 $d/b.img 1T")
+floor "mkdisk -f qcow2 1t / qemu-img create -f qcow2 1T" "$ours" "$peer" 1.0
+ours=$(median "$bin/mkdisk --preallocate=full 1g $d/a.img")
+peer=$(median "dd if=/dev/zero of=$d/b.img bs=1M count=1024 status=none")
+floor "mkdisk --preallocate=full 1g / dd bs=1M count=1024" "$ours" "$peer" \
+    1.05
+peer=$(median "qemu-img create -q -f raw -o preallocation=full $d/b.img 1G")
+floor "mkdisk --preallocate=full 1g / qemu-img preallocation=full" \
+    "$ours" "$peer" 1.0
+ours=$(median "$bin/mkdisk --preallocate=falloc 1g $d/a.img")
+peer=$(median "fallocate -l 1G $d/b.img")
+floor "mkdisk --preallocate=falloc 1g / fallocate -l 1G" "$ours" "$peer" 1.5
+PREPARE=true
+for args in "1t" "-f qcow2 1t" "--preallocate=full 1g" \
+    "--preallocate=falloc 1g"; do
+	rm -f "$d/a.img"
+	# shellcheck disable=SC2086 # args are split on purpose
+	limit "mkdisk $args peak RSS" "$(rss "$bin/mkdisk" $args "$d/a.img")" \
+	    4096
+done
+rm -f "$d/a.img" "$d/b.img"
 exit $status

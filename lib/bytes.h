@@ -41,6 +41,12 @@ ib_le64(const unsigned char *p)
 	return (uint64_t)ib_le32(p) | (uint64_t)ib_le32(p + 4) << 32;
 }
 
+static inline uint64_t
+ib_be64(const unsigned char *p)
+{
+	return (uint64_t)ib_be32(p) << 32 | (uint64_t)ib_be32(p + 4);
+}
+
 static inline void
 ib_put_le32(unsigned char *p, uint32_t v)
 {
@@ -57,6 +63,20 @@ ib_put_be32(unsigned char *p, uint32_t v)
 	p[1] = (unsigned char)(v >> 16);
 	p[2] = (unsigned char)(v >> 8);
 	p[3] = (unsigned char)v;
+}
+
+static inline void
+ib_put_be16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static inline void
+ib_put_be64(unsigned char *p, uint64_t v)
+{
+	ib_put_be32(p, (uint32_t)(v >> 32));
+	ib_put_be32(p + 4, (uint32_t)v);
 }
 
 /* *out = a + b; false on overflow (then *out is unspecified). */

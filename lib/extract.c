@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "extract.h"
 #include "pathsafe.h"
+#include "place.h"
 
 #if defined(__linux__) || defined(__GLIBC__)
 #include <sys/sysmacros.h>
@@ -199,33 +200,16 @@ temp_name(ib_extract *x, char *buf, size_t size)
 	snprintf(buf, size, ".ib%ld.%u.tmp", (long)getpid(), x->seq++);
 }
 
-/* Put the finished temporary in place: renamed, or linked when keeping
- * existing files (link() fails with EEXIST; rename() would replace). */
+/* Put the finished temporary in place: renamed, or never replacing an
+ * existing file when keeping (-k). */
 static int
 commit(ib_extract *x, int pfd, const char *tmp, const char *base, ib_err *err)
 {
-	if (x->o.keep) {
-		if (linkat(pfd, tmp, pfd, base, 0) == -1) {
-			int e = errno;
-			unlinkat(pfd, tmp, 0);
-			if (e == EEXIST)
-				return ib_err_set(err, EEXIST,
-				    "exists, kept (-k)");
-			return ib_err_errno(err, e, "link");
-		}
-		unlinkat(pfd, tmp, 0);
+	if (ib_place(pfd, tmp, base, !x->o.keep, err) == 0)
 		return 0;
-	}
-	if (renameat(pfd, tmp, pfd, base) == -1) {
-		int e = errno;
-		unlinkat(pfd, tmp, 0);
-		return ib_err_errno(err, e, "rename into place");
-	}
-	/* POSIX: renaming a link onto another link of the same file does
-	 * nothing, and leaves tmp (two members sharing an extent, one
-	 * name). Otherwise tmp is gone and this fails with ENOENT. */
-	unlinkat(pfd, tmp, 0);
-	return 0;
+	if (err->code == EEXIST)
+		ib_err_set(err, EEXIST, "exists, kept (-k)");
+	return -1;
 }
 
 static int

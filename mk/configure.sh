@@ -40,6 +40,15 @@ int main(void) { return posix_fallocate(0, 0, 0); }'
 int main(void) { return MAP_POPULATE; }'
 	probe HAVE_ST_MTIM '#include <sys/stat.h>
 int main(void) { struct stat s; s.st_mtim.tv_sec = 0; return (int)s.st_mtim.tv_sec; }'
+	probe HAVE_RENAMEAT2 '#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+int main(void) { return renameat2(AT_FDCWD, "a", AT_FDCWD, "b", RENAME_NOREPLACE); }'
+	probe HAVE_RENAMEATX_NP '#include <stdio.h>
+int main(void) { return renameatx_np(0, "a", 0, "b", RENAME_EXCL); }'
+	probe HAVE_F_PREALLOCATE '#include <fcntl.h>
+int main(void) { fstore_t f = { F_ALLOCATEALL, F_PEOFPOSMODE, 0, 1, 0 };
+return fcntl(0, F_PREALLOCATE, &f); }'
 	echo "#define IB_PORTABLE $portable"
 	echo "#endif"
 } >"$out.tmp"

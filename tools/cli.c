@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,39 @@ cli_put_json(FILE *f, const char *s)
 	else
 		fputs("null", f); /* out of memory */
 	ib_sb_release(&b);
+}
+
+volatile sig_atomic_t cli_caught;
+
+static void
+on_signal(int sig)
+{
+	cli_caught = sig;
+}
+
+void
+cli_catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+void
+cli_reraise(void)
+{
+	if (cli_caught == 0)
+		return;
+	signal(cli_caught, SIG_DFL);
+	raise(cli_caught);
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef IB_CLI_H
 #define IB_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "errors.h"
@@ -44,6 +45,18 @@ void cli_put_name(FILE *f, const char *s);
 
 /* Write s as a JSON string (with quotes). */
 void cli_put_json(FILE *f, const char *s);
+
+/* The signal that asked us to stop (SIGINT, SIGTERM, SIGHUP, SIGPIPE),
+ * or 0; the library's cancel flag. */
+extern volatile sig_atomic_t cli_caught;
+
+/* Catch those signals into cli_caught, without SA_RESTART (a blocked
+ * write returns EINTR), and ignore SIGXFSZ (a write past RLIMIT_FSIZE
+ * fails with EFBIG instead of killing us before we clean up). */
+void cli_catch_signals(void);
+
+/* Die of the signal caught, once the library has cleaned up. */
+void cli_reraise(void);
 
 /* Flush and close stdout; on failure print an error and return 1. */
 int cli_close_stdout(void);

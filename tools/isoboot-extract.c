@@ -111,39 +111,6 @@ struct run {
 	time_t now;
 };
 
-static volatile sig_atomic_t caught;
-
-static void
-on_signal(int sig)
-{
-	caught = sig;
-}
-
-static void
-catch_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: a blocked write returns EINTR */
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/* Die of the signal we caught, after the library has cleaned up. */
-static void
-reraise(void)
-{
-	if (caught == 0)
-		return;
-	signal(caught, SIG_DFL);
-	raise(caught);
-}
-
 static void
 entry_warn(struct run *r, const ib_entry *e, const char *msg)
 {
@@ -242,7 +209,7 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 	int rc;
 
 	r = ctx;
-	if (caught)
+	if (cli_caught)
 		return ib_err_set(err, IB_EINTR, "interrupted");
 	if (!ib_match_path(r->match, e->path))
 		return 0;
@@ -313,7 +280,7 @@ auto_visit(void *ctx, const ib_entry *e, ib_err *err)
 
 	(void)err;
 	a = ctx;
-	if (caught)
+	if (cli_caught)
 		return ib_err_set(err, IB_EINTR, "interrupted");
 	if (e->type != IB_FT_REG || e->problem != NULL)
 		return 0;
@@ -470,7 +437,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 			return IB_EXIT_FAIL;
 		}
 		xo->flat = true;
-		xo->cancel = &caught;
+		xo->cancel = &cli_caught;
 		xo->report = report;
 		xo->report_ctx = r;
 		r->x = ib_extract_new(r->iso, dirfd, xo, &err);
@@ -489,7 +456,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		    a.want[i], e->where);
 		r->status = IB_EXIT_FAIL;
 	}
-	if (r->status == IB_EXIT_OK && caught == 0 &&
+	if (r->status == IB_EXIT_OK && cli_caught == 0 &&
 	    auto_print(m, e, dir, !print, format) == -1) {
 		cli_warn(r->image,
 		    "out of memory, or a newline in a make value");
@@ -500,7 +467,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		close(dirfd);
 	ib_menu_free(m);
 	ib_iso_close(r->iso);
-	reraise();
+	cli_reraise();
 	return r->status != IB_EXIT_OK ? r->status : cli_close_stdout();
 }
 
@@ -645,7 +612,7 @@ main(int argc, char **argv)
 		    "(no -t or -x)");
 	if (r.mode == 0) {
 		r.image = argv[0];
-		catch_signals();
+		cli_catch_signals();
 		return auto_mode(&r, &io, &xo, dir, label, print,
 		    format != NULL ? format : "plain");
 	}
@@ -671,7 +638,7 @@ main(int argc, char **argv)
 		ib_match_free(r.match);
 		return IB_EXIT_FAIL;
 	}
-	catch_signals();
+	cli_catch_signals();
 	dirfd = -1;
 	if (r.mode == 'x') {
 		if (r.to_stdout) {
@@ -682,7 +649,7 @@ main(int argc, char **argv)
 			if (dirfd == -1)
 				goto fail;
 		}
-		xo.cancel = &caught;
+		xo.cancel = &cli_caught;
 		xo.report = report;
 		xo.report_ctx = &r;
 		r.x = ib_extract_new(r.iso, dirfd, &xo, &err);
@@ -696,12 +663,13 @@ main(int argc, char **argv)
 			cli_warn_err(r.image, &err);
 		r.status = IB_EXIT_FAIL;
 	}
-	if (r.x != NULL && caught == 0 && ib_extract_finish(r.x, &err) == -1) {
+	if (r.x != NULL && cli_caught == 0 &&
+	    ib_extract_finish(r.x, &err) == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(r.image, &err);
 		r.status = IB_EXIT_FAIL;
 	}
-	if (caught == 0) {
+	if (cli_caught == 0) {
 		for (size_t i = 0; i < ib_match_count(r.match); i++) {
 			if (ib_match_used(r.match, i))
 				continue;
@@ -715,7 +683,7 @@ main(int argc, char **argv)
 		close(dirfd);
 	ib_iso_close(r.iso);
 	ib_match_free(r.match);
-	reraise();
+	cli_reraise();
 	status = cli_close_stdout();
 	return r.status != IB_EXIT_OK ? r.status : status;
 fail:

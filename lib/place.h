@@ -1,0 +1,25 @@
+/*
+ * place: put a finished temporary file in place under its final name,
+ * atomically, replacing an existing file or never replacing one.
+ */
+#ifndef IB_PLACE_H
+#define IB_PLACE_H
+
+#include <stdbool.h>
+
+#include "errors.h"
+
+/*
+ * Move tmp to name, both in the directory dirfd. replace: rename(), which
+ * swaps the new file in at once. Otherwise an existing name is never
+ * touched, with no window between a check and the creation: link() then
+ * unlink tmp (EEXIST if name exists); on filesystems without hard links,
+ * an exclusive rename where the system has one (renameat2 with
+ * RENAME_NOREPLACE, renameatx_np with RENAME_EXCL). tmp is gone
+ * afterwards whatever happens. Returns 0, or -1 with *err (code EEXIST
+ * when name exists).
+ */
+int ib_place(int dirfd, const char *tmp, const char *name, bool replace,
+    ib_err *err);
+
+#endif
