@@ -44,7 +44,7 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/extract.c lib/match.c lib/cmdline.c lib/bootfs.c lib/menu.c \
 	lib/syslinux.c lib/syslinux_menu.c lib/shquote.c lib/bootcfg.c \
 	lib/eltorito.c lib/strbuf.c lib/menujson.c lib/disksize.c lib/place.c \
-	lib/mkdisk.c lib/qcow2.c \
+	lib/mkdisk.c lib/qcow2.c lib/kernel.c lib/kernel_describe.c \
 	lib/grubcfg.c lib/grub_util.c lib/grub_lex.c lib/grub_parse.c \
 	lib/grub_expand.c lib/grub_test.c lib/grub_load.c lib/grub_exec.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
@@ -52,11 +52,13 @@ TOOLS = isoboot-extract syslinux2cmdline mkdisk
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 UNIT = check_zisofs check_iso check_errors check_names check_rrip \
 	check_pathsafe check_match check_extract check_compat check_cmdline \
-	check_syslinux check_grubcfg check_strbuf check_disksize
+	check_syslinux check_grubcfg check_strbuf check_disksize \
+	check_kernel
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \
-	fuzz_syslinux fuzz_cmdline fuzz_grubcfg fuzz_disksize
+	fuzz_syslinux fuzz_cmdline fuzz_grubcfg fuzz_disksize \
+	fuzz_kernel
 REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -368,4 +369,24 @@ ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 	return ib_err_set(err, IB_ENOTFOUND,
 	    "no isolinux.cfg or syslinux.cfg in ISOLINUX's search order%s%s",
 	    bootdir != NULL ? " or in " : "", bootdir != NULL ? bootdir : "");
+}
+
+int
+ib_bootcfg_kernel_info(ib_bootfs *fs, const char *path, ib_kernel_info *ki,
+    ib_err *err)
+{
+	unsigned char *head;
+	uint64_t fsize;
+	size_t got;
+	int rc;
+
+	head = malloc(IB_KERNEL_HEAD);
+	if (head == NULL)
+		return ib_err_errno(err, ENOMEM, "%s", path);
+	rc = ib_bootfs_read_head(fs, path, IB_KERNEL_HEAD, head, &got, &fsize,
+	    err);
+	if (rc == 0)
+		rc = ib_kernel_inspect(head, got, fsize, ki, err);
+	free(head);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include "bootfs.h"
 #include "errors.h"
 #include "iso.h"
+#include "kernel.h"
 #include "menu.h"
 
 /*
@@ -50,6 +51,11 @@ int ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
  */
 int ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz,
     char *cwd, size_t cwdsz, char *why, size_t whysz, ib_err *err);
+
+/* What the file at path in fs is (the kernel of an entry), from its
+ * first bytes. Returns 0, or -1 with *err (IB_ENOTFOUND: missing). */
+int ib_bootcfg_kernel_info(ib_bootfs *fs, const char *path, ib_kernel_info *ki,
+    ib_err *err);
 
 /* Read the config at path with the parser its name calls for (grub.cfg,
  * loopback.cfg or a path under a grub directory: GRUB; else syslinux). */

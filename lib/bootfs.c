@@ -179,6 +179,8 @@ struct lookup {
 	bool icase; /* plain ECMA-119 names: ISOLINUX ignores case */
 	bool found;
 	bool read;
+	size_t head;    /* nonzero: read at most this much, any file size */
+	uint64_t fsize; /* the member's size */
 	char *data;
 	size_t len;
 	ib_err rerr;
@@ -197,26 +199,31 @@ read_member(struct lookup *l, const ib_entry *e)
 	ssize_t n;
 	int fd;
 
+	size_t want;
+
 	if (e->type != IB_FT_REG)
 		return ib_err_set(&l->rerr, EINVAL, "not a regular file");
-	if (e->size > IB_MAX_CONFIG)
+	if (l->head == 0 && e->size > IB_MAX_CONFIG)
 		return ib_err_set(&l->rerr, IB_ELIMIT,
 		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
+	l->fsize = e->size;
+	want = l->head != 0 && e->size > l->head ? l->head : (size_t)e->size;
 	fd = ib_tmpfile("cfg", &l->rerr);
 	if (fd == -1)
 		return -1;
-	l->data = malloc((size_t)e->size + 1);
+	l->data = malloc(want + 1);
 	if (l->data == NULL) {
 		close(fd);
 		return ib_err_errno(&l->rerr, ENOMEM, "read");
 	}
+	/* The whole member (it may be zisofs-compressed), then its start. */
 	if (ib_iso_copy(l->iso, e, fd, false, NULL, &l->rerr) == -1) {
 		close(fd);
 		return -1;
 	}
-	n = pread(fd, l->data, (size_t)e->size, 0);
+	n = pread(fd, l->data, want, 0);
 	close(fd);
-	if (n != (ssize_t)e->size)
+	if (n != (ssize_t)want)
 		return ib_err_set(&l->rerr, EIO, "short read");
 	l->data[n] = '\0';
 	l->len = (size_t)n;
@@ -247,9 +254,11 @@ lookup_visit(void *ctx, const ib_entry *e, ib_err *err)
 	return 0;
 }
 
+/* Find path in the image; with rd, read it (at most head bytes when head
+ * is nonzero) into a buffer the caller frees. */
 static int
-iso_lookup(ib_bootfs *fs, const char *path, bool rd, char **data, size_t *len,
-    ib_err *err)
+iso_lookup_head(ib_bootfs *fs, const char *path, bool rd, size_t head,
+    char **data, size_t *len, uint64_t *fsize, ib_err *err)
 {
 	char norm[IB_MAX_PATH + 1];
 	struct lookup l;
@@ -262,6 +271,7 @@ iso_lookup(ib_bootfs *fs, const char *path, bool rd, char **data, size_t *len,
 	l.tlen = strlen(l.target);
 	l.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
 	l.read = rd;
+	l.head = head;
 	if (ib_iso_walk(fs->iso, lookup_visit, &l, err) == -1)
 		return -1;
 	if (!l.found)
@@ -275,6 +285,50 @@ iso_lookup(ib_bootfs *fs, const char *path, bool rd, char **data, size_t *len,
 		*data = l.data;
 		*len = l.len;
 	}
+	if (fsize != NULL)
+		*fsize = l.fsize;
+	return 0;
+}
+
+static int
+iso_lookup(ib_bootfs *fs, const char *path, bool rd, char **data, size_t *len,
+    ib_err *err)
+{
+	return iso_lookup_head(fs, path, rd, 0, data, len, NULL, err);
+}
+
+int
+ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
+    unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err)
+{
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	char *data;
+	int fd;
+
+	if (fs->iso != NULL) {
+		if (iso_lookup_head(fs, path, true, max, &data, &len, fsize,
+		        err) == -1)
+			return -1;
+		memcpy(buf, data, len);
+		free(data);
+		*got = len;
+		return 0;
+	}
+	fd = open_in(fs, path, err);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ib_err_set(err, EINVAL, "not a regular file");
+	}
+	*fsize = (uint64_t)st.st_size;
+	n = pread(fd, buf, max, 0);
+	close(fd);
+	if (n < 0)
+		return ib_err_errno(err, errno, "read");
+	*got = (size_t)n;
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #define IB_BOOTFS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "iso.h"
@@ -54,6 +55,14 @@ int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
  */
 int ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
     unsigned maxdepth, char *out, size_t outsz);
+
+/*
+ * The first bytes of the file at path (a kernel, to see what it is): at
+ * most max bytes into buf, the count in *got, the file's size in *fsize.
+ * Any file size. Returns 0, or -1 with *err (IB_ENOTFOUND: missing).
+ */
+int ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
+    unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err);
 
 /* Whether path names an existing regular file. */
 int ib_bootfs_exists(ib_bootfs *fs, const char *path);

@@ -391,6 +391,26 @@ done:
 
 static int open_destination(const char *dir);
 
+/* A kernel that cannot be Linux (iPXE's ipxe.krn) is extracted all the
+ * same, with a warning that says what it is. */
+static void
+auto_kernel_note(struct run *r, const ib_menu_entry *e)
+{
+	char line[512];
+	ib_kernel_info ki;
+	ib_bootfs *fs;
+	ib_err err;
+
+	fs = ib_bootfs_open_iso(r->iso, &err);
+	if (fs != NULL &&
+	    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) == 0 &&
+	    !ib_kernel_maybe_linux(&ki)) {
+		ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
+		cli_warn(r->image, "%s: %s", e->kernel, line);
+	}
+	ib_bootfs_close(fs);
+}
+
 static int
 auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
     const char *dir, const char *label, bool print, const char *format)
@@ -418,6 +438,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.icase = ib_iso_layer(r->iso) == IB_LAYER_ISO9660;
+	auto_kernel_note(r, e);
 	if (e->ninitrds > IB_AUTO_MAX_INITRDS) {
 		cli_warn(r->image, "%s: %zu initrds: more than %d", e->where,
 		    e->ninitrds, IB_AUTO_MAX_INITRDS);

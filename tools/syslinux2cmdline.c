@@ -202,6 +202,43 @@ print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
 	return 0;
 }
 
+/* Say what the entry's kernel is when the image is at hand (-i, -r): a
+ * warning when it cannot be Linux (iPXE's ipxe.krn), else a note for
+ * --explain. A kernel missing from the tree is not news: configs are
+ * often read without the files they name. */
+static void
+kernel_note(const char *iso_path, const char *root, const char *name,
+    const ib_menu_entry *e, bool expl)
+{
+	char line[512];
+	ib_kernel_info ki;
+	ib_bootfs *fs;
+	ib_iso_opts o;
+	ib_iso *iso;
+	ib_err err;
+
+	if (e == NULL || e->kind != IB_KIND_LINUX || e->kernel == NULL ||
+	    (iso_path == NULL && root == NULL))
+		return;
+	memset(&o, 0, sizeof(o));
+	o.no_joliet = true;
+	iso = iso_path != NULL ? ib_iso_open(iso_path, &o, &err) : NULL;
+	fs = iso != NULL ? ib_bootfs_open_iso(iso, &err) :
+	    root != NULL ? ib_bootfs_open_dir(root, &err) :
+	                   NULL;
+	if (fs != NULL &&
+	    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) == 0) {
+		ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
+		if (!ib_kernel_maybe_linux(&ki))
+			cli_warn(name, "%s: %s", e->kernel, line);
+		else if (expl)
+			fprintf(stderr, "%s: %s is %s\n", cli_progname(),
+			    e->kernel, line);
+	}
+	ib_bootfs_close(fs);
+	ib_iso_close(iso);
+}
+
 static void
 explain(const ib_menu *m)
 {
@@ -475,6 +512,7 @@ main(int argc, char **argv)
 			return IB_EXIT_FAIL;
 		}
 	}
+	kernel_note(iso_path, root, name, e, expl);
 	if (strcmp(format, "json") == 0) {
 		json = ib_menu_json_new(m, e, args, NULL, &err);
 		if (json == NULL) {
