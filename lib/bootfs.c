@@ -254,6 +254,22 @@ lookup_visit(void *ctx, const ib_entry *e, ib_err *err)
 	return 0;
 }
 
+/* open_in() for a regular file, with its status in *st. */
+static int
+open_regular(ib_bootfs *fs, const char *path, struct stat *st, ib_err *err)
+{
+	int fd;
+
+	fd = open_in(fs, path, err);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return ib_err_set(err, EINVAL, "not a regular file");
+	}
+	return fd;
+}
+
 /* Find path in the image; with rd, read it (at most head bytes when head
  * is nonzero) into a buffer the caller frees. */
 static int
@@ -316,13 +332,9 @@ ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
 		*got = len;
 		return 0;
 	}
-	fd = open_in(fs, path, err);
+	fd = open_regular(fs, path, &st, err);
 	if (fd == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ib_err_set(err, EINVAL, "not a regular file");
-	}
 	*fsize = (uint64_t)st.st_size;
 	n = pread(fd, buf, max, 0);
 	close(fd);
@@ -353,13 +365,9 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 	}
 	if (fs->iso != NULL)
 		return iso_lookup(fs, path, true, data, len, err);
-	fd = open_in(fs, path, err);
+	fd = open_regular(fs, path, &st, err);
 	if (fd == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return ib_err_set(err, EINVAL, "not a regular file");
-	}
 	if ((uint64_t)st.st_size > IB_MAX_CONFIG) {
 		close(fd);
 		return ib_err_set(err, IB_ELIMIT,
