@@ -5,6 +5,8 @@ VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG ?= pkg-config
 PKGS = libiso9660 libcdio libarchive zlib
 SHARED ?= $(CURDIR)/../shared
@@ -151,13 +153,18 @@ bench: deps
 	@sh bench/run.sh "$(B)"
 
 install: $(TOOL_BIN)
-	mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)"
+	mkdir -p "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)" \
+		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)"
 	cp $(TOOL_BIN) "$(DESTDIR)$(BINDIR)/"
 	cp $(MANS) "$(DESTDIR)$(MANDIR)/"
+	for t in $(TOOLS); do cp completions/isoboot.bash \
+		"$(DESTDIR)$(BASHCOMPDIR)/$$t"; done
+	cp completions/_isoboot "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot"
 
 uninstall:
 	for t in $(TOOLS); do rm -f "$(DESTDIR)$(BINDIR)/$$t" \
-		"$(DESTDIR)$(MANDIR)/$$t.1"; done
+		"$(DESTDIR)$(MANDIR)/$$t.1" "$(DESTDIR)$(BASHCOMPDIR)/$$t"; done
+	rm -f "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot"
 
 lint:
 	@sh mk/lint.sh

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh BUILD SHARED SECONDS TARGET...: run each libFuzzer target for
-# SECONDS from seeds (the shared test images for fuzz_iso), with the
-# limits of the hardening issue: 1 s per input, 256 MiB. A crash leaves
+# SECONDS from seeds (the shared test images and boot configs, Debian's
+# real kernels, qemu-img's images) with its dictionary (fuzz/dict), and
+# the limits of the hardening issue: 1 s per input, 256 MiB. A crash leaves
 # its input in BUILD/crashes/TARGET; copy it to tests/regress/TARGET.
 set -u
 build=$1
@@ -30,16 +31,48 @@ for t in "$@"; do
 			cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
 		done
 	fi
+	# Real inputs of the other parsers: kernels' first 64 KiB, boot
+	# command lines, small qcow2 images, sizes.
+	case $t in
+	fuzz_kernel)
+		for f in /usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux \
+		    /usr/lib/ipxe/ipxe.lkrn /usr/lib/ipxe/ipxe.efi \
+		    /usr/lib/memtest86+/memtest86+x64.bin; do
+			[ -f "$f" ] && head -c 65536 "$f" >"$corpus/$(basename "$f")"
+		done ;;
+	fuzz_cmdline)
+		find "$shared/bootcfg" -name 'EXPECTED*' 2>/dev/null |
+		    while read -r f; do
+			sed -n 's/^append=//p' "$f" >"$corpus/$(echo "$f" | tr '/' '_')"
+		    done ;;
+	fuzz_qcow2)
+		if command -v qemu-img >/dev/null 2>&1; then
+			for s in 1M 1G 1T; do
+				qemu-img create -q -f qcow2 "$corpus/q$s" "$s"
+			done
+		fi ;;
+	fuzz_disksize)
+		for s in 1g 512 1.5k 2048b 1TiB 99999999999999999999g; do
+			printf '%s' "$s" >"$corpus/s$s"
+		done ;;
+	esac
+	dict=
+	if [ -f "fuzz/dict/$t.dict" ]; then
+		dict=-dict=fuzz/dict/$t.dict
+	fi
 	if [ -d "tests/regress/$t" ]; then
 		cp tests/regress/"$t"/* "$corpus/" 2>/dev/null
 	fi
 	case $t in
-	fuzz_iso) maxlen=1048576 ;; # small images
-	fuzz_rrip) maxlen=65536 ;;  # an area and its CE blocks
+	fuzz_iso) maxlen=1048576 ;;   # small images
+	fuzz_rrip) maxlen=65536 ;;    # an area and its CE blocks
+	fuzz_kernel) maxlen=65536 ;;  # IB_KERNEL_HEAD
+	fuzz_qcow2) maxlen=262144 ;;  # a 1 TiB image's metadata
 	*) maxlen=8192 ;;
 	esac
 	echo "== $t: $secs s"
-	if ! "$build/fuzz/$t" -max_total_time="$secs" -timeout=1 \
+	# shellcheck disable=SC2086 # $dict is empty or one word
+	if ! "$build/fuzz/$t" $dict -max_total_time="$secs" -timeout=1 \
 	    -rss_limit_mb=256 -malloc_limit_mb=256 -max_len="$maxlen" \
 	    -artifact_prefix="$build/crashes/$t/" "$corpus" \
 	    >"$build/$t.log" 2>&1; then
