@@ -65,7 +65,7 @@ REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 
 .PHONY: all check _check check-big deps demo _demo install uninstall \
-	clean bench lint fmt fuzz _fuzz fuzz-run
+	clean bench lint fmt fuzz _fuzz fuzz-run dist distcheck
 .SUFFIXES:
 .SECONDARY:
 
@@ -166,6 +166,18 @@ uninstall:
 		"$(DESTDIR)$(MANDIR)/$$t.1" "$(DESTDIR)$(BASHCOMPDIR)/$$t"; done
 	rm -f "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot"
 
+# A reproducible source tarball, and the check that it builds and works.
+DIST = isoboot-$(VERSION).tar.gz
+dist:
+	@sh mk/dist.sh $(VERSION) $(DIST)
+
+distcheck: dist
+	@mkdir -p build
+	@sh mk/dist.sh $(VERSION) build/dist-again.tar.gz >/dev/null
+	@cmp $(DIST) build/dist-again.tar.gz && \
+		echo "dist: reproducible: a second run gave the same bytes"
+	@sh mk/distcheck.sh $(CURDIR)/$(DIST) $(SHARED)
+
 lint:
 	@sh mk/lint.sh
 
@@ -173,6 +185,7 @@ fmt:
 	clang-format -i lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c
 
 clean:
-	rm -rf build build-san build-portable build-san-portable build-fuzz
+	rm -rf build build-san build-portable build-san-portable build-fuzz \
+		isoboot-*.tar.gz
 
 -include $(LIB_OBJ:.o=.d) $(B)/tools/*.d $(B)/tests/*.d

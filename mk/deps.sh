@@ -12,7 +12,7 @@ TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
 memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
 xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
-clang time grub-common qemu-utils jq zsh"
+clang time grub-common qemu-utils jq zsh ruby"
 BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"
 

@@ -1,0 +1,26 @@
+#!/bin/sh
+# distcheck.sh TARBALL SHARED: unpack the tarball, build it, run make
+# check, and check that make install + make uninstall leave no file.
+set -eu
+tarball=$1
+shared=$2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/isoboot-distcheck.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+gzip -dc "$tarball" | (cd "$tmp" && tar -xf -)
+src=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
+make -C "$src" check SHARED="$shared"
+make -C "$src" install DESTDIR="$tmp/inst" PREFIX=/usr/local
+n=$(find "$tmp/inst" -type f | wc -l | tr -d ' ')
+if [ "$n" -lt 3 ]; then
+	echo "distcheck: make install put only $n files in DESTDIR" >&2
+	exit 1
+fi
+make -C "$src" uninstall DESTDIR="$tmp/inst" PREFIX=/usr/local
+left=$(find "$tmp/inst" -type f)
+if [ -n "$left" ]; then
+	echo "distcheck: make uninstall left files behind:" >&2
+	echo "$left" >&2
+	exit 1
+fi
+echo "distcheck: $(basename "$tarball") builds, passes make check," \
+    "installs $n files and uninstalls them all"

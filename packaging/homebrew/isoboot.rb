@@ -1,0 +1,29 @@
+# Homebrew formula for isoboot (brew install --HEAD ./isoboot.rb). A
+# release adds `url` and `sha256` of `make dist`'s reproducible tarball,
+# and `license` once the project has chosen one.
+class Isoboot < Formula
+  desc "Turn a Linux ISO into a VM that boots in hyperkit, vfkit or qemu"
+  homepage "https://github.com/isoboot/isoboot"
+  head "https://github.com/isoboot/isoboot.git", branch: "main"
+
+  depends_on "check" => :build
+  depends_on "pkgconf" => :build
+  depends_on "libarchive"
+  depends_on "libcdio"
+
+  uses_from_macos "zlib"
+
+  def install
+    system "make", "PREFIX=#{prefix}", "install"
+    pkgshare.install "fixtures/tiny.iso.gz"
+  end
+
+  test do
+    system bin/"mkdisk", "1m", testpath/"disk.img"
+    assert_equal 1_048_576, File.size(testpath/"disk.img")
+    assert_match "exists (use --force",
+                 shell_output("#{bin}/mkdisk 1m #{testpath}/disk.img 2>&1", 1)
+    assert_match "README.TXT",
+                 shell_output("#{bin}/isoboot-extract -t #{pkgshare}/tiny.iso.gz")
+  end
+end
