@@ -1,5 +1,5 @@
 # bash completion for isoboot's tools: isoboot-extract, syslinux2cmdline,
-# mkdisk. Options come from each tool's --help, so they never disagree;
+# mkdisk, isoboot-cmd. Options come from each tool's --help, so they never disagree;
 # --label completes the labels of the ISO or tree on the command line
 # (syslinux2cmdline --list). Installed once per command name, as
 # bash-completion loads them.
@@ -63,6 +63,22 @@ _isoboot_complete() {
 			mapfile -t COMPREPLY < <(compgen -W 'raw qcow2' -- "$cur")
 			return
 		fi ;;
+	-t | --target)
+		if [[ ${tool##*/} = isoboot-cmd ]]; then
+			mapfile -t COMPREPLY < <(compgen -W 'hyperkit xhyve vfkit qemu' \
+			    -- "$cur")
+			return
+		fi ;;
+	--net)
+		mapfile -t COMPREPLY < <(compgen -W 'none vpnkit vmnet user' \
+		    -- "$cur")
+		return ;;
+	--serial)
+		mapfile -t COMPREPLY < <(compgen -W 'stdio pty file:' -- "$cur")
+		return ;;
+	--kernel | --initrd | --disk | --cdrom)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W 'bios efi' -- "$cur")
 		return ;;
@@ -91,4 +107,4 @@ _isoboot_complete() {
 }
 
 complete -o filenames -F _isoboot_complete isoboot-extract syslinux2cmdline \
-    mkdisk
+    mkdisk isoboot-cmd

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,6 +61,16 @@ cli_usage_error(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", usage);
 	exit(IB_EXIT_USAGE);
+}
+
+void
+cli_bad_option(const char *usage, char **argv)
+{
+	if (optopt != 0 && optopt < 256)
+		cli_usage_error(usage,
+		    "unknown option, or no argument for it: '-%c'", optopt);
+	cli_usage_error(usage, "unknown option, or no argument for it: '%s'",
+	    argv[optind - 1]);
 }
 
 void

@@ -36,6 +36,10 @@ void cli_warn_err(const char *file, const ib_err *err);
 IB_NORETURN void cli_usage_error(const char *usage, const char *fmt, ...)
     IB_PRINTF(2, 3);
 
+/* After getopt_long() returned '?': name the option it did not take
+ * (unknown, or missing its argument), the usage text, and exit 2. */
+IB_NORETURN void cli_bad_option(const char *usage, char **argv);
+
 /* Print "prog VERSION" to stdout. */
 void cli_version(void);
 

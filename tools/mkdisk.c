@@ -194,14 +194,7 @@ main(int argc, char **argv)
 			cli_version();
 			return cli_close_stdout();
 		default:
-			if (optopt != 0 && optopt < 256)
-				cli_usage_error(usage,
-				    "unknown option, or no argument for it: "
-				    "'-%c'",
-				    optopt);
-			cli_usage_error(usage,
-			    "unknown option, or no argument for it: '%s'",
-			    argv[optind - 1]);
+			cli_bad_option(usage, argv);
 		}
 	}
 	if (argc - optind < 2)

@@ -1,0 +1,267 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vm.h"
+
+#define MIB (UINT64_C(1) << 20)
+#define GIB (UINT64_C(1) << 30)
+
+static const char *const target_names[] = { "hyperkit", "xhyve", "vfkit",
+	"qemu" };
+
+int
+ib_target_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(target_names) / sizeof(target_names[0]); i++)
+		if (strcmp(s, target_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+ib_target_name(ib_target t)
+{
+	return target_names[t];
+}
+
+const char *
+ib_target_argv0(const ib_vm *vm)
+{
+	if (vm->argv0 != NULL)
+		return vm->argv0;
+	if (vm->target == IB_TARGET_QEMU)
+		return vm->arm64 ? "qemu-system-aarch64" : "qemu-system-x86_64";
+	return target_names[vm->target];
+}
+
+const char *
+ib_target_console(ib_target t)
+{
+	return t == IB_TARGET_VFKIT ? "hvc0" : "ttyS0";
+}
+
+uint64_t
+ib_vm_min_mem(const ib_vm *vm)
+{
+	uint64_t need;
+
+	need = 64 * MIB;
+	if ((vm->target == IB_TARGET_HYPERKIT ||
+	        vm->target == IB_TARGET_XHYVE) &&
+	    vm->initrd_size < (UINT64_C(1) << 40)) {
+		need = 2 * vm->initrd_size + 256 * MIB;
+		need = (need + MIB - 1) & ~(MIB - 1);
+	}
+	return need;
+}
+
+uint64_t
+ib_vm_default_mem(const ib_vm *vm)
+{
+	uint64_t need;
+
+	need = ib_vm_min_mem(vm);
+	return need > GIB ? need : GIB;
+}
+
+/* FNV-1a, 64 bits, from a given start. */
+static uint64_t
+fnv1a(const char *s, uint64_t h)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+void
+ib_vm_uuid(const char *seed, char out[37])
+{
+	unsigned char b[16];
+	uint64_t h1, h2;
+	int i;
+
+	h1 = fnv1a(seed, UINT64_C(0xcbf29ce484222325));
+	h2 = fnv1a(seed, h1 ^ UINT64_C(0x9e3779b97f4a7c15));
+	for (i = 0; i < 8; i++) {
+		b[i] = (unsigned char)(h1 >> (56 - 8 * i));
+		b[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
+	}
+	/* RFC 9562: version 8 (a name hashed by us), variant 10xx, so
+	 * the fourth group starts with 8, 9, a or b. */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x80);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+	    b[11], b[12], b[13], b[14], b[15]);
+}
+
+bool
+ib_vm_uuid_ok(const char *s)
+{
+	static const int dash[] = { 8, 13, 18, 23 };
+	size_t i, d;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0, d = 0; i < 36; i++) {
+		if (d < 4 && (int)i == dash[d]) {
+			if (s[i] != '-')
+				return false;
+			d++;
+			continue;
+		}
+		if (strchr("0123456789abcdefABCDEF", s[i]) == NULL ||
+		    s[i] == '\0')
+			return false;
+	}
+	/* hyperkit's uuid parser takes the fourth group as the clock
+	 * sequence and aborts on the Microsoft/future variants (e, f). */
+	return strchr("efEF", s[19]) == NULL;
+}
+
+static int
+no_comma(const char *what, const char *path, const char *tool,
+    const char *where, ib_err *err)
+{
+	if (path == NULL || strchr(path, ',') == NULL)
+		return 0;
+	return ib_err_set(err, EINVAL,
+	    "%s path contains a comma, which %s's %s cannot express: %s", what,
+	    tool, where, path);
+}
+
+static int
+check_kexec(const ib_vm *vm, const char *tool, ib_err *err)
+{
+	size_t max, len;
+
+	if (no_comma("kernel", vm->kernel, tool, "-f kexec,...", err) == -1 ||
+	    no_comma("initrd", vm->initrd, tool, "-f kexec,...", err) == -1)
+		return -1;
+	if (vm->kernel_info != NULL &&
+	    ib_kernel_check_kexec(vm->kernel_info, vm->mem, err) == -1)
+		return -1;
+	if (vm->kernel_info != NULL && vm->cmdline != NULL) {
+		max = ib_kernel_kexec_cmdline_max(vm->kernel_info);
+		len = strlen(vm->cmdline);
+		if (max != 0 && len > max)
+			return ib_err_set(err, IB_ELIMIT,
+			    "command line is %zu bytes; this kernel accepts "
+			    "%zu through %s's kexec",
+			    len, max, tool);
+	}
+	if (vm->initrd != NULL && vm->mem < ib_vm_min_mem(vm))
+		return ib_err_set(err, IB_ELIMIT,
+		    "%llu MiB of memory is too little for a %llu-byte initrd: "
+		    "%s puts it at the top of low memory unchecked; use at "
+		    "least -m %llum",
+		    (unsigned long long)(vm->mem / MIB),
+		    (unsigned long long)vm->initrd_size, tool,
+		    (unsigned long long)(ib_vm_min_mem(vm) / MIB));
+	if (!ib_vm_uuid_ok(vm->uuid))
+		return ib_err_set(err, EINVAL,
+		    "UUID '%s' is not one %s takes (8-4-4-4-12 hex digits, "
+		    "the fourth group not starting with e or f)",
+		    vm->uuid, tool);
+	if (vm->target == IB_TARGET_HYPERKIT && vm->serial == IB_SERIAL_FILE)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "hyperkit's serial log (log=) is a memory-mapped ring, not "
+		    "a file: use --serial stdio and redirect, or pty");
+	if ((vm->serial == IB_SERIAL_PTY || vm->net == IB_NET_VPNKIT) &&
+	    no_comma("state directory", vm->state_dir, tool, "-l and -s",
+	        err) == -1)
+		return -1;
+	if (vm->net == IB_NET_VPNKIT &&
+	    strlen(vm->state_dir != NULL ? vm->state_dir : ".") +
+	            sizeof("/vpnkit.eth.sock") >
+	        IB_VM_SUN_PATH)
+		return ib_err_set(err, IB_ELIMIT,
+		    "vpnkit's socket %s/vpnkit.eth.sock is %zu bytes, and a "
+		    "socket path must be shorter than %d on macOS: use a "
+		    "shorter state directory",
+		    vm->state_dir, strlen(vm->state_dir) + 16, IB_VM_SUN_PATH);
+	if (vm->target == IB_TARGET_XHYVE && vm->serial != IB_SERIAL_STDIO)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "xhyve's serial port takes only stdio (no autopty or log "
+		    "file): use --serial stdio");
+	if (vm->net == IB_NET_USER)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s has no user-mode network: use --net vpnkit, vmnet or "
+		    "none",
+		    tool);
+	if (vm->net == IB_NET_VPNKIT && vm->target == IB_TARGET_XHYVE)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "xhyve has no virtio-vpnkit: use --net vmnet or none");
+	return 0;
+}
+
+static int
+check_vfkit(const ib_vm *vm, ib_err *err)
+{
+	size_t i;
+
+	if (no_comma("kernel", vm->kernel, "vfkit", "--bootloader", err) ==
+	        -1 ||
+	    no_comma("initrd", vm->initrd, "vfkit", "--bootloader", err) ==
+	        -1 ||
+	    no_comma("cdrom", vm->cdrom, "vfkit", "--device", err) == -1 ||
+	    no_comma("serial log", vm->serial_path, "vfkit", "--device", err) ==
+	        -1)
+		return -1;
+	for (i = 0; i < vm->ndisks; i++)
+		if (no_comma("disk", vm->disks[i], "vfkit", "--device", err) ==
+		    -1)
+			return -1;
+	if (vm->cmdline != NULL && strchr(vm->cmdline, '"') != NULL)
+		return ib_err_set(err, EINVAL,
+		    "the command line contains a double quote, which vfkit's "
+		    "--bootloader cmdline=\"...\" cannot pass");
+	if (vm->net == IB_NET_VPNKIT || vm->net == IB_NET_USER)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "vfkit's network is NAT (--net vmnet) or none");
+	if (vm->arm64 && vm->kernel_info != NULL &&
+	    vm->kernel_info->kind != IB_KERNEL_ARM64)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: vfkit on Apple Silicon boots an uncompressed arm64 "
+		    "Image (ARMd at 0x38); this is %s",
+		    vm->kernel, ib_kernel_kind_name(vm->kernel_info->kind));
+	return 0;
+}
+
+int
+ib_vm_check(const ib_vm *vm, ib_err *err)
+{
+	if (vm->kernel == NULL || vm->kernel[0] == '\0')
+		return ib_err_set(err, EINVAL, "no kernel");
+	if (vm->cpus < 1 || vm->cpus > 64)
+		return ib_err_set(err, EINVAL, "%u vCPUs: use 1 to 64",
+		    vm->cpus);
+	if (vm->mem < 64 * MIB || vm->mem % MIB != 0)
+		return ib_err_set(err, EINVAL,
+		    "memory must be a whole number of MiB, at least 64");
+	if (vm->ndisks > IB_VM_MAX_DISKS)
+		return ib_err_set(err, IB_ELIMIT, "more than %d disks",
+		    IB_VM_MAX_DISKS);
+	if (vm->serial == IB_SERIAL_FILE && vm->serial_path == NULL)
+		return ib_err_set(err, EINVAL, "serial file: no path");
+	switch (vm->target) {
+	case IB_TARGET_HYPERKIT:
+	case IB_TARGET_XHYVE:
+		return check_kexec(vm, ib_target_name(vm->target), err);
+	case IB_TARGET_VFKIT:
+		return check_vfkit(vm, err);
+	case IB_TARGET_QEMU:
+		if (vm->net == IB_NET_VPNKIT)
+			return ib_err_set(err, IB_EUNSUPPORTED,
+			    "qemu and vpnkit: use --net user or none");
+		return 0;
+	}
+	return ib_err_set(err, EINVAL, "unknown target");
+}

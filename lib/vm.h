@@ -1,0 +1,107 @@
+/*
+ * vm: the description of a virtual machine to boot a Linux kernel
+ * directly, its validation against each hypervisor's rules (the facts in
+ * hyperkit's, xhyve's, vfkit's and qemu's sources that otherwise fail
+ * silently or with a bare abort), and the hypervisor's argv.
+ */
+#ifndef IB_VM_H
+#define IB_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "argv.h"
+#include "errors.h"
+#include "kernel.h"
+
+typedef enum ib_target {
+	IB_TARGET_HYPERKIT,
+	IB_TARGET_XHYVE,
+	IB_TARGET_VFKIT,
+	IB_TARGET_QEMU
+} ib_target;
+
+typedef enum ib_net {
+	IB_NET_NONE,
+	IB_NET_VPNKIT, /* hyperkit: virtio-vpnkit to vpnkit's socket */
+	IB_NET_VMNET,  /* hyperkit/xhyve virtio-net (root), vfkit nat */
+	IB_NET_USER    /* qemu's user-mode network */
+} ib_net;
+
+typedef enum ib_serial {
+	IB_SERIAL_STDIO,
+	IB_SERIAL_PTY,
+	IB_SERIAL_FILE /* serial_path */
+} ib_serial;
+
+/* PCI slots 4 to 11 on hyperkit: 0 host bridge, 2 net, 3 cd, 31 lpc. */
+#define IB_VM_MAX_DISKS 8
+
+/* macOS's sockaddr_un.sun_path: vpnkit's socket path must be shorter. */
+#define IB_VM_SUN_PATH 104
+
+typedef struct ib_vm {
+	ib_target target;
+	const char *argv0;   /* the hypervisor; NULL: its usual name */
+	const char *kernel;  /* required */
+	const char *initrd;  /* one file (concatenate several), or NULL */
+	const char *cmdline; /* NULL: none (hyperkit then passes "auto") */
+	uint64_t mem;        /* bytes, a multiple of 1 MiB */
+	unsigned cpus;
+	const char *disks[IB_VM_MAX_DISKS];
+	bool disk_qcow2[IB_VM_MAX_DISKS]; /* qemu: format=qcow2 */
+	size_t ndisks;
+	const char *cdrom; /* NULL: none */
+	ib_net net;
+	ib_serial serial;
+	const char *serial_path; /* IB_SERIAL_FILE */
+	char uuid[37];           /* 8-4-4-4-12 hex */
+	const char *state_dir;   /* vpnkit's socket, pidfile */
+	bool macos;              /* qemu: accel=hvf:tcg, else kvm:tcg */
+	bool arm64;              /* vfkit on Apple Silicon: arm64 Image */
+	/* What the caller knows of the files, for the checks (optional). */
+	const ib_kernel_info *kernel_info;
+	uint64_t initrd_size;
+} ib_vm;
+
+/* "hyperkit", "xhyve", "vfkit", "qemu" -> target; -1 for another. */
+int ib_target_parse(const char *s);
+
+const char *ib_target_name(ib_target t);
+
+/* The hypervisor's usual command name. */
+const char *ib_target_argv0(const ib_vm *vm);
+
+/* The console device the target's serial port is in the guest:
+ * "ttyS0", or "hvc0" for vfkit (virtio console). */
+const char *ib_target_console(ib_target t);
+
+/*
+ * The least memory for vm: 64 MiB, and on hyperkit and xhyve (which put
+ * the initrd at the top of low memory without a size check) 2 x initrd +
+ * 256 MiB, rounded up to a MiB.
+ */
+uint64_t ib_vm_min_mem(const ib_vm *vm);
+
+/* The memory to give when none is asked: the larger of 1 GiB and
+ * ib_vm_min_mem(). */
+uint64_t ib_vm_default_mem(const ib_vm *vm);
+
+/* A stable UUID (name-based, RFC 4122 version 5 layout) from seed; its
+ * fourth group starts with 8-b, as hyperkit needs. */
+void ib_vm_uuid(const char *seed, char out[37]);
+
+/* Whether s is a UUID hyperkit takes: 8-4-4-4-12 hex, the fourth group
+ * not starting with e or f. */
+bool ib_vm_uuid_ok(const char *s);
+
+/* Check vm against its target's rules; the message names the fact that
+ * failed ("path contains a comma, which hyperkit's -f cannot express:
+ * ..."). Returns 0, or -1 with *err. */
+int ib_vm_check(const ib_vm *vm, ib_err *err);
+
+/* Append the hypervisor's argv for vm (checked first) to a. */
+int ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err);
+
+#endif

@@ -1,0 +1,530 @@
+/* isoboot-cmd: hypervisor command lines that are right the first time. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "cli.h"
+#include "cmdline.h"
+#include "disksize.h"
+#include "initrd.h"
+#include "kernel.h"
+#include "mkdisk.h"
+#include "strbuf.h"
+#include "vm.h"
+
+#define MAX_INITRDS 16
+
+static const char usage[] =
+    "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n";
+
+static const char help[] =
+    "Print a hypervisor command line that boots a Linux kernel.\n"
+    "\n"
+    "  -t, --target T        hyperkit, xhyve, vfkit or qemu (default: "
+    "hyperkit\n"
+    "                        on macOS x86_64, vfkit on Apple Silicon, "
+    "qemu\n"
+    "                        elsewhere)\n"
+    "      --kernel K        the kernel (a bzImage; arm64 Image for "
+    "vfkit)\n"
+    "      --initrd I        an initrd; several are joined into one\n"
+    "      --cmdline S       the kernel command line\n"
+    "  -m, --memory SIZE     guest memory (default 1g, more for a big "
+    "initrd)\n"
+    "  -c, --cpus N          virtual CPUs (default 1)\n"
+    "      --disk FILE       a virtio disk (repeatable)\n"
+    "      --disk-size SIZE  create the --disk files that do not exist\n"
+    "      --cdrom ISO       an ISO attached as a CD\n"
+    "      --net N           vpnkit, vmnet, user or none\n"
+    "      --uuid UUID       the VM's UUID (default: derived from the "
+    "name)\n"
+    "      --name NAME       the VM's name (default: the kernel's)\n"
+    "      --serial S        stdio (default), pty or file:PATH\n"
+    "      --serial-cmdline  rewrite the command line for the target's "
+    "console\n"
+    "  -C, --state DIR       the state directory (joined initrds, vpnkit)\n"
+    "      --argv0 PATH      the hypervisor binary\n"
+    "      --json            the VM description and argv as JSON\n"
+    "      --exec            check, then run the hypervisor\n"
+    "  -h, --help            show this help\n"
+    "      --version         show the version\n";
+
+enum {
+	OPT_ARGV0 = 256,
+	OPT_CDROM,
+	OPT_CMDLINE,
+	OPT_DISK,
+	OPT_DISK_SIZE,
+	OPT_EXEC,
+	OPT_INITRD,
+	OPT_JSON,
+	OPT_KERNEL,
+	OPT_NAME,
+	OPT_NET,
+	OPT_SERIAL,
+	OPT_SERIAL_CMDLINE,
+	OPT_UUID,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "argv0", required_argument, NULL, OPT_ARGV0 },
+	{ "cdrom", required_argument, NULL, OPT_CDROM },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
+	{ "exec", no_argument, NULL, OPT_EXEC },
+	{ "help", no_argument, NULL, 'h' },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "serial-cmdline", no_argument, NULL, OPT_SERIAL_CMDLINE },
+	{ "state", required_argument, NULL, 'C' },
+	{ "target", required_argument, NULL, 't' },
+	{ "uuid", required_argument, NULL, OPT_UUID },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct opts {
+	ib_vm vm;
+	const char *initrds[MAX_INITRDS];
+	size_t ninitrds;
+	const char *name;
+	const char *uuid;
+	uint64_t disk_size;
+	bool mem_given, serial_cmdline, json, exec;
+};
+
+static ib_target
+default_target(void)
+{
+#if defined(__APPLE__) && defined(__aarch64__)
+	return IB_TARGET_VFKIT;
+#elif defined(__APPLE__)
+	return IB_TARGET_HYPERKIT;
+#else
+	return IB_TARGET_QEMU;
+#endif
+}
+
+static uint64_t
+parse_size(const char *opt, const char *s)
+{
+	uint64_t v;
+	ib_err err;
+
+	if (ib_disksize_parse(s, &v, &err) == -1)
+		cli_usage_error(usage, "%s: %s", opt, ib_err_text(&err));
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	const char *s;
+	char *end;
+	unsigned long n;
+	int ch, t;
+
+	opterr = 0;
+	while (
+	    (ch = getopt_long(argc, argv, "C:c:hm:t:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			o->vm.state_dir = optarg;
+			break;
+		case 'c':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' ||
+			    *end != '\0' || errno != 0 || n < 1 || n > 64)
+				cli_usage_error(usage,
+				    "--cpus: '%s' is not 1 to 64", optarg);
+			o->vm.cpus = (unsigned)n;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			exit(cli_close_stdout());
+		case 'm':
+			o->vm.mem = parse_size("--memory", optarg);
+			o->mem_given = true;
+			if (o->vm.mem % (1024 * 1024) != 0)
+				cli_usage_error(usage,
+				    "--memory: '%s' is not whole MiB", optarg);
+			break;
+		case 't':
+			t = ib_target_parse(optarg);
+			if (t == -1)
+				cli_usage_error(usage,
+				    "--target: '%s' is not hyperkit, xhyve, "
+				    "vfkit or qemu",
+				    optarg);
+			o->vm.target = (ib_target)t;
+			break;
+		case OPT_ARGV0:
+			o->vm.argv0 = optarg;
+			break;
+		case OPT_CDROM:
+			o->vm.cdrom = optarg;
+			break;
+		case OPT_CMDLINE:
+			o->vm.cmdline = optarg;
+			break;
+		case OPT_DISK:
+			if (o->vm.ndisks == IB_VM_MAX_DISKS)
+				cli_usage_error(usage, "more than %d --disk",
+				    IB_VM_MAX_DISKS);
+			o->vm.disks[o->vm.ndisks++] = optarg;
+			break;
+		case OPT_DISK_SIZE:
+			o->disk_size = parse_size("--disk-size", optarg);
+			break;
+		case OPT_EXEC:
+			o->exec = true;
+			break;
+		case OPT_INITRD:
+			if (o->ninitrds == MAX_INITRDS)
+				cli_usage_error(usage, "more than %d --initrd",
+				    MAX_INITRDS);
+			o->initrds[o->ninitrds++] = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_KERNEL:
+			o->vm.kernel = optarg;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_NET:
+			s = optarg;
+			if (strcmp(s, "none") == 0)
+				o->vm.net = IB_NET_NONE;
+			else if (strcmp(s, "vpnkit") == 0)
+				o->vm.net = IB_NET_VPNKIT;
+			else if (strcmp(s, "vmnet") == 0)
+				o->vm.net = IB_NET_VMNET;
+			else if (strcmp(s, "user") == 0)
+				o->vm.net = IB_NET_USER;
+			else
+				cli_usage_error(usage,
+				    "--net: '%s' is not vpnkit, vmnet, user or "
+				    "none",
+				    s);
+			break;
+		case OPT_SERIAL:
+			if (strcmp(optarg, "stdio") == 0) {
+				o->vm.serial = IB_SERIAL_STDIO;
+			} else if (strcmp(optarg, "pty") == 0) {
+				o->vm.serial = IB_SERIAL_PTY;
+			} else if (strncmp(optarg, "file:", 5) == 0 &&
+			    optarg[5] != '\0') {
+				o->vm.serial = IB_SERIAL_FILE;
+				o->vm.serial_path = optarg + 5;
+			} else {
+				cli_usage_error(usage,
+				    "--serial: '%s' is not stdio, pty or "
+				    "file:PATH",
+				    optarg);
+			}
+			break;
+		case OPT_SERIAL_CMDLINE:
+			o->serial_cmdline = true;
+			break;
+		case OPT_UUID:
+			o->uuid = optarg;
+			break;
+		case OPT_VERSION:
+			cli_version();
+			exit(cli_close_stdout());
+		default:
+			cli_bad_option(usage, argv);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(usage,
+		    "unexpected '%s' (an ISO is not taken "
+		    "yet: use isoboot-extract first)",
+		    argv[optind]);
+	if (o->vm.kernel == NULL)
+		cli_usage_error(usage, "no --kernel");
+}
+
+/* The kernel's facts, for the target's checks. */
+static int
+inspect_kernel(struct opts *o, ib_kernel_info *ki)
+{
+	ib_err err;
+	int fd, rc;
+
+	fd = open(o->vm.kernel, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		cli_warn(o->vm.kernel, "%s", strerror(errno));
+		return -1;
+	}
+	rc = ib_kernel_inspect_fd(fd, o->vm.kernel, ki, &err);
+	close(fd);
+	if (rc == -1) {
+		cli_warn_err(o->vm.kernel, &err);
+		return -1;
+	}
+	o->vm.kernel_info = ki;
+	return 0;
+}
+
+static int
+open_state(const char *dir)
+{
+	int fd;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		cli_warn(dir, "%s", strerror(errno));
+		return -1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		cli_warn(dir, "%s", strerror(errno));
+	return fd;
+}
+
+/* One initrd as it is; several joined in the state directory. */
+static int
+join_initrds(struct opts *o, char *joined, size_t n)
+{
+	struct stat st;
+	ib_err err;
+	int dirfd, rc;
+
+	if (o->ninitrds == 0)
+		return 0;
+	if (o->ninitrds == 1) {
+		if (stat(o->initrds[0], &st) == -1) {
+			cli_warn(o->initrds[0], "%s", strerror(errno));
+			return -1;
+		}
+		o->vm.initrd = o->initrds[0];
+		o->vm.initrd_size = (uint64_t)st.st_size;
+		return 0;
+	}
+	dirfd = open_state(o->vm.state_dir);
+	if (dirfd == -1)
+		return -1;
+	rc = ib_initrd_concat(dirfd, "initrd.img", o->initrds, o->ninitrds,
+	    &cli_caught, &o->vm.initrd_size, &err);
+	close(dirfd);
+	if (rc == -1) {
+		cli_warn_err(o->vm.state_dir, &err);
+		return -1;
+	}
+	snprintf(joined, n, "%s/initrd.img", o->vm.state_dir);
+	o->vm.initrd = joined;
+	return 0;
+}
+
+/* Make the disks that do not exist (--disk-size); see which are qcow2. */
+static int
+prepare_disks(struct opts *o)
+{
+	unsigned char magic[4];
+	ib_mkdisk_opts mo;
+	ib_mkdisk_result r;
+	const char *d, *dot;
+	ib_err err;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < o->vm.ndisks; i++) {
+		d = o->vm.disks[i];
+		fd = open(d, O_RDONLY | O_CLOEXEC);
+		if (fd == -1 && errno == ENOENT && o->disk_size != 0) {
+			memset(&mo, 0, sizeof(mo));
+			dot = strrchr(d, '.');
+			mo.format = dot != NULL && strcmp(dot, ".qcow2") == 0 ?
+			    IB_DISK_QCOW2 :
+			    IB_DISK_RAW;
+			mo.cancel = &cli_caught;
+			if (ib_mkdisk(d, o->disk_size, &mo, &r, &err) == -1) {
+				cli_warn_err(d, &err);
+				return -1;
+			}
+			fd = open(d, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd == -1) {
+			cli_warn(d, "%s%s", strerror(errno),
+			    errno == ENOENT ? " (--disk-size creates it)" : "");
+			return -1;
+		}
+		o->vm.disk_qcow2[i] =
+		    read(fd, magic, 4) == 4 && memcmp(magic, "QFI\xfb", 4) == 0;
+		close(fd);
+	}
+	return 0;
+}
+
+/* --serial-cmdline: the console rewrite for the target's console. */
+static char *
+serial_cmdline(const struct opts *o)
+{
+	ib_args *a;
+	ib_err err;
+	char *s;
+
+	a = ib_args_split(o->vm.cmdline != NULL ? o->vm.cmdline : "", &err);
+	if (a == NULL ||
+	    ib_args_serial(a, ib_target_console(o->vm.target), NULL, &err) ==
+	        -1) {
+		ib_args_free(a);
+		cli_warn(NULL, "--serial-cmdline: %s", ib_err_text(&err));
+		return NULL;
+	}
+	s = ib_args_join_new(a);
+	ib_args_free(a);
+	if (s == NULL)
+		cli_warn(NULL, "out of memory");
+	return s;
+}
+
+static const char *
+net_name(ib_net n)
+{
+	static const char *const names[] = { "none", "vpnkit", "vmnet",
+		"user" };
+
+	return names[n];
+}
+
+static void
+print_json(const struct opts *o, const ib_argv *a)
+{
+	static const char *const serials[] = { "stdio", "pty", "file" };
+	char line[512];
+	ib_sb b = { 0 };
+	ib_err err;
+	size_t i;
+	int rc;
+
+	ib_kernel_describe(o->vm.kernel_info, o->vm.kernel, line, sizeof(line));
+	rc = ib_sb_addf(&b, &err,
+	    "{\"target\":\"%s\",\"kernel\":", ib_target_name(o->vm.target));
+	rc = rc || ib_sb_add_json(&b, o->vm.kernel, &err) ||
+	    ib_sb_adds(&b, ",\"kernel_is\":", &err) ||
+	    ib_sb_add_json(&b, line, &err) ||
+	    ib_sb_adds(&b, ",\"initrd\":", &err) ||
+	    ib_sb_add_json(&b, o->vm.initrd, &err) ||
+	    ib_sb_addf(&b, &err, ",\"initrd_size\":%llu,\"cmdline\":",
+	        (unsigned long long)o->vm.initrd_size) ||
+	    ib_sb_add_json(&b, o->vm.cmdline, &err) ||
+	    ib_sb_addf(&b, &err,
+	        ",\"memory\":%llu,\"cpus\":%u,\"net\":\"%s\","
+	        "\"serial\":\"%s\",\"uuid\":\"%s\",\"cdrom\":",
+	        (unsigned long long)o->vm.mem, o->vm.cpus, net_name(o->vm.net),
+	        serials[o->vm.serial], o->vm.uuid) ||
+	    ib_sb_add_json(&b, o->vm.cdrom, &err) ||
+	    ib_sb_adds(&b, ",\"state_dir\":", &err) ||
+	    ib_sb_add_json(&b, o->vm.state_dir, &err) ||
+	    ib_sb_adds(&b, ",\"disks\":[", &err);
+	for (i = 0; rc == 0 && i < o->vm.ndisks; i++)
+		rc = (i > 0 && ib_sb_addc(&b, ',', &err)) ||
+		    ib_sb_add_json(&b, o->vm.disks[i], &err);
+	rc = rc || ib_sb_adds(&b, "],\"argv\":[", &err);
+	for (i = 0; rc == 0 && i < a->n; i++)
+		rc = (i > 0 && ib_sb_addc(&b, ',', &err)) ||
+		    ib_sb_add_json(&b, a->v[i], &err);
+	rc = rc || ib_sb_adds(&b, "]}\n", &err);
+	if (rc == 0)
+		fputs(b.s, stdout);
+	else
+		cli_warn(NULL, "out of memory");
+	ib_sb_release(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	char state[4096], joined[4200];
+	const char *base;
+	ib_kernel_info ki;
+	struct opts o;
+	ib_argv a = { 0 };
+	ib_err err;
+	char *cmdline, *line;
+
+	cli_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	o.vm.target = default_target();
+	o.vm.cpus = 1;
+#if defined(__APPLE__)
+	o.vm.macos = true;
+#endif
+#if defined(__aarch64__)
+	o.vm.arm64 = true;
+#endif
+	parse_args(argc, argv, &o);
+	base = strrchr(o.vm.kernel, '/');
+	base = base != NULL ? base + 1 : o.vm.kernel;
+	if (o.name == NULL)
+		o.name = base;
+	if (o.vm.state_dir == NULL) {
+		snprintf(state, sizeof(state), "%s.boot", o.name);
+		o.vm.state_dir = state;
+	}
+	if (o.uuid != NULL)
+		snprintf(o.vm.uuid, sizeof(o.vm.uuid), "%s", o.uuid);
+	else
+		ib_vm_uuid(o.name, o.vm.uuid);
+	cli_catch_signals();
+	if (inspect_kernel(&o, &ki) == -1 ||
+	    join_initrds(&o, joined, sizeof(joined)) == -1 ||
+	    prepare_disks(&o) == -1)
+		return IB_EXIT_FAIL;
+	cmdline = NULL;
+	if (o.serial_cmdline) {
+		cmdline = serial_cmdline(&o);
+		if (cmdline == NULL)
+			return IB_EXIT_FAIL;
+		o.vm.cmdline = cmdline;
+	}
+	if (!o.mem_given)
+		o.vm.mem = ib_vm_default_mem(&o.vm);
+	if (ib_vm_argv(&o.vm, &a, &err) == -1) {
+		cli_warn_err(o.vm.kernel, &err);
+		free(cmdline);
+		return IB_EXIT_FAIL;
+	}
+	if (o.exec) {
+		fflush(stdout);
+		execvp(a.v[0], a.v);
+		cli_warn(a.v[0], "%s", strerror(errno));
+		return IB_EXIT_FAIL;
+	}
+	if (o.json) {
+		print_json(&o, &a);
+	} else {
+		line = ib_argv_render(&a, 1, &err);
+		if (line == NULL) {
+			cli_warn_err(NULL, &err);
+			return IB_EXIT_FAIL;
+		}
+		fputs(line, stdout);
+		free(line);
+	}
+	ib_argv_free(&a);
+	free(cmdline);
+	return cli_close_stdout();
+}
