@@ -56,7 +56,7 @@ TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 UNIT = check_zisofs check_iso check_errors check_names check_rrip \
 	check_pathsafe check_match check_extract check_compat check_cmdline \
 	check_syslinux check_grubcfg check_strbuf check_disksize \
-	check_kernel check_qcow2
+	check_kernel check_qcow2 check_vm
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
 FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \

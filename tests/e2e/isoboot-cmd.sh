@@ -1,0 +1,135 @@
+#!/bin/sh
+# isoboot-cmd: the emitted line, run through sh, gives exactly the argv
+# (hostile paths and command lines included); the hyperkit line for the
+# Alpine recipe; refusals naming the fact; initrds joined 4-byte aligned;
+# disks made with --disk-size; qcow2 passed as such; --json; --exec.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+need jq
+kernel=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux
+initrd=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz
+need_file "$kernel" "$initrd" /usr/lib/ipxe/ipxe.lkrn
+
+# Hostile names: quotes, spaces, $, backquotes, a newline, commas where
+# the target allows them.
+mkdir -p "$T/it's a \$dir \`x\`"
+dir="$T/it's a \$dir \`x\`"
+cp "$kernel" "$dir/vmlinuz"
+cp "$initrd" "$dir/initrd.gz"
+nl='
+'
+cmdline="console=ttyS0 marker=\"a b\" x=1,2 \$HOME \`id\` it's${nl}end"
+for t in hyperkit xhyve qemu; do
+	expect_exit 0 "$t: hostile names and command line" \
+	    isoboot-cmd -t "$t" --kernel "$dir/vmlinuz" --initrd "$dir/initrd.gz" \
+	    --cmdline "$cmdline" --disk "$T/disk.img" --disk-size 1m \
+	    -C "$T/state" --json
+	cp "$T/out" "$T/$t.json"
+	expect_exit 0 "$t: the shell line" isoboot-cmd -t "$t" \
+	    --kernel "$dir/vmlinuz" --initrd "$dir/initrd.gz" \
+	    --cmdline "$cmdline" --disk "$T/disk.img" -C "$T/state"
+	# Run the line with printf as the command: its words, NUL-separated.
+	{ printf 'printf "%%s\\0" '; sed '1s/^[^ ]* //' "$T/out"; } >"$T/p.sh"
+	sh "$T/p.sh" >"$T/got" 2>"$T/err"
+	jq -j '.argv[1:][] | ., "\u0000"' "$T/$t.json" >"$T/want"
+	check_files "$t: sh gives back exactly the argv" "$T/want" "$T/got"
+	check_eq "$t: the first word is the hypervisor" \
+	    "$(jq -r '.argv[0]' "$T/$t.json")" "$(head -n 1 "$T/out" |
+	        cut -d ' ' -f 1)"
+done
+# shellcheck disable=SC2016 # a literal $HOME and backquotes
+check_eq "hyperkit: -f holds the command line, commas and all" 1 \
+    "$(jq -r '.argv[]' "$T/hyperkit.json" | grep -c '^kexec,.*x=1,2 \$HOME `id` it'"'"'s$')"
+check_eq "qemu: -append is the command line, whole" "$cmdline" \
+    "$(jq -r '.argv as $a | ($a | index("-append")) as $i | $a[$i + 1]' \
+        "$T/qemu.json")"
+check_eq "--disk-size made the disk" 1048576 "$(wc -c <"$T/disk.img" |
+    tr -d ' ')"
+
+# The Alpine recipe's line for hyperkit.
+expect_exit 0 "hyperkit: the recipe" isoboot-cmd -t hyperkit \
+    --kernel "$kernel" --initrd "$initrd" \
+    --cmdline "modules=loop,squashfs,sd-mod,usb-storage console=tty0" \
+    --serial-cmdline --disk "$T/disk.img" --cdrom /usr/lib/ipxe/ipxe.iso \
+    --net vpnkit --name alpine -C "$T/vm"
+uuid=$(isoboot-cmd -t hyperkit --kernel "$kernel" --name alpine --json |
+    jq -r .uuid)
+cat >"$T/golden" <<GOLDEN
+hyperkit \\
+    -A \\
+    -u \\
+    -H \\
+    -m 1024M \\
+    -c 1 \\
+    -s 0:0,hostbridge \\
+    -s 31,lpc \\
+    -l com1,stdio \\
+    -s 2:0,virtio-vpnkit,path=$T/vm/vpnkit.eth.sock,uuid=$uuid \\
+    -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
+    -s 4:0,virtio-blk,$T/disk.img \\
+    -U $uuid \\
+    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage'
+GOLDEN
+check_files "hyperkit: the Alpine line, exactly" "$T/golden" "$T/out"
+check_eq "the UUID is stable and hyperkit's kind" 1 \
+    "$(echo "$uuid" | grep -c '^[0-9a-f]\{8\}-[0-9a-f]\{4\}-8[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}$')"
+expect_exit 0 "vfkit: the recipe" isoboot-cmd -t vfkit --kernel "$kernel" \
+    --initrd "$initrd" --cmdline "quiet console=tty0" --serial-cmdline
+check_grep "vfkit: cmdline in quotes, console=hvc0" \
+    "cmdline=\"earlyprintk=serial console=hvc0\"'" "$T/out"
+
+# Refusals: exit 1, the fact named.
+cp "$kernel" "$T/k,1"
+expect_exit 1 "hyperkit: a comma in the kernel path" isoboot-cmd \
+    -t hyperkit --kernel "$T/k,1"
+check_grep "... says so" "path contains a comma, which hyperkit's -f" \
+    "$T/err"
+expect_exit 1 "hyperkit: iPXE is not a kernel it loads" isoboot-cmd \
+    -t hyperkit --kernel /usr/lib/ipxe/ipxe.lkrn
+check_grep "... says what it is and what hyperkit needs" \
+    "not a Linux kernel.*boot protocol 2.07, hyperkit's kexec needs 2.10" \
+    "$T/err"
+long=$(head -c 3000 /dev/zero | tr '\0' x)
+expect_exit 1 "hyperkit: a 3000-byte command line" isoboot-cmd \
+    -t hyperkit --kernel "$kernel" --cmdline "$long"
+check_grep "... names both lengths" \
+    "command line is 3000 bytes; this kernel accepts 2046" "$T/err"
+expect_exit 1 "hyperkit: -m below 2 x initrd + 256 MiB" isoboot-cmd \
+    -t hyperkit --kernel "$kernel" --initrd "$initrd" -m 256m
+check_grep "... names the initrd size and the minimum" \
+    "too little for a [0-9]*-byte initrd.*use at least -m [0-9]*m" "$T/err"
+expect_exit 1 "a missing disk without --disk-size" isoboot-cmd \
+    --kernel "$kernel" --disk "$T/none.img"
+check_grep "... says --disk-size creates it" "(--disk-size creates it)" \
+    "$T/err"
+expect_exit 2 "an unknown target" isoboot-cmd -t bochs --kernel "$kernel"
+expect_exit 2 "no --kernel" isoboot-cmd -t qemu
+
+# Several initrds: one file, each part 4-byte aligned.
+printf 'abc' >"$T/i1"
+printf 'defgh' >"$T/i2"
+expect_exit 0 "two initrds for hyperkit" isoboot-cmd -t hyperkit \
+    --kernel "$kernel" --initrd "$T/i1" --initrd "$T/i2" -C "$T/j" --json
+check_eq "joined: the state directory's initrd.img" "$T/j/initrd.img" \
+    "$(jq -r .initrd "$T/out")"
+printf 'abc\000defgh\000\000\000' >"$T/joined"
+check_files "joined: each part padded to 4 bytes" "$T/joined" \
+    "$T/j/initrd.img"
+check_eq "joined: the size the memory rule used" 12 \
+    "$(jq -r .initrd_size "$T/out")"
+
+# qcow2 disks go to qemu as qcow2.
+mkdisk -f qcow2 1m "$T/q.qcow2"
+expect_exit 0 "qemu: a qcow2 disk" isoboot-cmd -t qemu --kernel "$kernel" \
+    --disk "$T/q.qcow2"
+check_grep "... format=qcow2" "file=$T/q.qcow2,format=qcow2,if=virtio" \
+    "$T/out"
+
+# --exec runs the hypervisor with exactly that argv (no shell).
+printf '#!/bin/sh\nprintf "%%s|" "$@"\n' >"$T/fake"
+chmod +x "$T/fake"
+expect_exit 0 "--exec" isoboot-cmd -t qemu --argv0 "$T/fake" \
+    --kernel "$kernel" --cmdline "a 'b' \"c\"" --exec
+check_grep "--exec: the command line arrives as one word" \
+    "|-append|a 'b' \"c\"|" "$T/out"
+done_testing
