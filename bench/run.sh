@@ -124,6 +124,9 @@ floor "mkdisk 1t (sparse raw) / truncate -s 1T" "$ours" "$peer" 1.5
 ours=$(median "$bin/mkdisk -f qcow2 1t $d/a.img")
 peer=$(median "qemu-img create -q -f qcow2 $d/b.img 1T")
 floor "mkdisk -f qcow2 1t / qemu-img create -f qcow2 1T" "$ours" "$peer" 1.0
+# Writing 1 GiB: each run starts with no dirty pages (sync), or the
+# writeback of the previous run's gigabyte lands on the next command.
+PREPARE="sh -c 'rm -f $d/a.img $d/b.img; sync'"
 ours=$(median "$bin/mkdisk --preallocate=full 1g $d/a.img")
 peer=$(median "dd if=/dev/zero of=$d/b.img bs=1M count=1024 status=none")
 floor "mkdisk --preallocate=full 1g / dd bs=1M count=1024" "$ours" "$peer" \
@@ -131,6 +134,7 @@ floor "mkdisk --preallocate=full 1g / dd bs=1M count=1024" "$ours" "$peer" \
 peer=$(median "qemu-img create -q -f raw -o preallocation=full $d/b.img 1G")
 floor "mkdisk --preallocate=full 1g / qemu-img preallocation=full" \
     "$ours" "$peer" 1.0
+PREPARE="rm -f $d/a.img $d/b.img"
 ours=$(median "$bin/mkdisk --preallocate=falloc 1g $d/a.img")
 peer=$(median "fallocate -l 1G $d/b.img")
 floor "mkdisk --preallocate=falloc 1g / fallocate -l 1G" "$ours" "$peer" 1.5

@@ -12,7 +12,8 @@ TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
 memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
 xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
-clang time grub-common qemu-utils jq zsh ruby"
+clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \
+cpio"
 BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"
 
