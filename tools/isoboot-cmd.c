@@ -489,6 +489,14 @@ main(int argc, char **argv)
 	else
 		ib_vm_uuid(o.name, o.vm.uuid);
 	cli_catch_signals();
+	/* hyperkit writes the pty's name, vpnkit its socket, in it. */
+	if (o.vm.serial == IB_SERIAL_PTY || o.vm.net == IB_NET_VPNKIT) {
+		int fd = open_state(o.vm.state_dir);
+
+		if (fd == -1)
+			return IB_EXIT_FAIL;
+		close(fd);
+	}
 	if (inspect_kernel(&o, &ki) == -1 ||
 	    join_initrds(&o, joined, sizeof(joined)) == -1 ||
 	    prepare_disks(&o) == -1)
