@@ -72,7 +72,8 @@ echo "== extract one 1 GiB file from a page-cached ISO"
 rm -rf "$work/out"
 mkdir -p "$work/out"
 
-PREPARE="rm -f $work/out/big.bin $work/out/cp.bin"
+# sync: each run starts with no dirty pages (see the mkdisk lines).
+PREPARE="sh -c 'rm -f $work/out/big.bin $work/out/cp.bin; sync'"
 ours=$(median "$bin/isoboot-extract -x $work/big.iso big.bin -C $work/out")
 cp_t=$(median "cp $work/bigtree/big.bin $work/out/cp.bin")
 PREPARE=true
@@ -105,7 +106,7 @@ if [ -x "$bin/isoboot-extract" ] && [ -n "${BENCH_STREAM:-1}" ]; then
 	fi
 	rm -rf "$work/sout" "$work/bout"
 	mkdir -p "$work/sout" "$work/bout"
-	PREPARE="rm -f $work/sout/s.bin $work/bout/s.bin"
+	PREPARE="sh -c 'rm -f $work/sout/s.bin $work/bout/s.bin; sync'"
 	ours=$(median "sh -c 'xz -dc $work/stream.iso.xz | $bin/isoboot-extract -x - s.bin -C $work/sout'")
 	bsd=$(median "sh -c 'xz -dc $work/stream.iso.xz | bsdtar -xf - -C $work/bout s.bin'")
 	PREPARE=true

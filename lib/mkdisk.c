@@ -51,9 +51,12 @@ write_zeros(int fd, uint64_t size, const ib_mkdisk_opts *o, ib_err *err)
 	char *zero;
 	int rc;
 
-	zero = calloc(1, ZERO_CHUNK);
-	if (zero == NULL)
+	/* Page-aligned and touched: the kernel copies from it fastest
+	 * (a calloc'd buffer is 16 bytes off a page and maps the zero
+	 * page: 10-20% slower than dd, whose buffer is both). */
+	if (posix_memalign((void **)&zero, 4096, ZERO_CHUNK) != 0)
 		return ib_err_errno(err, ENOMEM, "zeros");
+	memset(zero, 0, ZERO_CHUNK);
 	rc = 0;
 	for (done = 0; done < size && rc == 0; done += n) {
 		n = size - done < ZERO_CHUNK ? (size_t)(size - done) :
