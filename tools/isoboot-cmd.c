@@ -135,8 +135,8 @@ parse_size(const char *opt, const char *s)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
+	char *end, mib[32];
 	const char *s;
-	char *end;
 	unsigned long n;
 	int ch, t;
 
@@ -161,7 +161,14 @@ parse_args(int argc, char **argv, struct opts *o)
 			fputs(help, stdout);
 			exit(cli_close_stdout());
 		case 'm':
-			o->vm.mem = parse_size("--memory", optarg);
+			/* A bare number is MiB, as hyperkit and qemu read it. */
+			if (optarg[0] != '\0' &&
+			    strspn(optarg, "0123456789") == strlen(optarg)) {
+				snprintf(mib, sizeof(mib), "%sm", optarg);
+				o->vm.mem = parse_size("--memory", mib);
+			} else {
+				o->vm.mem = parse_size("--memory", optarg);
+			}
 			o->mem_given = true;
 			if (o->vm.mem % (1024 * 1024) != 0)
 				cli_usage_error(usage,

@@ -118,6 +118,15 @@ check_files "joined: each part padded to 4 bytes" "$T/joined" \
 check_eq "joined: the size the memory rule used" 12 \
     "$(jq -r .initrd_size "$T/out")"
 
+# -m: a bare number is MiB (hyperkit's and qemu's reading), units too.
+expect_exit 0 "-m 2048" isoboot-cmd -t qemu --kernel "$kernel" -m 2048 --json
+check_eq "-m 2048 is 2 GiB" 2147483648 "$(jq .memory "$T/out")"
+expect_exit 0 "-m 1.5g" isoboot-cmd -t qemu --kernel "$kernel" -m 1.5g \
+    --json
+check_eq "-m 1.5g is 1536 MiB" 1610612736 "$(jq .memory "$T/out")"
+expect_exit 2 "-m 1000k is not whole MiB" isoboot-cmd -t qemu \
+    --kernel "$kernel" -m 1000k
+
 # qcow2 disks go to qemu as qcow2.
 mkdisk -f qcow2 1m "$T/q.qcow2"
 expect_exit 0 "qemu: a qcow2 disk" isoboot-cmd -t qemu --kernel "$kernel" \
