@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bootcfg.h"
+#include "bootfiles.h"
 #include "bounds.h"
 #include "cli.h"
 #include "extract.h"
@@ -259,52 +259,6 @@ report(void *ctx, const char *path, const ib_err *err)
 }
 
 /* The automatic mode: what the default entry (or --label) boots. */
-/* More initrds than any boot loader line holds in practice. */
-#define IB_AUTO_MAX_INITRDS 64
-
-struct autorun {
-	struct run *r;
-	const char *want[1 + IB_AUTO_MAX_INITRDS]; /* kernel, initrds */
-	bool found[1 + IB_AUTO_MAX_INITRDS];
-	size_t n;
-	bool icase; /* plain ECMA-119 names: ISOLINUX ignores case */
-};
-
-static int
-auto_visit(void *ctx, const ib_entry *e, ib_err *err)
-{
-	struct autorun *a;
-	ib_err ee;
-	size_t i;
-	int rc;
-
-	(void)err;
-	a = ctx;
-	if (cli_caught)
-		return ib_err_set(err, IB_EINTR, "interrupted");
-	if (e->type != IB_FT_REG || e->problem != NULL)
-		return 0;
-	for (i = 0; i < a->n; i++) {
-		if (a->found[i] ||
-		    !(a->icase ? strcasecmp(e->path, a->want[i] + 1) == 0 :
-		                 strcmp(e->path, a->want[i] + 1) == 0))
-			continue;
-		a->found[i] = true;
-		if (a->r->x == NULL)
-			continue;
-		ib_err_clear(&ee);
-		rc = ib_extract_entry(a->r->x, e, &ee);
-		if (rc == -1 && ee.code == IB_EINTR) {
-			*err = ee;
-			return -1;
-		}
-		if (rc == -1) {
-			entry_warn(a->r, e, ib_err_text(&ee));
-			a->r->status = IB_EXIT_FAIL;
-		}
-	}
-	return 0;
-}
 
 /* Where the automatic mode puts (or would put) path: DIR/basename when
  * extracting, the path in the image with --print. */
@@ -335,7 +289,7 @@ auto_print(const ib_menu *m, const ib_menu_entry *e, const char *dir,
 {
 	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
 		"INITRD", "CMDLINE" };
-	char *files[1 + IB_AUTO_MAX_INITRDS], *out;
+	char *files[1 + IB_BOOT_MAX_INITRDS], *out;
 	const char *vals[5];
 	ib_menu_files mf;
 	ib_sb initrds = { 0 };
@@ -346,7 +300,7 @@ auto_print(const ib_menu *m, const ib_menu_entry *e, const char *dir,
 	rc = -1;
 	out = NULL;
 	n = 0;
-	for (i = 0; i <= e->ninitrds && i < 1 + IB_AUTO_MAX_INITRDS; i++) {
+	for (i = 0; i <= e->ninitrds && i < 1 + IB_BOOT_MAX_INITRDS; i++) {
 		files[n] = auto_file(i == 0 ? e->kernel : e->initrds[i - 1],
 		    dir, on_disk);
 		if (files[n++] == NULL)
@@ -416,11 +370,9 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
     const char *dir, const char *label, bool print, const char *format)
 {
 	const ib_menu_entry *e;
-	struct autorun a;
 	ib_iso_opts o;
 	ib_menu *m;
 	ib_err err;
-	size_t i;
 	int dirfd;
 
 	o = *io;
@@ -435,20 +387,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		ib_iso_close(r->iso);
 		return IB_EXIT_FAIL;
 	}
-	memset(&a, 0, sizeof(a));
-	a.r = r;
-	a.icase = ib_iso_layer(r->iso) == IB_LAYER_ISO9660;
 	auto_kernel_note(r, e);
-	if (e->ninitrds > IB_AUTO_MAX_INITRDS) {
-		cli_warn(r->image, "%s: %zu initrds: more than %d", e->where,
-		    e->ninitrds, IB_AUTO_MAX_INITRDS);
-		ib_menu_free(m);
-		ib_iso_close(r->iso);
-		return IB_EXIT_FAIL;
-	}
-	a.want[a.n++] = e->kernel;
-	for (i = 0; i < e->ninitrds; i++)
-		a.want[a.n++] = e->initrds[i];
 	dirfd = -1;
 	if (!print) {
 		dirfd = open_destination(dir);
@@ -464,17 +403,10 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		r->x = ib_extract_new(r->iso, dirfd, xo, &err);
 	}
 	if ((!print && r->x == NULL) ||
-	    ib_iso_walk(r->iso, auto_visit, &a, &err) == -1 ||
+	    ib_bootfiles_extract(r->iso, e, r->x, &cli_caught, &err) == -1 ||
 	    (r->x != NULL && ib_extract_finish(r->x, &err) == -1)) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(r->image, &err);
-		r->status = IB_EXIT_FAIL;
-	}
-	for (i = 0; i < a.n; i++) {
-		if (a.found[i])
-			continue;
-		cli_warn(r->image, "%s: not found in image (named by %s)",
-		    a.want[i], e->where);
 		r->status = IB_EXIT_FAIL;
 	}
 	if (r->status == IB_EXIT_OK && cli_caught == 0 &&
