@@ -190,6 +190,35 @@ ib_args_prepend(ib_args *a, const char *s, ib_err *err)
 }
 
 int
+ib_args_add_module(ib_args *a, const char *mod, ib_err *err)
+{
+	const char *list, *p;
+	size_t i, n, len;
+	char *w;
+
+	for (i = 0; i < a->n; i++)
+		if (strncmp(a->w[i], "modules=", 8) == 0)
+			break;
+	if (i == a->n)
+		return 0;
+	list = a->w[i] + 8;
+	len = strlen(mod);
+	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n == len && strncmp(p, mod, len) == 0)
+			return 0;
+	}
+	n = strlen(a->w[i]) + len + 2;
+	w = malloc(n);
+	if (w == NULL)
+		return ib_err_errno(err, ENOMEM, "command line");
+	snprintf(w, n, "%s%s%s", a->w[i], list[0] != '\0' ? "," : "", mod);
+	free(a->w[i]);
+	a->w[i] = w;
+	return 1;
+}
+
+int
 ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
 {
 	static const char *const noisy[] = { "console", "earlyprintk", "vga",

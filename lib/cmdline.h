@@ -51,6 +51,14 @@ int ib_args_prepend(ib_args *a, const char *s, ib_err *err);
 int ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err);
 
 /*
+ * Add mod to the comma list of the first "modules=" word (Alpine's
+ * initramfs loads those modules), unless it is there. Returns 1 when it
+ * was added, 0 when there is no modules= word or mod is in it, -1 with
+ * *err on ENOMEM.
+ */
+int ib_args_add_module(ib_args *a, const char *mod, ib_err *err);
+
+/*
  * Remove the "initrd=..." and "BOOT_IMAGE=..." words from a command line
  * as a boot loader wrote it, keeping every other byte (double and trailing
  * spaces included): a removed word takes one neighbouring space with it.

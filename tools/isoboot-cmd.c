@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "argv.h"
+#include "bootcfg.h"
+#include "bootfiles.h"
 #include "cli.h"
 #include "cmdline.h"
 #include "disksize.h"
@@ -23,7 +26,8 @@
 #define MAX_INITRDS 16
 
 static const char usage[] =
-    "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n";
+    "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n"
+    "       isoboot-cmd [options] [--label L] ISO\n";
 
 static const char help[] =
     "Print a hypervisor command line that boots a Linux kernel.\n"
@@ -37,6 +41,7 @@ static const char help[] =
     "vfkit)\n"
     "      --initrd I        an initrd; several are joined into one\n"
     "      --cmdline S       the kernel command line\n"
+    "  -l, --label L         with an ISO: that entry, not the default\n"
     "  -m, --memory SIZE     guest memory (default 1g, more for a big "
     "initrd)\n"
     "  -c, --cpus N          virtual CPUs (default 1)\n"
@@ -87,6 +92,7 @@ static const struct option longopts[] = {
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "label", required_argument, NULL, 'l' },
 	{ "memory", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "net", required_argument, NULL, OPT_NET },
@@ -101,6 +107,10 @@ static const struct option longopts[] = {
 
 struct opts {
 	ib_vm vm;
+	const char *iso;              /* ISO mode: the image */
+	const char *label;            /* ISO mode: --label */
+	char *owned[2 + MAX_INITRDS]; /* paths made here, freed at exit */
+	size_t nowned;
 	const char *initrds[MAX_INITRDS];
 	size_t ninitrds;
 	const char *name;
@@ -141,8 +151,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	int ch, t;
 
 	opterr = 0;
-	while (
-	    (ch = getopt_long(argc, argv, "C:c:hm:t:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "C:c:hl:m:t:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'C':
 			o->vm.state_dir = optarg;
@@ -160,6 +170,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			exit(cli_close_stdout());
+		case 'l':
+			o->label = optarg;
+			break;
 		case 'm':
 			/* A bare number is MiB, as hyperkit and qemu read it. */
 			if (optarg[0] != '\0' &&
@@ -264,13 +277,125 @@ parse_args(int argc, char **argv, struct opts *o)
 			cli_bad_option(usage, argv);
 		}
 	}
+	if (argc - optind > 1)
+		cli_usage_error(usage, "one ISO at most");
 	if (optind < argc)
-		cli_usage_error(usage,
-		    "unexpected '%s' (an ISO is not taken "
-		    "yet: use isoboot-extract first)",
-		    argv[optind]);
-	if (o->vm.kernel == NULL)
-		cli_usage_error(usage, "no --kernel");
+		o->iso = argv[optind];
+	if (o->iso != NULL && (o->vm.kernel != NULL || o->ninitrds != 0))
+		cli_usage_error(usage, "an ISO or --kernel/--initrd, not both");
+	if (o->iso == NULL && o->vm.kernel == NULL)
+		cli_usage_error(usage, "no --kernel and no ISO");
+	if (o->iso == NULL && o->label != NULL)
+		cli_usage_error(usage, "--label goes with an ISO");
+}
+
+static int open_state(const char *dir);
+
+static char *
+own(struct opts *o, char *s)
+{
+	if (s != NULL)
+		o->owned[o->nowned++] = s;
+	return s;
+}
+
+/* An ISO's name without its directory and .iso: the VM's name. */
+static char *
+iso_name(const char *iso)
+{
+	const char *base, *dot;
+	size_t n;
+	char *s;
+
+	base = strrchr(iso, '/');
+	base = base != NULL ? base + 1 : iso;
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base && strcasecmp(dot, ".iso") == 0 ?
+	    (size_t)(dot - base) :
+	    strlen(base);
+	s = malloc(n + 1);
+	if (s != NULL) {
+		memcpy(s, base, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/*
+ * ISO mode: the default entry (or --label) of the image's boot menu, its
+ * kernel and initrds extracted into the state directory, its command
+ * line, and the image attached as the CD.
+ */
+static int
+from_iso(struct opts *o)
+{
+	ib_extract_opts xo;
+	const ib_menu_entry *e;
+	ib_iso_opts io;
+	ib_extract *x;
+	ib_menu *m;
+	ib_iso *iso;
+	ib_err err;
+	size_t i;
+	int dirfd, rc;
+
+	memset(&io, 0, sizeof(io));
+	io.no_joliet = true; /* names as the boot loader sees them */
+	iso = ib_iso_open(o->iso, &io, &err);
+	m = iso != NULL ? ib_bootcfg_read_iso(iso, "bios", &err) : NULL;
+	e = m != NULL ? ib_menu_choose(m, o->label, &err) : NULL;
+	if (e == NULL) {
+		cli_warn_err(o->iso, &err);
+		ib_menu_free(m);
+		ib_iso_close(iso);
+		return -1;
+	}
+	rc = -1;
+	dirfd = open_state(o->vm.state_dir);
+	if (dirfd == -1)
+		goto out;
+	memset(&xo, 0, sizeof(xo));
+	xo.flat = true;
+	xo.cancel = &cli_caught;
+	x = ib_extract_new(iso, dirfd, &xo, &err);
+	if (x == NULL ||
+	    ib_bootfiles_extract(iso, e, x, &cli_caught, &err) == -1 ||
+	    ib_extract_finish(x, &err) == -1) {
+		if (err.code != IB_EINTR)
+			cli_warn_err(o->iso, &err);
+		ib_extract_free(x);
+		close(dirfd);
+		goto out;
+	}
+	ib_extract_free(x);
+	close(dirfd);
+	if (e->ninitrds > MAX_INITRDS) {
+		cli_warn(o->iso, "%s: more than %d initrds", e->where,
+		    MAX_INITRDS);
+		goto out;
+	}
+	o->vm.kernel = own(o, ib_bootfiles_path(o->vm.state_dir, e->kernel));
+	for (i = 0; i < e->ninitrds; i++)
+		o->initrds[o->ninitrds++] =
+		    own(o, ib_bootfiles_path(o->vm.state_dir, e->initrds[i]));
+	if (o->vm.cmdline == NULL)
+		o->vm.cmdline = own(o, strdup(e->args));
+	if (o->vm.kernel == NULL || o->vm.cmdline == NULL) {
+		cli_warn(NULL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < o->ninitrds; i++)
+		if (o->initrds[i] == NULL) {
+			cli_warn(NULL, "out of memory");
+			goto out;
+		}
+	if (o->vm.cdrom == NULL)
+		o->vm.cdrom = o->iso;
+	rc = 0;
+out:
+	ib_menu_free(m);
+	ib_iso_close(iso);
+	return rc;
 }
 
 /* The kernel's facts, for the target's checks. */
@@ -384,9 +509,14 @@ prepare_disks(struct opts *o)
 	return 0;
 }
 
-/* --serial-cmdline: the console rewrite for the target's console. */
+/*
+ * The command line's edits: --serial-cmdline (the console rewrite for the
+ * target's console), and with a CD attached, sr-mod in an Alpine-style
+ * modules= list (its initramfs sees no CD without it). Returns a string
+ * the caller frees, or NULL after a message.
+ */
 static char *
-serial_cmdline(const struct opts *o)
+edit_cmdline(const struct opts *o)
 {
 	ib_args *a;
 	ib_err err;
@@ -394,10 +524,13 @@ serial_cmdline(const struct opts *o)
 
 	a = ib_args_split(o->vm.cmdline != NULL ? o->vm.cmdline : "", &err);
 	if (a == NULL ||
-	    ib_args_serial(a, ib_target_console(o->vm.target), NULL, &err) ==
-	        -1) {
+	    (o->serial_cmdline &&
+	        ib_args_serial(a, ib_target_console(o->vm.target), NULL,
+	            &err) == -1) ||
+	    (o->vm.cdrom != NULL &&
+	        ib_args_add_module(a, "sr-mod", &err) == -1)) {
 		ib_args_free(a);
-		cli_warn(NULL, "--serial-cmdline: %s", ib_err_text(&err));
+		cli_warn(NULL, "command line: %s", ib_err_text(&err));
 		return NULL;
 	}
 	s = ib_args_join_new(a);
@@ -483,8 +616,14 @@ main(int argc, char **argv)
 	o.vm.arm64 = true;
 #endif
 	parse_args(argc, argv, &o);
-	base = strrchr(o.vm.kernel, '/');
-	base = base != NULL ? base + 1 : o.vm.kernel;
+	if (o.iso != NULL) {
+		base = own(&o, iso_name(o.iso));
+	} else {
+		base = strrchr(o.vm.kernel, '/');
+		base = base != NULL ? base + 1 : o.vm.kernel;
+	}
+	if (base == NULL)
+		return IB_EXIT_FAIL;
 	if (o.name == NULL)
 		o.name = base;
 	if (o.vm.state_dir == NULL) {
@@ -504,13 +643,17 @@ main(int argc, char **argv)
 			return IB_EXIT_FAIL;
 		close(fd);
 	}
+	if (o.iso != NULL && from_iso(&o) == -1) {
+		cli_reraise();
+		return IB_EXIT_FAIL;
+	}
 	if (inspect_kernel(&o, &ki) == -1 ||
 	    join_initrds(&o, joined, sizeof(joined)) == -1 ||
 	    prepare_disks(&o) == -1)
 		return IB_EXIT_FAIL;
 	cmdline = NULL;
-	if (o.serial_cmdline) {
-		cmdline = serial_cmdline(&o);
+	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
+		cmdline = edit_cmdline(&o);
 		if (cmdline == NULL)
 			return IB_EXIT_FAIL;
 		o.vm.cmdline = cmdline;
@@ -541,5 +684,7 @@ main(int argc, char **argv)
 	}
 	ib_argv_free(&a);
 	free(cmdline);
+	while (o.nowned > 0)
+		free(o.owned[--o.nowned]);
 	return cli_close_stdout();
 }

@@ -68,7 +68,7 @@ hyperkit \\
     -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
     -s 4:0,virtio-blk,$T/disk.img \\
     -U $uuid \\
-    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage'
+    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
 GOLDEN
 check_files "hyperkit: the Alpine line, exactly" "$T/golden" "$T/out"
 check_eq "the UUID is stable and hyperkit's kind" 1 \

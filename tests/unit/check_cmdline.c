@@ -121,6 +121,39 @@ START_TEST(test_remove_and_append)
 }
 END_TEST
 
+/* Alpine's initramfs loads modules= and sees an ahci-cd only with
+ * sr-mod: added once, only to an existing list. */
+static void
+expect_module(const char *in, int rc, const char *want)
+{
+	ib_args *a;
+	ib_err err;
+	char *s;
+
+	a = ib_args_split(in, &err);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ib_args_add_module(a, "sr-mod", &err), rc);
+	s = ib_args_join_new(a);
+	ck_assert_msg(strcmp(s, want) == 0, "'%s' -> '%s', expected '%s'", in,
+	    s, want);
+	free(s);
+	ib_args_free(a);
+}
+
+START_TEST(test_add_module)
+{
+	expect_module("modules=loop,squashfs,sd-mod,usb-storage quiet", 1,
+	    "modules=loop,squashfs,sd-mod,usb-storage,sr-mod quiet");
+	expect_module("modules=sr-mod,loop", 0, "modules=sr-mod,loop");
+	expect_module("modules=loop,sr-mod", 0, "modules=loop,sr-mod");
+	expect_module("modules=sr-mod2", 1, "modules=sr-mod2,sr-mod");
+	expect_module("modules=", 1, "modules=sr-mod");
+	expect_module("quiet console=ttyS0", 0, "quiet console=ttyS0");
+	expect_module("mymodules=x modules=a", 1,
+	    "mymodules=x modules=a,sr-mod");
+}
+END_TEST
+
 static void
 expect_strip(const char *in, const char *want)
 {
@@ -177,6 +210,7 @@ cmdline_suite(void)
 	tu_add(s, "remove_and_append", test_remove_and_append);
 	tu_add(s, "strip_loader_words", test_strip_loader_words);
 	tu_add(s, "limits", test_limits);
+	tu_add(s, "add_module", test_add_module);
 	return s;
 }
 
