@@ -104,4 +104,15 @@ int ib_vm_check(const ib_vm *vm, ib_err *err);
 /* Append the hypervisor's argv for vm (checked first) to a. */
 int ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err);
 
+/*
+ * A POSIX sh wrapper script that runs argv a for vm: set -eu, cd to its
+ * own directory, the state directory with a pidfile (refusing a second
+ * run), vpnkit started and waited for (at most 10 s) when vm->net is
+ * vpnkit, a trap that stops it, and the hypervisor run again when it
+ * exits with 2 (the guest rebooted). Paths in a are used as they are:
+ * give absolute ones. Returns a string the caller frees, or NULL with
+ * *err.
+ */
+char *ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err);
+
 #endif

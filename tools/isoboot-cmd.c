@@ -57,6 +57,8 @@ static const char help[] =
     "console\n"
     "  -C, --state DIR       the state directory (joined initrds, vpnkit)\n"
     "      --argv0 PATH      the hypervisor binary\n"
+    "      --script          a wrapper script: pidfile, vpnkit, restart "
+    "on reboot\n"
     "      --json            the VM description and argv as JSON\n"
     "      --exec            check, then run the hypervisor\n"
     "  -h, --help            show this help\n"
@@ -74,6 +76,7 @@ enum {
 	OPT_KERNEL,
 	OPT_NAME,
 	OPT_NET,
+	OPT_SCRIPT,
 	OPT_SERIAL,
 	OPT_SERIAL_CMDLINE,
 	OPT_UUID,
@@ -96,6 +99,7 @@ static const struct option longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "net", required_argument, NULL, OPT_NET },
+	{ "script", no_argument, NULL, OPT_SCRIPT },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "serial-cmdline", no_argument, NULL, OPT_SERIAL_CMDLINE },
 	{ "state", required_argument, NULL, 'C' },
@@ -107,16 +111,18 @@ static const struct option longopts[] = {
 
 struct opts {
 	ib_vm vm;
-	const char *iso;              /* ISO mode: the image */
-	const char *label;            /* ISO mode: --label */
-	char *owned[2 + MAX_INITRDS]; /* paths made here, freed at exit */
+	const char *iso;   /* ISO mode: the image */
+	const char *label; /* ISO mode: --label */
+	/* strings made here, freed at exit: the name, the ISO's kernel,
+	 * initrds and command line, and the absolute paths of --script */
+	char *owned[8 + MAX_INITRDS + IB_VM_MAX_DISKS];
 	size_t nowned;
 	const char *initrds[MAX_INITRDS];
 	size_t ninitrds;
 	const char *name;
 	const char *uuid;
 	uint64_t disk_size;
-	bool mem_given, serial_cmdline, json, exec;
+	bool mem_given, serial_cmdline, json, exec, script;
 };
 
 static ib_target
@@ -264,6 +270,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				    optarg);
 			}
 			break;
+		case OPT_SCRIPT:
+			o->script = true;
+			break;
 		case OPT_SERIAL_CMDLINE:
 			o->serial_cmdline = true;
 			break;
@@ -294,7 +303,7 @@ static int open_state(const char *dir);
 static char *
 own(struct opts *o, char *s)
 {
-	if (s != NULL)
+	if (s != NULL && o->nowned < sizeof(o->owned) / sizeof(o->owned[0]))
 		o->owned[o->nowned++] = s;
 	return s;
 }
@@ -540,6 +549,39 @@ edit_cmdline(const struct opts *o)
 	return s;
 }
 
+/* p as an absolute path (a script cds to its own directory). */
+static const char *
+absolute(struct opts *o, const char *p)
+{
+	char cwd[4096], *r;
+	size_t n;
+
+	if (p == NULL || p[0] == '/')
+		return p;
+	r = realpath(p, NULL);
+	if (r == NULL && getcwd(cwd, sizeof(cwd)) != NULL) {
+		n = strlen(cwd) + strlen(p) + 2;
+		r = malloc(n);
+		if (r != NULL)
+			snprintf(r, n, "%s/%s", cwd, p);
+	}
+	return r != NULL ? own(o, r) : p;
+}
+
+static void
+absolute_paths(struct opts *o)
+{
+	size_t i;
+
+	o->vm.kernel = absolute(o, o->vm.kernel);
+	o->vm.initrd = absolute(o, o->vm.initrd);
+	o->vm.cdrom = absolute(o, o->vm.cdrom);
+	o->vm.state_dir = absolute(o, o->vm.state_dir);
+	o->vm.serial_path = absolute(o, o->vm.serial_path);
+	for (i = 0; i < o->vm.ndisks; i++)
+		o->vm.disks[i] = absolute(o, o->vm.disks[i]);
+}
+
 static const char *
 net_name(ib_net n)
 {
@@ -660,6 +702,8 @@ main(int argc, char **argv)
 	}
 	if (!o.mem_given)
 		o.vm.mem = ib_vm_default_mem(&o.vm);
+	if (o.script)
+		absolute_paths(&o);
 	if (ib_vm_argv(&o.vm, &a, &err) == -1) {
 		cli_warn_err(o.vm.kernel, &err);
 		free(cmdline);
@@ -673,6 +717,14 @@ main(int argc, char **argv)
 	}
 	if (o.json) {
 		print_json(&o, &a);
+	} else if (o.script) {
+		line = ib_vm_script_new(&o.vm, &a, &err);
+		if (line == NULL) {
+			cli_warn_err(NULL, &err);
+			return IB_EXIT_FAIL;
+		}
+		fputs(line, stdout);
+		free(line);
 	} else {
 		line = ib_argv_render(&a, 1, &err);
 		if (line == NULL) {
