@@ -19,6 +19,7 @@
 #include "disksize.h"
 #include "initrd.h"
 #include "kernel.h"
+#include "kernel_unpack.h"
 #include "mkdisk.h"
 #include "strbuf.h"
 #include "vm.h"
@@ -429,6 +430,44 @@ inspect_kernel(struct opts *o, ib_kernel_info *ki)
 	return 0;
 }
 
+/*
+ * vfkit boots an uncompressed arm64 Image; distributions ship it
+ * gzip-compressed or as an EFI zboot image. Unpack it into the state
+ * directory and boot that.
+ */
+static int
+unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
+{
+	ib_err err;
+	int fd, dirfd, rc;
+	char *path;
+
+	if (o->vm.target != IB_TARGET_VFKIT ||
+	    (ki->kind != IB_KERNEL_GZIP && ki->kind != IB_KERNEL_ZBOOT))
+		return 0;
+	dirfd = open_state(o->vm.state_dir);
+	if (dirfd == -1)
+		return -1;
+	fd = open(o->vm.kernel, O_RDONLY | O_CLOEXEC);
+	rc = fd == -1 ?
+	    ib_err_errno(&err, errno, "open") :
+	    ib_kernel_unpack(fd, ki, dirfd, "Image", &cli_caught, &err);
+	if (fd != -1)
+		close(fd);
+	close(dirfd);
+	if (rc == -1) {
+		cli_warn_err(o->vm.kernel, &err);
+		return -1;
+	}
+	path = own(o, ib_bootfiles_path(o->vm.state_dir, "Image"));
+	if (path == NULL) {
+		cli_warn(NULL, "out of memory");
+		return -1;
+	}
+	o->vm.kernel = path;
+	return inspect_kernel(o, ki);
+}
+
 static int
 open_state(const char *dir)
 {
@@ -689,7 +728,7 @@ main(int argc, char **argv)
 		cli_reraise();
 		return IB_EXIT_FAIL;
 	}
-	if (inspect_kernel(&o, &ki) == -1 ||
+	if (inspect_kernel(&o, &ki) == -1 || unpack_for_vfkit(&o, &ki) == -1 ||
 	    join_initrds(&o, joined, sizeof(joined)) == -1 ||
 	    prepare_disks(&o) == -1)
 		return IB_EXIT_FAIL;
