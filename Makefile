@@ -48,7 +48,8 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/eltorito.c lib/strbuf.c lib/menujson.c lib/disksize.c lib/place.c \
 	lib/mkdisk.c lib/qcow2.c lib/kernel.c lib/kernel_describe.c \
 	lib/kernel_unpack.c \
-	lib/argv.c lib/vm.c lib/vm_argv.c lib/vm_script.c lib/initrd.c \
+	lib/argv.c lib/vm.c lib/vm_hyperkit.c lib/vm_vfkit.c \
+	lib/vm_qemu.c lib/vm_script.c lib/initrd.c \
 	lib/bootfiles.c \
 	lib/grubcfg.c lib/grub_util.c lib/grub_lex.c lib/grub_parse.c \
 	lib/grub_expand.c lib/grub_test.c lib/grub_load.c lib/grub_exec.c

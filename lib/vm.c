@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vm.h"
+#include "vm_int.h"
 
 #define MIB (UINT64_C(1) << 20)
 #define GIB (UINT64_C(1) << 30)
@@ -262,6 +263,23 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 			return ib_err_set(err, IB_EUNSUPPORTED,
 			    "qemu and vpnkit: use --net user or none");
 		return 0;
+	}
+	return ib_err_set(err, EINVAL, "unknown target");
+}
+
+int
+ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err)
+{
+	if (ib_vm_check(vm, err) == -1)
+		return -1;
+	switch (vm->target) {
+	case IB_TARGET_HYPERKIT:
+	case IB_TARGET_XHYVE:
+		return ib_vm_argv_kexec(vm, a, err);
+	case IB_TARGET_VFKIT:
+		return ib_vm_argv_vfkit(vm, a, err);
+	case IB_TARGET_QEMU:
+		return ib_vm_argv_qemu(vm, a, err);
 	}
 	return ib_err_set(err, EINVAL, "unknown target");
 }

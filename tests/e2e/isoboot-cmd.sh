@@ -71,6 +71,63 @@ hyperkit \\
     -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
 GOLDEN
 check_files "hyperkit: the Alpine line, exactly" "$T/golden" "$T/out"
+# The same recipe for the other targets (vmnet for xhyve and vfkit, user
+# networking for qemu), byte for byte.
+for t in xhyve vfkit qemu; do
+	case $t in qemu) net=user ;; *) net=vmnet ;; esac
+	expect_exit 0 "$t: the recipe" isoboot-cmd -t "$t" --kernel "$kernel" \
+	    --initrd "$initrd" \
+	    --cmdline "modules=loop,squashfs,sd-mod,usb-storage console=tty0" \
+	    --serial-cmdline --disk "$T/disk.img" \
+	    --cdrom /usr/lib/ipxe/ipxe.iso --net "$net" --name alpine -C "$T/vm"
+	cp "$T/out" "$T/$t.line"
+done
+cat >"$T/golden" <<GOLDEN
+xhyve \\
+    -A \\
+    -u \\
+    -m 1024M \\
+    -c 1 \\
+    -s 0:0,hostbridge \\
+    -s 31,lpc \\
+    -l com1,stdio \\
+    -s 2:0,virtio-net \\
+    -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
+    -s 4:0,virtio-blk,$T/disk.img \\
+    -U $uuid \\
+    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
+GOLDEN
+check_files "xhyve: the Alpine line, exactly" "$T/golden" "$T/xhyve.line"
+cat >"$T/golden" <<GOLDEN
+vfkit \\
+    --cpus 1 \\
+    --memory 1024 \\
+    --bootloader 'linux,kernel=$kernel,initrd=$initrd,cmdline="earlyprintk=serial console=hvc0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod"' \\
+    --device virtio-serial,stdio \\
+    --device virtio-net,nat \\
+    --device virtio-blk,path=$T/disk.img \\
+    --device usb-mass-storage,path=/usr/lib/ipxe/ipxe.iso,readonly \\
+    --device virtio-rng
+GOLDEN
+check_files "vfkit: the Alpine line, exactly" "$T/golden" "$T/vfkit.line"
+cat >"$T/golden" <<GOLDEN
+qemu-system-x86_64 \\
+    -machine q35,accel=kvm:tcg \\
+    -cpu max \\
+    -m 1024 \\
+    -smp 1 \\
+    -nodefaults \\
+    -no-user-config \\
+    -display none \\
+    -serial stdio \\
+    -kernel $kernel \\
+    -initrd $initrd \\
+    -append 'earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod' \\
+    -drive file=$T/disk.img,format=raw,if=virtio \\
+    -drive file=/usr/lib/ipxe/ipxe.iso,media=cdrom,readonly=on \\
+    -nic user,model=virtio-net-pci
+GOLDEN
+check_files "qemu: the Alpine line, exactly" "$T/golden" "$T/qemu.line"
 check_eq "the UUID is stable and hyperkit's kind" 1 \
     "$(echo "$uuid" | grep -c '^[0-9a-f]\{8\}-[0-9a-f]\{4\}-8[0-9a-f]\{3\}-[89ab][0-9a-f]\{3\}-[0-9a-f]\{12\}$')"
 expect_exit 0 "vfkit: the recipe" isoboot-cmd -t vfkit --kernel "$kernel" \
