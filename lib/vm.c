@@ -250,6 +250,14 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 	if (vm->ndisks > IB_VM_MAX_DISKS)
 		return ib_err_set(err, IB_ELIMIT, "more than %d disks",
 		    IB_VM_MAX_DISKS);
+	if (vm->accel != NULL && vm->target != IB_TARGET_QEMU)
+		return ib_err_set(err, EINVAL, "--accel is for qemu");
+	if (vm->accel != NULL &&
+	    (vm->accel[0] == '\0' ||
+	        strspn(vm->accel, "abcdefghijklmnopqrstuvwxyz:") !=
+	            strlen(vm->accel)))
+		return ib_err_set(err, EINVAL,
+		    "accelerator '%s' is not a list like kvm:tcg", vm->accel);
 	if (vm->serial == IB_SERIAL_FILE && vm->serial_path == NULL)
 		return ib_err_set(err, EINVAL, "serial file: no path");
 	switch (vm->target) {

@@ -59,6 +59,7 @@ typedef struct ib_vm {
 	char uuid[37];           /* 8-4-4-4-12 hex */
 	const char *state_dir;   /* vpnkit's socket, pidfile */
 	bool macos;              /* qemu: accel=hvf:tcg, else kvm:tcg */
+	const char *accel;       /* qemu: accel= instead of that, or NULL */
 	bool arm64;              /* vfkit on Apple Silicon: arm64 Image */
 	/* What the caller knows of the files, for the checks (optional). */
 	const ib_kernel_info *kernel_info;

@@ -53,8 +53,10 @@ ib_vm_argv_qemu(const ib_vm *vm, ib_argv *a, ib_err *err)
 
 	rc = ib_argv_add(a, ib_target_argv0(vm), err) ||
 	    ib_argv_add(a, "-machine", err) ||
-	    ib_argv_add(a,
-	        vm->macos ? "q35,accel=hvf:tcg" : "q35,accel=kvm:tcg", err) ||
+	    ib_argv_addf(a, err, "q35,accel=%s",
+	        vm->accel != NULL ? vm->accel :
+	            vm->macos     ? "hvf:tcg" :
+	                            "kvm:tcg") ||
 	    ib_argv_add(a, "-cpu", err) || ib_argv_add(a, "max", err) ||
 	    ib_argv_add(a, "-m", err) ||
 	    ib_argv_addf(a, err, "%llu", (unsigned long long)(vm->mem / MIB)) ||

@@ -58,6 +58,8 @@ static const char help[] =
     "console\n"
     "  -C, --state DIR       the state directory (joined initrds, vpnkit)\n"
     "      --argv0 PATH      the hypervisor binary\n"
+    "      --accel A         qemu's accelerators (default kvm:tcg, or "
+    "hvf:tcg)\n"
     "      --script          a wrapper script: pidfile, vpnkit, restart "
     "on reboot\n"
     "      --json            the VM description and argv as JSON\n"
@@ -66,7 +68,8 @@ static const char help[] =
     "      --version         show the version\n";
 
 enum {
-	OPT_ARGV0 = 256,
+	OPT_ACCEL = 256,
+	OPT_ARGV0,
 	OPT_CDROM,
 	OPT_CMDLINE,
 	OPT_DISK,
@@ -85,6 +88,7 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "argv0", required_argument, NULL, OPT_ARGV0 },
 	{ "cdrom", required_argument, NULL, OPT_CDROM },
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
@@ -202,6 +206,9 @@ parse_args(int argc, char **argv, struct opts *o)
 				    "vfkit or qemu",
 				    optarg);
 			o->vm.target = (ib_target)t;
+			break;
+		case OPT_ACCEL:
+			o->vm.accel = optarg;
 			break;
 		case OPT_ARGV0:
 			o->vm.argv0 = optarg;

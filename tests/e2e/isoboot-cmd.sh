@@ -184,6 +184,15 @@ check_eq "-m 1.5g is 1536 MiB" 1610612736 "$(jq .memory "$T/out")"
 expect_exit 2 "-m 1000k is not whole MiB" isoboot-cmd -t qemu \
     --kernel "$kernel" -m 1000k
 
+# --accel: qemu's accelerator list, for hosts whose /dev/kvm cannot run
+# the guest; no other target has it.
+expect_exit 0 "qemu --accel tcg" isoboot-cmd -t qemu --kernel "$kernel" \
+    --accel tcg
+check_grep "qemu --accel tcg: accel=tcg" "q35,accel=tcg " "$T/out"
+expect_exit 1 "hyperkit --accel" isoboot-cmd -t hyperkit --kernel "$kernel" \
+    --accel tcg
+check_grep "hyperkit --accel: says it is for qemu" "is for qemu" "$T/err"
+
 # qcow2 disks go to qemu as qcow2.
 mkdisk -f qcow2 1m "$T/q.qcow2"
 expect_exit 0 "qemu: a qcow2 disk" isoboot-cmd -t qemu --kernel "$kernel" \

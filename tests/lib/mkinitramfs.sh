@@ -27,6 +27,15 @@ case $marker in
 	exit 2
 	;;
 esac
+# BANNER (optional): a first line, "BANNER <the bytes of /proc/cmdline>",
+# for people (make demo).
+banner=${BANNER:-}
+case $banner in
+*[!A-Za-z0-9\ .,:_-]*)
+	echo "mkinitramfs: BANNER: use letters, digits, space and .,:_-" >&2
+	exit 2
+	;;
+esac
 busybox=${BUSYBOX:-/bin/busybox}
 if ! "$busybox" --list 2>/dev/null | grep -qx devmem; then
 	echo "mkinitramfs: $busybox: not a busybox with devmem" \
@@ -62,6 +71,7 @@ done
 {
 	echo '#!/bin/sh'
 	echo "m=$marker"
+	echo "banner='$banner'"
 	cat <<'EOF'
 PATH=/bin
 export PATH
@@ -135,6 +145,7 @@ ahci() {
 }
 
 {
+	[ -z "$banner" ] || echo "$banner $(cat /proc/cmdline)"
 	echo "$m cmdline=$(cat /proc/cmdline)"
 	for b in /sys/block/*; do
 		[ -e "$b" ] && echo "$m disks: ${b##*/} $(cat "$b/size")"
