@@ -10,7 +10,10 @@ need perl shellcheck
 kernel=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux
 need_file "$kernel"
 
-mkdir -p "$T/bin" "$T/vm"
+# vpnkit's socket path must stay under 104 bytes (macOS): the VM lives
+# in a short directory, whatever $T is.
+vm=$(mktemp -d /tmp/ibvm.XXXXXX)
+mkdir -p "$T/bin"
 # vpnkit: listen on --ethernet's socket until killed.
 cat >"$T/bin/vpnkit" <<'FAKE'
 #!/bin/sh
@@ -44,19 +47,19 @@ exit 0
 FAKE
 chmod +x "$T/bin/vpnkit" "$T/bin/hv"
 FAKE_DIR=$T
-FAKE_STATE=$T/vm/state
+FAKE_STATE=$vm/state
 export FAKE_DIR FAKE_STATE
 
-cd "$T/vm" || exit 1
+cd "$vm" || exit 1
 expect_exit 0 "--script for hyperkit with vpnkit" isoboot-cmd -t hyperkit \
     --kernel "$kernel" --net vpnkit --argv0 "$T/bin/hv" -C state --script
-cp "$T/out" "$T/vm/run"
+cp "$T/out" "$vm/run"
 check_grep "the state directory is absolute in the script" \
-    "^state=$FAKE_STATE\$" "$T/vm/run"
-expect_exit 0 "the script is shellcheck-clean" shellcheck -s sh "$T/vm/run"
+    "^state=$FAKE_STATE\$" "$vm/run"
+expect_exit 0 "the script is shellcheck-clean" shellcheck -s sh "$vm/run"
 # Run from elsewhere: it cds to its own directory, its paths are absolute.
 cd / || exit 1
-run env PATH="$T/bin:$PATH" sh "$T/vm/run"
+run env PATH="$T/bin:$PATH" sh "$vm/run"
 check_eq "the script exits with the hypervisor's last status" 0 "$rc"
 check_eq "exit 2 (a reboot) started the hypervisor again" 2 \
     "$(cat "$T/starts")"
@@ -88,16 +91,17 @@ check_eq "vpnkit was stopped" 0 \
 
 # A second run while one is running is refused.
 echo $$ >"$FAKE_STATE/run.pid"
-run env PATH="$T/bin:$PATH" sh "$T/vm/run"
+run env PATH="$T/bin:$PATH" sh "$vm/run"
 check_eq "a second run: exit 1" 1 "$rc"
 check_grep "a second run: already running" "already running (pid $$)" \
     "$T/err"
 rm -f "$FAKE_STATE/run.pid" "$T/starts"
 
 # vpnkit that does not start: no hypervisor, exit 1, a clear message.
-run env PATH="$T/bin:$PATH" FAKE_VPNKIT_FAIL=1 sh "$T/vm/run"
+run env PATH="$T/bin:$PATH" FAKE_VPNKIT_FAIL=1 sh "$vm/run"
 check_eq "vpnkit fails: exit 1" 1 "$rc"
 check_grep "vpnkit fails: says so" "vpnkit did not start" "$T/err"
 check_eq "vpnkit fails: the hypervisor never started" 0 \
     "$([ -e "$T/starts" ] && echo 1 || echo 0)"
+rm -rf "$vm"
 done_testing

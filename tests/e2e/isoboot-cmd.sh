@@ -46,12 +46,14 @@ check_eq "qemu: -append is the command line, whole" "$cmdline" \
 check_eq "--disk-size made the disk" 1048576 "$(wc -c <"$T/disk.img" |
     tr -d ' ')"
 
-# The Alpine recipe's line for hyperkit.
+# The Alpine recipe's line for hyperkit. vpnkit's socket path must stay
+# under 104 bytes (macOS): a short state directory, whatever $T is.
+vm=$(mktemp -d /tmp/ibvm.XXXXXX)
 expect_exit 0 "hyperkit: the recipe" isoboot-cmd -t hyperkit \
     --kernel "$kernel" --initrd "$initrd" \
     --cmdline "modules=loop,squashfs,sd-mod,usb-storage console=tty0" \
     --serial-cmdline --disk "$T/disk.img" --cdrom /usr/lib/ipxe/ipxe.iso \
-    --net vpnkit --name alpine -C "$T/vm"
+    --net vpnkit --name alpine -C "$vm"
 uuid=$(isoboot-cmd -t hyperkit --kernel "$kernel" --name alpine --json |
     jq -r .uuid)
 cat >"$T/golden" <<GOLDEN
@@ -64,7 +66,7 @@ hyperkit \\
     -s 0:0,hostbridge \\
     -s 31,lpc \\
     -l com1,stdio \\
-    -s 2:0,virtio-vpnkit,path=$T/vm/vpnkit.eth.sock,uuid=$uuid \\
+    -s 2:0,virtio-vpnkit,path=$vm/vpnkit.eth.sock,uuid=$uuid \\
     -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
     -s 4:0,virtio-blk,$T/disk.img \\
     -U $uuid \\
@@ -207,4 +209,5 @@ expect_exit 0 "--exec" isoboot-cmd -t qemu --argv0 "$T/fake" \
     --kernel "$kernel" --cmdline "a 'b' \"c\"" --exec
 check_grep "--exec: the command line arrives as one word" \
     "|-append|a 'b' \"c\"|" "$T/out"
+rm -rf "$vm"
 done_testing
