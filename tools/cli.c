@@ -1,4 +1,7 @@
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -143,6 +146,19 @@ cli_reraise(void)
 		return;
 	signal(cli_caught, SIG_DFL);
 	raise(cli_caught);
+}
+
+int
+cli_open_dir(const char *dir)
+{
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		cli_warn(dir, "%s", strerror(errno));
+	return fd;
 }
 
 int

@@ -62,6 +62,10 @@ void cli_catch_signals(void);
 /* Die of the signal caught, once the library has cleaned up. */
 void cli_reraise(void);
 
+/* Open the directory dir, making it (one level) when it is missing.
+ * Returns the fd, or -1 after a message naming dir. */
+int cli_open_dir(const char *dir);
+
 /* Flush and close stdout; on failure print an error and return 1. */
 int cli_close_stdout(void);
 

@@ -306,8 +306,6 @@ parse_args(int argc, char **argv, struct opts *o)
 		cli_usage_error(usage, "--label goes with an ISO");
 }
 
-static int open_state(const char *dir);
-
 static char *
 own(struct opts *o, char *s)
 {
@@ -368,7 +366,7 @@ from_iso(struct opts *o)
 		return -1;
 	}
 	rc = -1;
-	dirfd = open_state(o->vm.state_dir);
+	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
 		goto out;
 	memset(&xo, 0, sizeof(xo));
@@ -452,7 +450,7 @@ unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
 	if (o->vm.target != IB_TARGET_VFKIT ||
 	    (ki->kind != IB_KERNEL_GZIP && ki->kind != IB_KERNEL_ZBOOT))
 		return 0;
-	dirfd = open_state(o->vm.state_dir);
+	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
 		return -1;
 	fd = open(o->vm.kernel, O_RDONLY | O_CLOEXEC);
@@ -475,21 +473,6 @@ unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
 	return inspect_kernel(o, ki);
 }
 
-static int
-open_state(const char *dir)
-{
-	int fd;
-
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
-		cli_warn(dir, "%s", strerror(errno));
-		return -1;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		cli_warn(dir, "%s", strerror(errno));
-	return fd;
-}
-
 /* One initrd as it is; several joined in the state directory. */
 static int
 join_initrds(struct opts *o, char *joined, size_t n)
@@ -509,7 +492,7 @@ join_initrds(struct opts *o, char *joined, size_t n)
 		o->vm.initrd_size = (uint64_t)st.st_size;
 		return 0;
 	}
-	dirfd = open_state(o->vm.state_dir);
+	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
 		return -1;
 	rc = ib_initrd_concat(dirfd, "initrd.img", o->initrds, o->ninitrds,
@@ -725,7 +708,7 @@ main(int argc, char **argv)
 	cli_catch_signals();
 	/* hyperkit writes the pty's name, vpnkit its socket, in it. */
 	if (o.vm.serial == IB_SERIAL_PTY || o.vm.net == IB_NET_VPNKIT) {
-		int fd = open_state(o.vm.state_dir);
+		int fd = cli_open_dir(o.vm.state_dir);
 
 		if (fd == -1)
 			return IB_EXIT_FAIL;

@@ -343,8 +343,6 @@ done:
 	return rc;
 }
 
-static int open_destination(const char *dir);
-
 /* A kernel that cannot be Linux (iPXE's ipxe.krn) is extracted all the
  * same, with a warning that says what it is. */
 static void
@@ -390,7 +388,7 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 	auto_kernel_note(r, e);
 	dirfd = -1;
 	if (!print) {
-		dirfd = open_destination(dir);
+		dirfd = cli_open_dir(dir);
 		if (dirfd == -1) {
 			ib_menu_free(m);
 			ib_iso_close(r->iso);
@@ -422,19 +420,6 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 	ib_iso_close(r->iso);
 	cli_reraise();
 	return r->status != IB_EXIT_OK ? r->status : cli_close_stdout();
-}
-
-static int
-open_destination(const char *dir)
-{
-	int fd;
-
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		cli_warn(dir, "%s", strerror(errno));
-	return fd;
 }
 
 static unsigned
@@ -598,7 +583,7 @@ main(int argc, char **argv)
 			xo.to_fd = true;
 			xo.fd = STDOUT_FILENO;
 		} else {
-			dirfd = open_destination(dir);
+			dirfd = cli_open_dir(dir);
 			if (dirfd == -1)
 				goto fail;
 		}
