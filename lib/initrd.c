@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "compat.h"
 #include "initrd.h"
 #include "place.h"
@@ -41,15 +42,13 @@ int
 ib_initrd_concat(int dirfd, const char *name, const char *const *paths,
     size_t n, const volatile sig_atomic_t *cancel, uint64_t *size, ib_err *err)
 {
-	char tmp[64];
+	char tmp[IB_MAX_NAME + 1];
 	size_t i;
 	int fd, rc;
 
-	snprintf(tmp, sizeof(tmp), ".initrd-%ld.tmp", (long)getpid());
-	fd = openat(dirfd, tmp,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = ib_place_create(dirfd, name, "join", 0644, tmp, err);
 	if (fd == -1)
-		return ib_err_errno(err, errno, "create %s", tmp);
+		return -1;
 	*size = 0;
 	rc = 0;
 	for (i = 0; i < n && rc == 0; i++)

@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include "bounds.h"
 #include "compat.h"
 #include "kernel_unpack.h"
 #include "place.h"
@@ -87,7 +88,7 @@ ib_kernel_unpack(int fd, const ib_kernel_info *ki, int dirfd, const char *name,
 {
 	unsigned char head[0x40];
 	uint64_t off, len, total = 0;
-	char tmp[64];
+	char tmp[IB_MAX_NAME + 1];
 	int out, rc;
 
 	if (ki->kind == IB_KERNEL_GZIP) {
@@ -112,11 +113,9 @@ ib_kernel_unpack(int fd, const ib_kernel_info *ki, int dirfd, const char *name,
 		    "%s: not a compressed kernel to unpack",
 		    ib_kernel_kind_name(ki->kind));
 	}
-	snprintf(tmp, sizeof(tmp), ".image-%ld.tmp", (long)getpid());
-	out = openat(dirfd, tmp,
-	    O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	out = ib_place_create(dirfd, name, "unpack", 0644, tmp, err);
 	if (out == -1)
-		return ib_err_errno(err, errno, "create %s", tmp);
+		return -1;
 	rc = inflate_gzip(fd, off, len, out, cancel, &total, err);
 	/* What came out must be what vfkit boots. */
 	if (rc == 0 &&

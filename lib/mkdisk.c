@@ -173,7 +173,7 @@ ib_mkdisk(const char *path, uint64_t size, const ib_mkdisk_opts *o,
 	const char *base;
 	char tmp[IB_MAX_NAME + 1];
 	bool exists;
-	int dirfd, fd, rc, tries;
+	int dirfd, fd, rc;
 
 	memset(r, 0, sizeof(*r));
 	r->virtual_size = size;
@@ -198,22 +198,10 @@ ib_mkdisk(const char *path, uint64_t size, const ib_mkdisk_opts *o,
 		close(dirfd);
 		return ib_err_set(err, EEXIST, "exists");
 	}
-	for (tries = 0;; tries++) {
-		/* Named after the image, so that a leftover (SIGKILL) says
-		 * what it was; a short name when that would be too long. */
-		if (snprintf(tmp, sizeof(tmp), ".%s.mkdisk-%ld-%d", base,
-		        (long)getpid(), tries) >= (int)sizeof(tmp))
-			snprintf(tmp, sizeof(tmp), ".mkdisk-%ld-%d",
-			    (long)getpid(), tries);
-		fd = openat(dirfd, tmp,
-		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd != -1)
-			break;
-		if (errno != EEXIST || tries > 100) {
-			rc = ib_err_errno(err, errno, "create a temporary");
-			close(dirfd);
-			return rc;
-		}
+	fd = ib_place_create(dirfd, base, "mkdisk", 0666, tmp, err);
+	if (fd == -1) {
+		close(dirfd);
+		return -1;
 	}
 	rc = fill(fd, size, o, r, err);
 	/* Replacing an image: its data must be on disk before the old

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "place.h"
 
 /* An exclusive rename, where the system has one: 0, or -1 with errno
@@ -65,4 +66,26 @@ ib_place(int dirfd, const char *tmp, const char *name, bool replace,
 	if (e == EEXIST)
 		return ib_err_set(err, EEXIST, "exists");
 	return ib_err_errno(err, e, "link into place");
+}
+
+int
+ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
+    char *tmp, ib_err *err)
+{
+	int fd, tries;
+
+	for (tries = 0;; tries++) {
+		/* Named after the file, so that a leftover (SIGKILL) says
+		 * what it was. */
+		if (snprintf(tmp, IB_MAX_NAME + 1, ".%s.%s-%ld-%d", name, tag,
+		        (long)getpid(), tries) > (int)IB_MAX_NAME)
+			snprintf(tmp, IB_MAX_NAME + 1, ".%s-%ld-%d", tag,
+			    (long)getpid(), tries);
+		fd = openat(dirfd, tmp,
+		    O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd != -1)
+			return fd;
+		if (errno != EEXIST || tries > 100)
+			return ib_err_errno(err, errno, "create a temporary");
+	}
 }

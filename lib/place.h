@@ -5,6 +5,8 @@
 #ifndef IB_PLACE_H
 #define IB_PLACE_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 
 #include "errors.h"
@@ -21,5 +23,15 @@
  */
 int ib_place(int dirfd, const char *tmp, const char *name, bool replace,
     ib_err *err);
+
+/*
+ * Create a new file to build name in, in the directory dirfd: a fresh
+ * temporary ".NAME.TAG-PID-N" (".TAG-PID-N" when that is too long),
+ * opened read-write with O_EXCL and O_NOFOLLOW, mode & ~umask. Its name
+ * goes to tmp (IB_MAX_NAME + 1 bytes) for ib_place(). Returns the fd, or
+ * -1 with *err.
+ */
+int ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
+    char *tmp, ib_err *err);
 
 #endif
