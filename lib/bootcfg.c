@@ -28,6 +28,24 @@ dir_of(const char *path, char *cwd, size_t cwdsz)
 	snprintf(cwd, cwdsz, "%.*s", (int)n, path);
 }
 
+/* The first DIR/NAME that exists, directory-major as the syslinux family
+ * searches (all names in one directory before the next; "" is the root),
+ * in out. */
+static bool
+first_existing(ib_bootfs *fs, const char *const *dirs, size_t nd,
+    const char *const *names, size_t nn, char *out, size_t outsz)
+{
+	size_t d, k;
+
+	for (d = 0; d < nd; d++)
+		for (k = 0; k < nn; k++) {
+			snprintf(out, outsz, "%s/%s", dirs[d], names[k]);
+			if (ib_bootfs_exists(fs, out))
+				return true;
+		}
+	return false;
+}
+
 /* Put the finder's reasons (boot image, which config and why) before the
  * parser's notes. */
 static ib_menu *
@@ -119,7 +137,6 @@ ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz, char *cwd,
 	static const char *const names[] = { "extlinux.conf", "syslx64.cfg",
 		"syslinux.cfg" };
 	char grub[IB_MAX_PATH + 1];
-	size_t d, k;
 
 	if (ib_bootfs_search(fs, own, sizeof(own) / sizeof(own[0]), 6, out,
 	        outsz) == 0) {
@@ -138,21 +155,15 @@ ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz, char *cwd,
 		static const char *const bin[] = { "EFI/BOOT/syslinux.efi",
 			"EFI/Boot/syslinux.efi", "EFI/boot/syslinux.efi" };
 
-		if (ib_bootfs_search(fs, bin, 3, 6, out, outsz) == 0) {
-			for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++)
-				for (k = 0; k < 3; k++) {
-					snprintf(out, outsz, "%s/%s", dirs[d],
-					    names[k]);
-					if (!ib_bootfs_exists(fs, out))
-						continue;
-					dir_of(out, cwd, cwdsz);
-					snprintf(why, whysz,
-					    "SYSLINUX for EFI (syslinux.efi "
-					    "in the EFI boot directory) "
-					    "finds %s in its search order",
-					    out);
-					return 0;
-				}
+		if (ib_bootfs_search(fs, bin, 3, 6, out, outsz) == 0 &&
+		    first_existing(fs, dirs, sizeof(dirs) / sizeof(dirs[0]),
+		        names, 3, out, outsz)) {
+			dir_of(out, cwd, cwdsz);
+			snprintf(why, whysz,
+			    "SYSLINUX for EFI (syslinux.efi in the EFI boot "
+			    "directory) finds %s in its search order",
+			    out);
+			return 0;
 		}
 	}
 	return ib_err_set(err, IB_ENOTFOUND,
@@ -314,20 +325,16 @@ ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 	static const char *const dirs[] = { "/boot/isolinux", "/isolinux",
 		"/boot/syslinux", "/syslinux", "" };
 	static const char *const names[] = { "isolinux.cfg", "syslinux.cfg" };
-	size_t d, k;
+	size_t k;
 
-	for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
-		for (k = 0; k < 2; k++) {
-			snprintf(out, outsz, "%s/%s", dirs[d], names[k]);
-			if (!ib_bootfs_exists(fs, out))
-				continue;
-			snprintf(why, whysz,
-			    "ISOLINUX's search order (/boot/isolinux, "
-			    "/isolinux, /boot/syslinux, /syslinux, /; "
-			    "isolinux.cfg before syslinux.cfg) finds %s",
-			    out);
-			return 0;
-		}
+	if (first_existing(fs, dirs, sizeof(dirs) / sizeof(dirs[0]), names, 2,
+	        out, outsz)) {
+		snprintf(why, whysz,
+		    "ISOLINUX's search order (/boot/isolinux, /isolinux, "
+		    "/boot/syslinux, /syslinux, /; isolinux.cfg before "
+		    "syslinux.cfg) finds %s",
+		    out);
+		return 0;
 	}
 	if (bootdir != NULL && bootdir[0] != '\0') {
 		for (k = 0; k < 2; k++) {
