@@ -265,17 +265,7 @@ report(void *ctx, const char *path, const ib_err *err)
 static char *
 auto_file(const char *path, const char *dir, bool on_disk)
 {
-	const char *base;
-	char *s;
-	size_t n;
-
-	base = strrchr(path, '/') + 1;
-	n = strlen(dir) + strlen(path) + 2;
-	s = malloc(n);
-	if (s != NULL)
-		snprintf(s, n, "%s%s%s", on_disk ? dir : "", on_disk ? "/" : "",
-		    on_disk ? base : path);
-	return s;
+	return on_disk ? ib_bootfiles_path(dir, path) : strdup(path);
 }
 
 /*
