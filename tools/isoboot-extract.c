@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "extract.h"
 #include "iso.h"
+#include "kernel.h"
 #include "match.h"
 #include "menu.h"
 #include "menujson.h"
@@ -334,23 +335,36 @@ done:
 }
 
 /* A kernel that cannot be Linux (iPXE's ipxe.krn) is extracted all the
- * same, with a warning that says what it is. */
+ * same, with a warning that says what it is. The file just written is
+ * read when there is one (dirfd), else the image's. */
 static void
-auto_kernel_note(struct run *r, const ib_menu_entry *e)
+auto_kernel_note(struct run *r, const ib_menu_entry *e, int dirfd)
 {
+	const char *base;
 	char line[512];
 	ib_kernel_info ki;
 	ib_bootfs *fs;
 	ib_err err;
+	int fd, rc;
 
-	fs = ib_bootfs_open_iso(r->iso, &err);
-	if (fs != NULL &&
-	    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) == 0 &&
-	    !ib_kernel_maybe_linux(&ki)) {
+	if (dirfd != -1) {
+		base = strrchr(e->kernel, '/');
+		base = base != NULL ? base + 1 : e->kernel;
+		fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		rc = fd != -1 ? ib_kernel_inspect_fd(fd, base, &ki, &err) : -1;
+		if (fd != -1)
+			close(fd);
+	} else {
+		fs = ib_bootfs_open_iso(r->iso, &err);
+		rc = fs != NULL ?
+		    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) :
+		    -1;
+		ib_bootfs_close(fs);
+	}
+	if (rc == 0 && !ib_kernel_maybe_linux(&ki)) {
 		ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
 		cli_warn(r->image, "%s: %s", e->kernel, line);
 	}
-	ib_bootfs_close(fs);
 }
 
 static int
@@ -375,7 +389,6 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 		ib_iso_close(r->iso);
 		return IB_EXIT_FAIL;
 	}
-	auto_kernel_note(r, e);
 	dirfd = -1;
 	if (!print) {
 		dirfd = cli_open_dir(dir);
@@ -397,6 +410,8 @@ auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
 			cli_warn_err(r->image, &err);
 		r->status = IB_EXIT_FAIL;
 	}
+	if (r->status == IB_EXIT_OK && cli_caught == 0)
+		auto_kernel_note(r, e, dirfd);
 	if (r->status == IB_EXIT_OK && cli_caught == 0 &&
 	    auto_print(m, e, dir, !print, format) == -1) {
 		cli_warn(r->image,
