@@ -50,7 +50,7 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/kernel_unpack.c \
 	lib/argv.c lib/vm.c lib/vm_hyperkit.c lib/vm_vfkit.c \
 	lib/vm_qemu.c lib/vm_script.c lib/initrd.c \
-	lib/bootfiles.c \
+	lib/bootfiles.c lib/vmprep.c lib/recipe.c \
 	lib/grubcfg.c lib/grub_util.c lib/grub_lex.c lib/grub_parse.c \
 	lib/grub_expand.c lib/grub_test.c lib/grub_load.c lib/grub_exec.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)

@@ -218,7 +218,7 @@ write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 {
 	struct timespec ts[2];
 	char tmp[64];
-	int fd, tries;
+	int fd, rc, tries;
 
 	for (tries = 0;; tries++) {
 		temp_name(x, tmp, sizeof(tmp));
@@ -229,7 +229,12 @@ write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 		if (errno != EEXIST || tries > 100)
 			return ib_err_errno(err, errno, "create");
 	}
-	if (ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err) == -1)
+	if (x->o.progress != NULL)
+		x->o.progress(x->o.progress_ctx, e->path, pfd, tmp, e->size);
+	rc = ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err);
+	if (x->o.progress != NULL)
+		x->o.progress(x->o.progress_ctx, e->path, pfd, NULL, e->size);
+	if (rc == -1)
 		goto fail;
 	if (fchmod(fd, (mode_t)(e->mode & 0777)) == -1) {
 		ib_err_errno(err, errno, "chmod");

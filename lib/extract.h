@@ -19,6 +19,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "iso.h"
@@ -37,6 +38,12 @@ typedef struct ib_extract_opts {
 	 * the member's path in the image. May be NULL. */
 	void (*report)(void *ctx, const char *path, const ib_err *err);
 	void *report_ctx;
+	/* Called as each regular file starts, with the temporary it is
+	 * written to in the directory dirfd (its size grows to total, for a
+	 * progress display), and as it ends (tmp NULL). May be NULL. */
+	void (*progress)(void *ctx, const char *path, int dirfd,
+	    const char *tmp, uint64_t total);
+	void *progress_ctx;
 } ib_extract_opts;
 
 typedef struct ib_extract ib_extract;

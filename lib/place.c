@@ -4,12 +4,17 @@
 #define _GNU_SOURCE /* renameat2, glibc >= 2.28 */
 #endif
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bounds.h"
+#include "compat.h"
 #include "place.h"
 
 /* An exclusive rename, where the system has one: 0, or -1 with errno
@@ -88,4 +93,64 @@ ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
 		if (errno != EEXIST || tries > 100)
 			return ib_err_errno(err, errno, "create a temporary");
 	}
+}
+
+/* Whether the file name in dirfd holds exactly data, with the exec bit
+ * as mode has it. */
+static bool
+same_bytes(int dirfd, const char *name, const unsigned char *data, size_t len,
+    mode_t mode)
+{
+	unsigned char buf[8192];
+	struct stat st;
+	size_t at;
+	ssize_t n;
+	bool same;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return false;
+	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == (uint64_t)len &&
+	    ((st.st_mode & 0100) != 0) == ((mode & 0100) != 0);
+	for (at = 0; same && at < len; at += (size_t)n) {
+		n = read(fd, buf,
+		    len - at < sizeof(buf) ? len - at : sizeof(buf));
+		if (n == -1 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		same = n > 0 && memcmp(buf, data + at, (size_t)n) == 0;
+	}
+	close(fd);
+	return same;
+}
+
+int
+ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
+    mode_t mode, bool *changed, ib_err *err)
+{
+	char tmp[IB_MAX_NAME + 1];
+	int fd;
+
+	*changed = false;
+	if (same_bytes(dirfd, name, data, len, mode))
+		return 0;
+	fd = ib_place_create(dirfd, name, "isoboot", mode, tmp, err);
+	if (fd == -1)
+		return -1;
+	if (ib_write_all(fd, data, len, NULL, err) == -1) {
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		unlinkat(dirfd, tmp, 0);
+		return ib_err_errno(err, errno, "close");
+	}
+	if (ib_place(dirfd, tmp, name, true, err) == -1)
+		return -1;
+	*changed = true;
+	return 0;
 }

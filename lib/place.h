@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "errors.h"
 
@@ -33,5 +34,14 @@ int ib_place(int dirfd, const char *tmp, const char *name, bool replace,
  */
 int ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
     char *tmp, ib_err *err);
+
+/*
+ * Make name in dirfd hold exactly the len bytes of data, executable or
+ * not as mode says. When it already does, nothing is written and
+ * *changed is false; otherwise the bytes go to a temporary (mode &
+ * ~umask) renamed over name. Returns 0, or -1 with *err.
+ */
+int ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
+    mode_t mode, bool *changed, ib_err *err);
 
 #endif

@@ -23,6 +23,7 @@
 #include "mkdisk.h"
 #include "strbuf.h"
 #include "vm.h"
+#include "vmprep.h"
 
 #define MAX_INITRDS 16
 
@@ -314,28 +315,6 @@ own(struct opts *o, char *s)
 	return s;
 }
 
-/* An ISO's name without its directory and .iso: the VM's name. */
-static char *
-iso_name(const char *iso)
-{
-	const char *base, *dot;
-	size_t n;
-	char *s;
-
-	base = strrchr(iso, '/');
-	base = base != NULL ? base + 1 : iso;
-	dot = strrchr(base, '.');
-	n = dot != NULL && dot != base && strcasecmp(dot, ".iso") == 0 ?
-	    (size_t)(dot - base) :
-	    strlen(base);
-	s = malloc(n + 1);
-	if (s != NULL) {
-		memcpy(s, base, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /*
  * ISO mode: the default entry (or --label) of the image's boot menu, its
  * kernel and initrds extracted into the state directory, its command
@@ -418,17 +397,9 @@ static int
 inspect_kernel(struct opts *o, ib_kernel_info *ki)
 {
 	ib_err err;
-	int fd, rc;
 
-	fd = open(o->vm.kernel, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		cli_warn(o->vm.kernel, "%s", strerror(errno));
-		return -1;
-	}
-	rc = ib_kernel_inspect_fd(fd, o->vm.kernel, ki, &err);
-	close(fd);
-	if (rc == -1) {
-		cli_warn_err(o->vm.kernel, &err);
+	if (ib_vmprep_inspect(o->vm.kernel, ki, &err) == -1) {
+		cli_warn_err(NULL, &err);
 		return -1;
 	}
 	o->vm.kernel_info = ki;
@@ -447,8 +418,7 @@ unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
 	int fd, dirfd, rc;
 	char *path;
 
-	if (o->vm.target != IB_TARGET_VFKIT ||
-	    (ki->kind != IB_KERNEL_GZIP && ki->kind != IB_KERNEL_ZBOOT))
+	if (!ib_vmprep_needs_unpack(o->vm.target, ki))
 		return 0;
 	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
@@ -511,71 +481,21 @@ join_initrds(struct opts *o, char *joined, size_t n)
 static int
 prepare_disks(struct opts *o)
 {
-	unsigned char magic[4];
-	ib_mkdisk_opts mo;
-	ib_mkdisk_result r;
-	const char *d, *dot;
+	ib_disk_info d;
 	ib_err err;
 	size_t i;
-	int fd;
 
 	for (i = 0; i < o->vm.ndisks; i++) {
-		d = o->vm.disks[i];
-		fd = open(d, O_RDONLY | O_CLOEXEC);
-		if (fd == -1 && errno == ENOENT && o->disk_size != 0) {
-			memset(&mo, 0, sizeof(mo));
-			dot = strrchr(d, '.');
-			mo.format = dot != NULL && strcmp(dot, ".qcow2") == 0 ?
-			    IB_DISK_QCOW2 :
-			    IB_DISK_RAW;
-			mo.cancel = &cli_caught;
-			if (ib_mkdisk(d, o->disk_size, &mo, &r, &err) == -1) {
-				cli_warn_err(d, &err);
-				return -1;
-			}
-			fd = open(d, O_RDONLY | O_CLOEXEC);
-		}
-		if (fd == -1) {
-			cli_warn(d, "%s%s", strerror(errno),
-			    errno == ENOENT ? " (--disk-size creates it)" : "");
+		if (ib_vmprep_disk(o->vm.disks[i], o->disk_size, &cli_caught,
+		        &d, &err) == -1) {
+			cli_warn(NULL, "%s%s", ib_err_text(&err),
+			    err.code == ENOENT ? " (--disk-size creates it)" :
+			                         "");
 			return -1;
 		}
-		o->vm.disk_qcow2[i] =
-		    read(fd, magic, 4) == 4 && memcmp(magic, "QFI\xfb", 4) == 0;
-		close(fd);
+		o->vm.disk_qcow2[i] = d.qcow2;
 	}
 	return 0;
-}
-
-/*
- * The command line's edits: --serial-cmdline (the console rewrite for the
- * target's console), and with a CD attached, sr-mod in an Alpine-style
- * modules= list (its initramfs sees no CD without it). Returns a string
- * the caller frees, or NULL after a message.
- */
-static char *
-edit_cmdline(const struct opts *o)
-{
-	ib_args *a;
-	ib_err err;
-	char *s;
-
-	a = ib_args_split(o->vm.cmdline != NULL ? o->vm.cmdline : "", &err);
-	if (a == NULL ||
-	    (o->serial_cmdline &&
-	        ib_args_serial(a, ib_target_console(o->vm.target), NULL,
-	            &err) == -1) ||
-	    (o->vm.cdrom != NULL &&
-	        ib_args_add_module(a, "sr-mod", &err) == -1)) {
-		ib_args_free(a);
-		cli_warn(NULL, "command line: %s", ib_err_text(&err));
-		return NULL;
-	}
-	s = ib_args_join_new(a);
-	ib_args_free(a);
-	if (s == NULL)
-		cli_warn(NULL, "out of memory");
-	return s;
 }
 
 /* p as an absolute path (a script cds to its own directory). */
@@ -611,58 +531,19 @@ absolute_paths(struct opts *o)
 		o->vm.disks[i] = absolute(o, o->vm.disks[i]);
 }
 
-static const char *
-net_name(ib_net n)
-{
-	static const char *const names[] = { "none", "vpnkit", "vmnet",
-		"user" };
-
-	return names[n];
-}
-
 static void
 print_json(const struct opts *o, const ib_argv *a)
 {
-	static const char *const serials[] = { "stdio", "pty", "file" };
-	char line[512];
-	ib_sb b = { 0 };
 	ib_err err;
-	size_t i;
-	int rc;
+	char *s;
 
-	ib_kernel_describe(o->vm.kernel_info, o->vm.kernel, line, sizeof(line));
-	rc = ib_sb_addf(&b, &err,
-	    "{\"target\":\"%s\",\"kernel\":", ib_target_name(o->vm.target));
-	rc = rc || ib_sb_add_json(&b, o->vm.kernel, &err) ||
-	    ib_sb_adds(&b, ",\"kernel_is\":", &err) ||
-	    ib_sb_add_json(&b, line, &err) ||
-	    ib_sb_adds(&b, ",\"initrd\":", &err) ||
-	    ib_sb_add_json(&b, o->vm.initrd, &err) ||
-	    ib_sb_addf(&b, &err, ",\"initrd_size\":%llu,\"cmdline\":",
-	        (unsigned long long)o->vm.initrd_size) ||
-	    ib_sb_add_json(&b, o->vm.cmdline, &err) ||
-	    ib_sb_addf(&b, &err,
-	        ",\"memory\":%llu,\"cpus\":%u,\"net\":\"%s\","
-	        "\"serial\":\"%s\",\"uuid\":\"%s\",\"cdrom\":",
-	        (unsigned long long)o->vm.mem, o->vm.cpus, net_name(o->vm.net),
-	        serials[o->vm.serial], o->vm.uuid) ||
-	    ib_sb_add_json(&b, o->vm.cdrom, &err) ||
-	    ib_sb_adds(&b, ",\"state_dir\":", &err) ||
-	    ib_sb_add_json(&b, o->vm.state_dir, &err) ||
-	    ib_sb_adds(&b, ",\"disks\":[", &err);
-	for (i = 0; rc == 0 && i < o->vm.ndisks; i++)
-		rc = (i > 0 && ib_sb_addc(&b, ',', &err)) ||
-		    ib_sb_add_json(&b, o->vm.disks[i], &err);
-	rc = rc || ib_sb_adds(&b, "],\"argv\":[", &err);
-	for (i = 0; rc == 0 && i < a->n; i++)
-		rc = (i > 0 && ib_sb_addc(&b, ',', &err)) ||
-		    ib_sb_add_json(&b, a->v[i], &err);
-	rc = rc || ib_sb_adds(&b, "]}\n", &err);
-	if (rc == 0)
-		fputs(b.s, stdout);
-	else
-		cli_warn(NULL, "out of memory");
-	ib_sb_release(&b);
+	s = ib_vm_json_new(&o->vm, a, &err);
+	if (s == NULL) {
+		cli_warn_err(NULL, &err);
+		return;
+	}
+	fputs(s, stdout);
+	free(s);
 }
 
 int
@@ -688,7 +569,7 @@ main(int argc, char **argv)
 #endif
 	parse_args(argc, argv, &o);
 	if (o.iso != NULL) {
-		base = own(&o, iso_name(o.iso));
+		base = own(&o, ib_vmprep_name(o.iso));
 	} else {
 		base = strrchr(o.vm.kernel, '/');
 		base = base != NULL ? base + 1 : o.vm.kernel;
@@ -724,9 +605,12 @@ main(int argc, char **argv)
 		return IB_EXIT_FAIL;
 	cmdline = NULL;
 	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
-		cmdline = edit_cmdline(&o);
-		if (cmdline == NULL)
+		cmdline = ib_vmprep_cmdline(o.vm.cmdline, o.vm.target,
+		    o.serial_cmdline, o.vm.cdrom != NULL, &err);
+		if (cmdline == NULL) {
+			cli_warn_err(NULL, &err);
 			return IB_EXIT_FAIL;
+		}
 		o.vm.cmdline = cmdline;
 	}
 	if (!o.mem_given)

@@ -1,0 +1,586 @@
+/* The whole recipe, from an ISO to a directory that boots it. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootcfg.h"
+#include "bootfiles.h"
+#include "extract.h"
+#include "initrd.h"
+#include "kernel_unpack.h"
+#include "menujson.h"
+#include "place.h"
+#include "recipe.h"
+#include "strbuf.h"
+
+/* The stamp is small: a few lines per boot file. */
+#define STAMP_MAX 65536
+
+struct run {
+	const ib_recipe_opts *o;
+	ib_recipe_result *r;
+	char *iso;  /* absolute */
+	char *name; /* the VM's name: the image's, without .iso */
+	ib_iso *img;
+	ib_menu *m;
+	const ib_menu_entry *e;
+	char *files[1 + IB_BOOT_MAX_INITRDS]; /* kernel, initrds: dir/base */
+	size_t nfiles;
+	ib_kernel_info ki;
+	const char *kernel; /* what the VM boots */
+	char *image;        /* vfkit: the unpacked kernel */
+	char *joined;       /* several initrds as one */
+	const char *initrd;
+	uint64_t initrd_size;
+	char *stamp; /* what the stamp must say before its file lines */
+};
+
+static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
+	IB_RECIPE_JSON, IB_RECIPE_CMDLINE, IB_RECIPE_JOINED, IB_RECIPE_IMAGE,
+	IB_RECIPE_STAMP };
+
+/* A file's modification time's nanoseconds, where the system has them. */
+static long
+mtime_nsec(const struct stat *st)
+{
+#if HAVE_ST_MTIM
+	return (long)st->st_mtim.tv_nsec;
+#elif defined(__APPLE__)
+	return (long)st->st_mtimespec.tv_nsec;
+#else
+	(void)st;
+	return 0;
+#endif
+}
+
+static const char *
+base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+static int
+add_output(struct run *u, const char *name, const char *role, bool written,
+    uint64_t size, ib_err *err)
+{
+	ib_recipe_output *out;
+
+	if (u->r->noutputs == IB_RECIPE_MAX_OUTPUTS)
+		return ib_err_set(err, IB_ELIMIT, "more than %d outputs",
+		    IB_RECIPE_MAX_OUTPUTS);
+	out = &u->r->outputs[u->r->noutputs];
+	out->name = strdup(name);
+	out->role = strdup(role);
+	if (out->name == NULL || out->role == NULL) {
+		free(out->name);
+		free(out->role);
+		return ib_err_errno(err, ENOMEM, "%s", name);
+	}
+	out->written = written;
+	out->size = size;
+	u->r->noutputs++;
+	if (written)
+		u->r->nwritten++;
+	return 0;
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, "%s/%s", dir, name);
+	return s;
+}
+
+/* The image's menu and the entry to boot. */
+static int
+read_menu(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_iso_opts io;
+	size_t i, j;
+
+	memset(&io, 0, sizeof(io));
+	io.no_joliet = true; /* names as the boot loader sees them */
+	u->img = ib_iso_open(u->iso, &io, err);
+	if (u->img == NULL)
+		return -1;
+	u->m = ib_bootcfg_read_iso(u->img,
+	    o->platform != NULL ? o->platform : "bios", err);
+	if (u->m == NULL)
+		return -1;
+	u->e = ib_menu_choose(u->m, o->label, err);
+	if (u->e == NULL)
+		return -1;
+	if (u->e->ninitrds > IB_BOOT_MAX_INITRDS)
+		return ib_err_set(err, IB_ELIMIT, "%s: more than %d initrds",
+		    u->e->where, IB_BOOT_MAX_INITRDS);
+	u->r->config = strdup(ib_menu_config(u->m));
+	u->r->label = strdup(u->e->label != NULL ? u->e->label :
+	        u->e->title != NULL              ? u->e->title :
+	                                           "");
+	u->r->why =
+	    strdup(ib_menu_nnotes(u->m) > 0 ? ib_menu_note(u->m, 0) : "");
+	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
+		return ib_err_errno(err, ENOMEM, "menu");
+	u->files[u->nfiles++] = join_path(o->dir, base(u->e->kernel));
+	for (i = 0; i < u->e->ninitrds; i++)
+		u->files[u->nfiles++] =
+		    join_path(o->dir, base(u->e->initrds[i]));
+	for (i = 0; i < u->nfiles; i++) {
+		if (u->files[i] == NULL)
+			return ib_err_errno(err, ENOMEM, "menu");
+		for (j = 0; j < sizeof(reserved) / sizeof(reserved[0]); j++)
+			if (strcmp(base(u->files[i]), reserved[j]) == 0)
+				return ib_err_set(err, IB_EUNSUPPORTED,
+				    "%s: the entry loads a file named '%s', a "
+				    "name isoboot uses for its own output",
+				    u->e->where, reserved[j]);
+	}
+	return 0;
+}
+
+/* The stamp's first lines: what the extraction depends on. */
+static int
+stamp_key(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	struct stat st;
+	ib_sb b = { 0 };
+	size_t i;
+	int rc;
+
+	if (stat(u->iso, &st) == -1)
+		return ib_err_errno(err, errno, "%s", u->iso);
+	rc = ib_sb_adds(&b, "isoboot stamp 1\niso ", err) ||
+	    ib_sb_add_json(&b, u->iso, err) ||
+	    ib_sb_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nlabel ",
+	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	        (unsigned long long)st.st_size, (long long)st.st_mtime,
+	        mtime_nsec(&st)) ||
+	    ib_sb_add_json(&b, o->label != NULL ? o->label : "", err) ||
+	    ib_sb_addf(&b, err, "\nplatform %s\n",
+	        o->platform != NULL ? o->platform : "bios");
+	for (i = 0; rc == 0 && i < u->nfiles; i++)
+		rc = ib_sb_adds(&b, "wants ", err) ||
+		    ib_sb_add_json(&b, base(u->files[i]), err) ||
+		    ib_sb_addc(&b, '\n', err);
+	if (rc != 0) {
+		ib_sb_release(&b);
+		return -1;
+	}
+	u->stamp = ib_sb_take(&b, err);
+	return u->stamp != NULL ? 0 : -1;
+}
+
+/* "file NAME SIZE MTIME" for name in dirfd, or -1 if it is not there. */
+static int
+stamp_file(ib_sb *b, int dirfd, const char *name, ib_err *err)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return ib_err_errno(err, errno != 0 ? errno : EINVAL, "%s",
+		    name);
+	return ib_sb_adds(b, "file ", err) || ib_sb_add_json(b, name, err) ||
+	        ib_sb_addf(b, err, " %llu %lld.%09ld\n",
+	            (unsigned long long)st.st_size, (long long)st.st_mtime,
+	            mtime_nsec(&st)) ?
+	    -1 :
+	    0;
+}
+
+/* The whole stamp as it would be now: the key, then each boot file's
+ * size and time. NULL when a file is missing. */
+static char *
+stamp_now(struct run *u)
+{
+	ib_sb b = { 0 };
+	ib_err err;
+	size_t i;
+	int rc;
+
+	rc = ib_sb_adds(&b, u->stamp, &err);
+	for (i = 0; rc == 0 && i < u->nfiles; i++)
+		rc = stamp_file(&b, u->o->dirfd, base(u->files[i]), &err);
+	if (rc == 0 && u->nfiles > 2)
+		rc = stamp_file(&b, u->o->dirfd, IB_RECIPE_JOINED, &err);
+	if (rc != 0) {
+		ib_sb_release(&b);
+		return NULL;
+	}
+	return ib_sb_take(&b, &err);
+}
+
+/* Whether the stamp says the boot files in dir are this image's. */
+static bool
+up_to_date(struct run *u)
+{
+	char buf[STAMP_MAX + 1], *now;
+	ssize_t n;
+	bool same;
+	int fd;
+
+	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return false;
+	n = read(fd, buf, STAMP_MAX);
+	close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	now = stamp_now(u);
+	same = now != NULL && strcmp(now, buf) == 0;
+	free(now);
+	return same;
+}
+
+static int
+extract(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_extract_opts xo;
+	const char *paths[IB_BOOT_MAX_INITRDS];
+	ib_extract *x;
+	bool changed;
+	size_t i;
+	char *now;
+	int rc;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.flat = true;
+	xo.cancel = o->cancel;
+	xo.progress = o->progress;
+	xo.progress_ctx = o->progress_ctx;
+	x = ib_extract_new(u->img, o->dirfd, &xo, err);
+	rc = x == NULL ||
+	        ib_bootfiles_extract(u->img, u->e, x, o->cancel, err) == -1 ||
+	        ib_extract_finish(x, err) == -1 ?
+	    -1 :
+	    0;
+	ib_extract_free(x);
+	if (rc == -1)
+		return -1;
+	if (u->nfiles > 2) {
+		for (i = 1; i < u->nfiles; i++)
+			paths[i - 1] = u->files[i];
+		if (o->progress != NULL)
+			o->progress(o->progress_ctx, IB_RECIPE_JOINED, o->dirfd,
+			    NULL, 0);
+		if (ib_initrd_concat(o->dirfd, IB_RECIPE_JOINED, paths,
+		        u->nfiles - 1, o->cancel, &u->initrd_size, err) == -1)
+			return ib_err_prefix(err, "join initrds: ");
+	}
+	now = stamp_now(u);
+	if (now == NULL)
+		return ib_err_set(err, EIO, "%s: changed while extracting",
+		    o->dir);
+	rc = ib_place_bytes(o->dirfd, IB_RECIPE_STAMP, now, strlen(now), 0644,
+	    &changed, err);
+	free(now);
+	u->r->extracted = true;
+	return rc;
+}
+
+/* The boot files: extracted unless the stamp says they are there. */
+static int
+boot_files(struct run *u, ib_err *err)
+{
+	struct stat st;
+	size_t i;
+
+	if (stamp_key(u, err) == -1)
+		return -1;
+	if (!up_to_date(u) && extract(u, err) == -1)
+		return ib_err_prefix(err, "extract: %s: ", u->iso);
+	for (i = 0; i < u->nfiles; i++) {
+		if (stat(u->files[i], &st) == -1)
+			return ib_err_errno(err, errno, "%s", u->files[i]);
+		if (add_output(u, base(u->files[i]),
+		        i == 0 ? "kernel" : "initrd", u->r->extracted,
+		        (uint64_t)st.st_size, err) == -1)
+			return -1;
+	}
+	u->kernel = u->files[0];
+	if (u->nfiles == 2) {
+		u->initrd = u->files[1];
+		u->initrd_size = u->r->outputs[1].size;
+	} else if (u->nfiles > 2) {
+		u->joined = join_path(u->o->dir, IB_RECIPE_JOINED);
+		if (u->joined == NULL || stat(u->joined, &st) == -1)
+			return ib_err_errno(err, errno, "%s", IB_RECIPE_JOINED);
+		u->initrd = u->joined;
+		u->initrd_size = (uint64_t)st.st_size;
+		if (add_output(u, IB_RECIPE_JOINED, "joined initrd",
+		        u->r->extracted, u->initrd_size, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* What the kernel is; for vfkit, the arm64 Image unpacked when the
+ * kernel is compressed (again only when the kernel is newer). */
+static int
+kernel(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	struct stat ks, is;
+	char line[512];
+	bool fresh;
+	int fd, rc;
+
+	if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1)
+		return -1;
+	if (ib_vmprep_needs_unpack(o->target, &u->ki)) {
+		u->image = join_path(o->dir, IB_RECIPE_IMAGE);
+		if (u->image == NULL)
+			return ib_err_errno(err, ENOMEM, "kernel");
+		fresh = stat(u->kernel, &ks) == 0 && stat(u->image, &is) == 0 &&
+		    !u->r->extracted && is.st_mtime >= ks.st_mtime;
+		if (!fresh) {
+			fd = open(u->kernel, O_RDONLY | O_CLOEXEC);
+			if (fd == -1)
+				return ib_err_errno(err, errno, "%s",
+				    u->kernel);
+			rc = ib_kernel_unpack(fd, &u->ki, o->dirfd,
+			    IB_RECIPE_IMAGE, o->cancel, err);
+			close(fd);
+			if (rc == -1)
+				return ib_err_prefix(err,
+				    "unpack: %s: ", u->kernel);
+		}
+		u->kernel = u->image;
+		if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1 ||
+		    stat(u->kernel, &is) == -1 ||
+		    add_output(u, IB_RECIPE_IMAGE, "unpacked kernel", !fresh,
+		        (uint64_t)is.st_size, err) == -1)
+			return -1;
+	}
+	ib_kernel_describe(&u->ki, u->e->kernel, line, sizeof(line));
+	u->r->kernel = strdup(line);
+	return u->r->kernel != NULL ? 0 : ib_err_errno(err, ENOMEM, "kernel");
+}
+
+/* A small output: written only when its bytes differ. */
+static int
+put(struct run *u, const char *name, const char *role, const char *text,
+    mode_t mode, ib_err *err)
+{
+	bool changed;
+
+	if (ib_place_bytes(u->o->dirfd, name, text, strlen(text), mode,
+	        &changed, err) == -1)
+		return ib_err_prefix(err, "write %s/%s: ", u->o->dir, name);
+	return add_output(u, name, role, changed, strlen(text), err);
+}
+
+static int
+disk(struct run *u, char **path, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+
+	*path = join_path(o->dir, IB_RECIPE_DISK);
+	if (*path == NULL)
+		return ib_err_errno(err, ENOMEM, "disk");
+	if (ib_vmprep_disk(*path, o->disk_size, o->cancel, &u->r->disk, err) ==
+	    -1)
+		return ib_err_prefix(err, "disk: ");
+	return add_output(u, IB_RECIPE_DISK, "disk", u->r->disk.created,
+	    u->r->disk.size, err);
+}
+
+/* boot.json: the menu as the tools print it, the files, the VM. */
+static char *
+boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
+{
+	const char *initrds[IB_BOOT_MAX_INITRDS];
+	ib_menu_files mf;
+	ib_sb b = { 0 };
+	char *menu, *vmj;
+	size_t i;
+	int rc;
+
+	for (i = 1; i < u->nfiles; i++)
+		initrds[i - 1] = u->files[i];
+	mf.kernel = u->files[0];
+	mf.initrds = initrds;
+	mf.ninitrds = u->nfiles - 1;
+	menu = ib_menu_json_new(u->m, u->e, u->e->args, &mf, err);
+	vmj = menu != NULL ? ib_vm_json_new(vm, a, err) : NULL;
+	rc = vmj == NULL || ib_sb_adds(&b, "{\"iso\":", err) ||
+	    ib_sb_add_json(&b, u->iso, err) ||
+	    ib_sb_adds(&b, ",\"dir\":", err) ||
+	    ib_sb_add_json(&b, u->o->dir, err) ||
+	    ib_sb_addf(&b, err, ",\"platform\":\"%s\",\"config\":",
+	        u->o->platform != NULL ? u->o->platform : "bios") ||
+	    ib_sb_add_json(&b, u->r->config, err) ||
+	    ib_sb_adds(&b, ",\"label\":", err) ||
+	    ib_sb_add_json(&b, u->r->label, err) ||
+	    ib_sb_adds(&b, ",\"why\":", err) ||
+	    ib_sb_add_json(&b, u->r->why, err) ||
+	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
+	    ib_sb_add_json(&b, u->r->kernel, err) ||
+	    ib_sb_adds(&b, ",\"cmdline_in_config\":", err) ||
+	    ib_sb_add_json(&b, u->e->args, err) ||
+	    ib_sb_adds(&b, ",\"cmdline\":", err) ||
+	    ib_sb_add_json(&b, u->r->cmdline, err) ||
+	    ib_sb_addf(&b, err,
+	        ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\",\"size\":%llu}",
+	        IB_RECIPE_DISK, u->r->disk.qcow2 ? "qcow2" : "raw",
+	        (unsigned long long)u->r->disk.size) ||
+	    ib_sb_adds(&b, ",\"menu\":", err) ||
+	    ib_sb_add(&b, menu, strlen(menu) - 1, err) ||
+	    ib_sb_adds(&b, ",\"vm\":", err) ||
+	    ib_sb_add(&b, vmj, strlen(vmj) - 1, err) ||
+	    ib_sb_adds(&b, "}\n", err);
+	free(menu);
+	free(vmj);
+	if (rc != 0) {
+		ib_sb_release(&b);
+		return NULL;
+	}
+	return ib_sb_take(&b, err);
+}
+
+static int
+vm(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_argv a = { 0 };
+	char *text, *diskpath;
+	ib_vm v;
+	int rc;
+
+	u->r->cmdline =
+	    ib_vmprep_cmdline(u->e->args, o->target, true, true, err);
+	if (u->r->cmdline == NULL)
+		return -1;
+	text = malloc(strlen(u->r->cmdline) + 2);
+	if (text == NULL)
+		return ib_err_errno(err, ENOMEM, "cmdline");
+	sprintf(text, "%s\n", u->r->cmdline);
+	rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
+	free(text);
+	diskpath = NULL;
+	if (rc == -1 || (o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
+		free(diskpath);
+		return -1;
+	}
+	memset(&v, 0, sizeof(v));
+	v.target = o->target;
+	v.argv0 = o->argv0;
+	v.kernel = u->kernel;
+	v.kernel_info = &u->ki;
+	v.initrd = u->initrd;
+	v.initrd_size = u->initrd_size;
+	v.cmdline = u->r->cmdline;
+	v.cpus = o->cpus != 0 ? o->cpus : 1;
+	if (diskpath != NULL) {
+		v.disks[0] = diskpath;
+		v.disk_qcow2[0] = u->r->disk.qcow2;
+		v.ndisks = 1;
+	}
+	v.cdrom = u->iso;
+	v.net = o->net;
+	v.serial = IB_SERIAL_STDIO;
+	ib_vm_uuid(u->name, v.uuid);
+	v.state_dir = o->dir;
+	v.macos = o->macos;
+	v.accel = o->accel;
+	v.arm64 = o->arm64;
+	v.mem = o->mem != 0 ? o->mem : ib_vm_default_mem(&v);
+	rc = -1;
+	if (ib_vm_argv(&v, &a, err) == -1) {
+		ib_err_prefix(err, "%s: ", ib_target_name(o->target));
+		goto out;
+	}
+	text = ib_vm_script_new(&v, &a, err);
+	if (text == NULL)
+		goto out;
+	rc = put(u, IB_RECIPE_RUN, "script", text, 0755, err);
+	free(text);
+	if (rc == -1)
+		goto out;
+	u->r->json = boot_json(u, &v, &a, err);
+	rc = u->r->json == NULL ?
+	    -1 :
+	    put(u, IB_RECIPE_JSON, "decisions", u->r->json, 0644, err);
+out:
+	ib_argv_free(&a);
+	free(diskpath);
+	return rc;
+}
+
+int
+ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
+{
+	struct run u;
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	memset(&u, 0, sizeof(u));
+	u.o = o;
+	u.r = r;
+	u.iso = realpath(o->iso, NULL);
+	if (u.iso == NULL)
+		return ib_err_errno(err, errno, "%s", o->iso);
+	u.name = ib_vmprep_name(u.iso);
+	if (u.name == NULL) {
+		free(u.iso);
+		return ib_err_errno(err, ENOMEM, "%s", o->iso);
+	}
+	rc = -1;
+	if (read_menu(&u, err) == -1) {
+		ib_err_prefix(err, "boot menu: ");
+		goto out;
+	}
+	rc = boot_files(&u, err) == -1 || kernel(&u, err) == -1 ||
+	        vm(&u, err) == -1 ?
+	    -1 :
+	    0;
+out:
+	ib_menu_free(u.m);
+	ib_iso_close(u.img);
+	for (i = 0; i < u.nfiles; i++)
+		free(u.files[i]);
+	free(u.image);
+	free(u.joined);
+	free(u.stamp);
+	free(u.name);
+	free(u.iso);
+	return rc;
+}
+
+void
+ib_recipe_result_free(ib_recipe_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->noutputs; i++) {
+		free(r->outputs[i].name);
+		free(r->outputs[i].role);
+	}
+	free(r->config);
+	free(r->label);
+	free(r->why);
+	free(r->kernel);
+	free(r->cmdline);
+	free(r->json);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,93 @@
+/*
+ * recipe: the whole way from an ISO to a VM that boots, as files in one
+ * directory: the default entry's (or a label's) kernel and initrds, the
+ * initrds joined into one, the command line for the target's serial
+ * console, a disk image, the wrapper script that boots it ("run") and
+ * the decisions made on the way ("boot.json").
+ *
+ * Every output is written to a temporary and renamed into place, and
+ * only when it differs from what is there: a second run with the same
+ * inputs writes nothing. The extraction is skipped when a stamp
+ * (".isoboot-stamp") records the same image (device, inode, size,
+ * mtime), label and platform, and the extracted files are as it left
+ * them. The disk image is made when missing and never touched after.
+ */
+#ifndef IB_RECIPE_H
+#define IB_RECIPE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "vm.h"
+#include "vmprep.h"
+
+typedef struct ib_recipe_opts {
+	const char *iso;      /* the image */
+	const char *dir;      /* the output directory, absolute */
+	int dirfd;            /* open on dir (borrowed) */
+	const char *label;    /* NULL: the entry the image boots by default */
+	const char *platform; /* "bios" (NULL) or "efi" */
+	ib_target target;
+	const char *argv0; /* the hypervisor binary, or NULL */
+	const char *accel; /* qemu's accel=, or NULL */
+	uint64_t mem;      /* 0: ib_vm_default_mem() */
+	unsigned cpus;     /* 0: 1 */
+	ib_net net;
+	uint64_t disk_size; /* a new disk.img's size; 0: no disk */
+	bool macos, arm64;  /* the host, as in ib_vm */
+	const volatile sig_atomic_t *cancel;
+	/* Called around each step and each extracted file (see
+	 * ib_extract_opts.progress); may be NULL. */
+	void (*progress)(void *ctx, const char *path, int dirfd,
+	    const char *tmp, uint64_t total);
+	void *progress_ctx;
+} ib_recipe_opts;
+
+/* The outputs, in the order they are made. */
+enum {
+	IB_RECIPE_MAX_OUTPUTS = 24
+};
+
+typedef struct ib_recipe_output {
+	char *name;   /* in dir */
+	char *role;   /* "kernel", "initrd", "joined initrd", "cmdline"... */
+	bool written; /* this run wrote it */
+	uint64_t size;
+} ib_recipe_output;
+
+typedef struct ib_recipe_result {
+	char *config;  /* the boot config, absolute in the image */
+	char *label;   /* the entry's label (or title) */
+	char *why;     /* how the config was found (the menu's first note) */
+	char *kernel;  /* what the kernel is (ib_kernel_describe) */
+	char *cmdline; /* the command line the VM boots */
+	ib_disk_info disk;
+	bool extracted; /* the image was read for the boot files */
+	ib_recipe_output outputs[IB_RECIPE_MAX_OUTPUTS];
+	size_t noutputs;
+	size_t nwritten; /* outputs written this run; 0: nothing changed */
+	char *json;      /* boot.json's text */
+} ib_recipe_result;
+
+/*
+ * Run the recipe. On failure, outputs already placed stay (each whole);
+ * nothing is left under a final name half written. Returns 0 with *r
+ * filled, or -1 with *err naming the step and the file; release *r with
+ * ib_recipe_result_free() either way.
+ */
+int ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err);
+
+void ib_recipe_result_free(ib_recipe_result *r);
+
+/* The output names the recipe itself uses in dir. */
+#define IB_RECIPE_DISK    "disk.img"
+#define IB_RECIPE_RUN     "run"
+#define IB_RECIPE_JSON    "boot.json"
+#define IB_RECIPE_CMDLINE "cmdline"
+#define IB_RECIPE_JOINED  "initrd-joined.img"
+#define IB_RECIPE_IMAGE   "Image"
+#define IB_RECIPE_STAMP   ".isoboot-stamp"
+
+#endif

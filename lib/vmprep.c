@@ -1,0 +1,185 @@
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "cmdline.h"
+#include "compat.h"
+#include "mkdisk.h"
+#include "strbuf.h"
+#include "vmprep.h"
+
+char *
+ib_vmprep_name(const char *path)
+{
+	const char *base, *dot;
+	size_t n;
+	char *s;
+
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base && strcasecmp(dot, ".iso") == 0 ?
+	    (size_t)(dot - base) :
+	    strlen(base);
+	s = malloc(n + 1);
+	if (s != NULL) {
+		memcpy(s, base, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+int
+ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "%s", path);
+	rc = ib_kernel_inspect_fd(fd, path, ki, err);
+	close(fd);
+	return rc;
+}
+
+bool
+ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki)
+{
+	return t == IB_TARGET_VFKIT &&
+	    (ki->kind == IB_KERNEL_GZIP || ki->kind == IB_KERNEL_ZBOOT);
+}
+
+char *
+ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial, bool cdrom,
+    ib_err *err)
+{
+	ib_args *a;
+	char *s;
+
+	a = ib_args_split(cmdline != NULL ? cmdline : "", err);
+	if (a == NULL ||
+	    (serial &&
+	        ib_args_serial(a, ib_target_console(t), NULL, err) == -1) ||
+	    (cdrom && ib_args_add_module(a, "sr-mod", err) == -1)) {
+		ib_args_free(a);
+		ib_err_prefix(err, "command line: ");
+		return NULL;
+	}
+	s = ib_args_join_new(a);
+	ib_args_free(a);
+	if (s == NULL)
+		ib_err_errno(err, ENOMEM, "command line");
+	return s;
+}
+
+/* A qcow2 image's virtual size (header bytes 24..31, big-endian). */
+static bool
+qcow2_size(int fd, uint64_t *size)
+{
+	unsigned char h[32];
+	ib_err err;
+
+	if (ib_pread_all(fd, h, sizeof(h), 0, &err) == -1 ||
+	    memcmp(h, "QFI\xfb", 4) != 0)
+		return false;
+	*size = ib_be64(h + 24);
+	return true;
+}
+
+int
+ib_vmprep_disk(const char *path, uint64_t create_size,
+    const volatile sig_atomic_t *cancel, ib_disk_info *d, ib_err *err)
+{
+	ib_mkdisk_opts mo;
+	ib_mkdisk_result r;
+	struct stat st;
+	const char *dot;
+	int fd;
+
+	memset(d, 0, sizeof(*d));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && create_size != 0) {
+		memset(&mo, 0, sizeof(mo));
+		dot = strrchr(path, '.');
+		mo.format = dot != NULL && strcmp(dot, ".qcow2") == 0 ?
+		    IB_DISK_QCOW2 :
+		    IB_DISK_RAW;
+		mo.cancel = cancel;
+		if (ib_mkdisk(path, create_size, &mo, &r, err) == -1)
+			return ib_err_prefix(err, "%s: ", path);
+		d->created = true;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd == -1)
+		return ib_err_errno(err, errno, "%s", path);
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return ib_err_errno(err, errno, "%s", path);
+	}
+	d->size = (uint64_t)st.st_size;
+	d->qcow2 = qcow2_size(fd, &d->size);
+	close(fd);
+	return 0;
+}
+
+static const char *
+net_name(ib_net n)
+{
+	static const char *const names[] = { "none", "vpnkit", "vmnet",
+		"user" };
+
+	return names[n];
+}
+
+char *
+ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
+{
+	static const char *const serials[] = { "stdio", "pty", "file" };
+	char line[512];
+	ib_sb b = { 0 };
+	size_t i;
+	int rc;
+
+	line[0] = '\0';
+	if (vm->kernel_info != NULL)
+		ib_kernel_describe(vm->kernel_info, vm->kernel, line,
+		    sizeof(line));
+	rc = ib_sb_addf(&b, err,
+	    "{\"target\":\"%s\",\"kernel\":", ib_target_name(vm->target));
+	rc = rc || ib_sb_add_json(&b, vm->kernel, err) ||
+	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
+	    ib_sb_add_json(&b, line, err) ||
+	    ib_sb_adds(&b, ",\"initrd\":", err) ||
+	    ib_sb_add_json(&b, vm->initrd, err) ||
+	    ib_sb_addf(&b, err, ",\"initrd_size\":%llu,\"cmdline\":",
+	        (unsigned long long)vm->initrd_size) ||
+	    ib_sb_add_json(&b, vm->cmdline, err) ||
+	    ib_sb_addf(&b, err,
+	        ",\"memory\":%llu,\"cpus\":%u,\"net\":\"%s\","
+	        "\"serial\":\"%s\",\"uuid\":\"%s\",\"cdrom\":",
+	        (unsigned long long)vm->mem, vm->cpus, net_name(vm->net),
+	        serials[vm->serial], vm->uuid) ||
+	    ib_sb_add_json(&b, vm->cdrom, err) ||
+	    ib_sb_adds(&b, ",\"state_dir\":", err) ||
+	    ib_sb_add_json(&b, vm->state_dir, err) ||
+	    ib_sb_adds(&b, ",\"disks\":[", err);
+	for (i = 0; rc == 0 && i < vm->ndisks; i++)
+		rc = (i > 0 && ib_sb_addc(&b, ',', err)) ||
+		    ib_sb_add_json(&b, vm->disks[i], err);
+	rc = rc || ib_sb_adds(&b, "],\"argv\":[", err);
+	for (i = 0; rc == 0 && i < a->n; i++)
+		rc = (i > 0 && ib_sb_addc(&b, ',', err)) ||
+		    ib_sb_add_json(&b, a->v[i], err);
+	rc = rc || ib_sb_adds(&b, "]}\n", err);
+	if (rc != 0) {
+		ib_sb_release(&b);
+		return NULL;
+	}
+	return ib_sb_take(&b, err);
+}

@@ -1,0 +1,66 @@
+/*
+ * vmprep: the files a VM boots, made ready for a target: the kernel
+ * inspected (and unpacked for vfkit), the command line edited for the
+ * target's console, the disks made or recognised, and the VM described as
+ * JSON. isoboot-cmd and isoboot's recipe share these steps.
+ */
+#ifndef IB_VMPREP_H
+#define IB_VMPREP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "argv.h"
+#include "errors.h"
+#include "kernel.h"
+#include "vm.h"
+
+/* The VM's name for an image at path: its file name without a .iso
+ * suffix (any case). Returns a string the caller frees, or NULL. */
+char *ib_vmprep_name(const char *path);
+
+/* Inspect the kernel at path. Returns 0, or -1 with *err naming it. */
+int ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err);
+
+/*
+ * Whether target t boots ki only once unpacked: vfkit takes an
+ * uncompressed arm64 Image, distributions ship it gzip-compressed or as
+ * an EFI zboot image.
+ */
+bool ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki);
+
+/*
+ * The command line cmdline (may be NULL) edited for t: with serial, the
+ * console rewrite for t's console (ib_args_serial); with cdrom, sr-mod in
+ * an Alpine-style modules= list (its initramfs finds no CD without it).
+ * Returns a string the caller frees, or NULL with *err.
+ */
+char *ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial,
+    bool cdrom, ib_err *err);
+
+/* What ib_vmprep_disk() found or made. */
+typedef struct ib_disk_info {
+	bool qcow2;
+	bool created;
+	uint64_t size; /* what the guest sees: st_size, qcow2's virtual size */
+} ib_disk_info;
+
+/*
+ * The disk image at path: made with create_size bytes (raw, or qcow2 when
+ * the name ends in .qcow2) when it does not exist and create_size is not
+ * 0; an existing one is never touched. Returns 0 with *d, or -1 with
+ * *err (ENOENT for a missing disk and no create_size).
+ */
+int ib_vmprep_disk(const char *path, uint64_t create_size,
+    const volatile sig_atomic_t *cancel, ib_disk_info *d, ib_err *err);
+
+/*
+ * vm and its argv a as one line of JSON: target, kernel (and what it is),
+ * initrd and its size, cmdline, memory, cpus, net, serial, uuid, cdrom,
+ * state_dir, disks, argv; a newline ends it. Returns a string the caller
+ * frees, or NULL with *err.
+ */
+char *ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err);
+
+#endif
