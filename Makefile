@@ -7,6 +7,7 @@ BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
+DATADIR = $(PREFIX)/share
 PKG_CONFIG ?= pkg-config
 PKGS = libiso9660 libcdio libarchive zlib
 SHARED ?= $(CURDIR)/../shared
@@ -54,8 +55,10 @@ LIB_SRC = lib/errors.c lib/compat.c lib/names.c lib/rrip.c lib/zisofs.c \
 	lib/grubcfg.c lib/grub_util.c lib/grub_lex.c lib/grub_parse.c \
 	lib/grub_expand.c lib/grub_test.c lib/grub_load.c lib/grub_exec.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-TOOLS = isoboot-extract syslinux2cmdline mkdisk isoboot-cmd
+TOOLS = isoboot-extract syslinux2cmdline mkdisk isoboot-cmd isoboot
 TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
+# isoboot --mk-path finds it beside its bin directory, here too.
+MK_FILE = $(B)/share/isoboot/isoboot.mk
 UNIT = check_zisofs check_iso check_errors check_names check_rrip \
 	check_pathsafe check_match check_extract check_compat check_cmdline \
 	check_syslinux check_grubcfg check_strbuf check_disksize \
@@ -73,7 +76,7 @@ E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 .SUFFIXES:
 .SECONDARY:
 
-all: $(TOOL_BIN)
+all: $(TOOL_BIN) $(MK_FILE)
 
 $(B)/config.h: mk/configure.sh
 	@mkdir -p $(B)
@@ -95,6 +98,14 @@ $(B)/libisoboot.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
+# isoboot: a thread shows extraction progress; isoboot.mk's installed place.
+$(B)/tools/isoboot.o: ALL_CFLAGS += -pthread -DIB_DATADIR='"$(DATADIR)"'
+$(B)/bin/isoboot: PKG_LIBS += -pthread
+
+$(MK_FILE): share/isoboot.mk
+	@mkdir -p $(@D)
+	cp share/isoboot.mk $@
+
 $(B)/bin/%: $(B)/tools/%.o $(B)/tools/cli.o $(B)/libisoboot.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/tools/cli.o $(B)/libisoboot.a \
@@ -109,7 +120,7 @@ $(B)/tests/check_%: $(B)/tests/check_%.o $(B)/libisoboot.a
 check: deps
 	@$(MAKE) --no-print-directory _check WERROR=1
 
-_check: $(TOOL_BIN) $(UNIT_BIN) $(REPLAY_BIN)
+_check: $(TOOL_BIN) $(MK_FILE) $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
 
 # Fuzz targets without libFuzzer: replay tests/regress/TARGET/* in check.
@@ -164,11 +175,15 @@ install: $(TOOL_BIN)
 	for t in $(TOOLS); do cp completions/isoboot.bash \
 		"$(DESTDIR)$(BASHCOMPDIR)/$$t"; done
 	cp completions/_isoboot "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot"
+	mkdir -p "$(DESTDIR)$(DATADIR)/isoboot"
+	cp share/isoboot.mk "$(DESTDIR)$(DATADIR)/isoboot/isoboot.mk"
 
 uninstall:
 	for t in $(TOOLS); do rm -f "$(DESTDIR)$(BINDIR)/$$t" \
 		"$(DESTDIR)$(MANDIR)/$$t.1" "$(DESTDIR)$(BASHCOMPDIR)/$$t"; done
-	rm -f "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot"
+	rm -f "$(DESTDIR)$(ZSHCOMPDIR)/_isoboot" \
+		"$(DESTDIR)$(DATADIR)/isoboot/isoboot.mk"
+	-rmdir "$(DESTDIR)$(DATADIR)/isoboot" 2>/dev/null
 
 # A reproducible source tarball, and the check that it builds and works.
 DIST = isoboot-$(VERSION).tar.gz

@@ -110,6 +110,7 @@ static int
 read_menu(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
+	ib_sb why = { 0 };
 	ib_iso_opts io;
 	size_t i, j;
 
@@ -132,8 +133,13 @@ read_menu(struct run *u, ib_err *err)
 	u->r->label = strdup(u->e->label != NULL ? u->e->label :
 	        u->e->title != NULL              ? u->e->title :
 	                                           "");
-	u->r->why =
-	    strdup(ib_menu_nnotes(u->m) > 0 ? ib_menu_note(u->m, 0) : "");
+	for (i = 0; i < ib_menu_nnotes(u->m); i++)
+		if ((i > 0 && ib_sb_addc(&why, '\n', err) == -1) ||
+		    ib_sb_adds(&why, ib_menu_note(u->m, i), err) == -1) {
+			ib_sb_release(&why);
+			return -1;
+		}
+	u->r->why = why.s != NULL ? ib_sb_take(&why, err) : strdup("");
 	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
 		return ib_err_errno(err, ENOMEM, "menu");
 	u->files[u->nfiles++] = join_path(o->dir, base(u->e->kernel));
@@ -371,6 +377,7 @@ kernel(struct run *u, ib_err *err)
 		        (uint64_t)is.st_size, err) == -1)
 			return -1;
 	}
+	u->r->maybe_linux = ib_kernel_maybe_linux(&u->ki);
 	ib_kernel_describe(&u->ki, u->e->kernel, line, sizeof(line));
 	u->r->kernel = strdup(line);
 	return u->r->kernel != NULL ? 0 : ib_err_errno(err, ENOMEM, "kernel");
@@ -404,6 +411,41 @@ disk(struct run *u, char **path, ib_err *err)
 	    u->r->disk.size, err);
 }
 
+/* ,"why":[the menu's notes] */
+static int
+add_notes(ib_sb *b, const ib_menu *m, ib_err *err)
+{
+	size_t i;
+
+	if (ib_sb_adds(b, ",\"why\":[", err) == -1)
+		return -1;
+	for (i = 0; i < ib_menu_nnotes(m); i++)
+		if ((i > 0 && ib_sb_addc(b, ',', err) == -1) ||
+		    ib_sb_add_json(b, ib_menu_note(m, i), err) == -1)
+			return -1;
+	return ib_sb_addc(b, ']', err);
+}
+
+/* ,"files":[{"name","role","size"}...]: the outputs made so far. */
+static int
+add_files(ib_sb *b, const ib_recipe_result *r, ib_err *err)
+{
+	size_t i;
+
+	if (ib_sb_adds(b, ",\"files\":[", err) == -1)
+		return -1;
+	for (i = 0; i < r->noutputs; i++)
+		if ((i > 0 && ib_sb_addc(b, ',', err) == -1) ||
+		    ib_sb_adds(b, "{\"name\":", err) == -1 ||
+		    ib_sb_add_json(b, r->outputs[i].name, err) == -1 ||
+		    ib_sb_adds(b, ",\"role\":", err) == -1 ||
+		    ib_sb_add_json(b, r->outputs[i].role, err) == -1 ||
+		    ib_sb_addf(b, err, ",\"size\":%llu}",
+		        (unsigned long long)r->outputs[i].size) == -1)
+			return -1;
+	return ib_sb_addc(b, ']', err);
+}
+
 /* boot.json: the menu as the tools print it, the files, the VM. */
 static char *
 boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
@@ -430,9 +472,7 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	        u->o->platform != NULL ? u->o->platform : "bios") ||
 	    ib_sb_add_json(&b, u->r->config, err) ||
 	    ib_sb_adds(&b, ",\"label\":", err) ||
-	    ib_sb_add_json(&b, u->r->label, err) ||
-	    ib_sb_adds(&b, ",\"why\":", err) ||
-	    ib_sb_add_json(&b, u->r->why, err) ||
+	    ib_sb_add_json(&b, u->r->label, err) || add_notes(&b, u->m, err) ||
 	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
 	    ib_sb_add_json(&b, u->r->kernel, err) ||
 	    ib_sb_adds(&b, ",\"cmdline_in_config\":", err) ||
@@ -443,7 +483,7 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	        ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\",\"size\":%llu}",
 	        IB_RECIPE_DISK, u->r->disk.qcow2 ? "qcow2" : "raw",
 	        (unsigned long long)u->r->disk.size) ||
-	    ib_sb_adds(&b, ",\"menu\":", err) ||
+	    add_files(&b, u->r, err) || ib_sb_adds(&b, ",\"menu\":", err) ||
 	    ib_sb_add(&b, menu, strlen(menu) - 1, err) ||
 	    ib_sb_adds(&b, ",\"vm\":", err) ||
 	    ib_sb_add(&b, vmj, strlen(vmj) - 1, err) ||

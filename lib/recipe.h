@@ -58,11 +58,13 @@ typedef struct ib_recipe_output {
 } ib_recipe_output;
 
 typedef struct ib_recipe_result {
-	char *config;  /* the boot config, absolute in the image */
-	char *label;   /* the entry's label (or title) */
-	char *why;     /* how the config was found (the menu's first note) */
-	char *kernel;  /* what the kernel is (ib_kernel_describe) */
-	char *cmdline; /* the command line the VM boots */
+	char *config;     /* the boot config, absolute in the image */
+	char *label;      /* the entry's label (or title) */
+	char *why;        /* how config and entry were chosen: the menu's notes,
+	                * one per line */
+	char *kernel;     /* what the kernel is (ib_kernel_describe) */
+	bool maybe_linux; /* ib_kernel_maybe_linux() of the kernel */
+	char *cmdline;    /* the command line the VM boots */
 	ib_disk_info disk;
 	bool extracted; /* the image was read for the boot files */
 	ib_recipe_output outputs[IB_RECIPE_MAX_OUTPUTS];

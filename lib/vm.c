@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "disksize.h"
 #include "vm.h"
 #include "vm_int.h"
 
@@ -26,6 +28,81 @@ const char *
 ib_target_name(ib_target t)
 {
 	return target_names[t];
+}
+
+ib_target
+ib_target_host(bool *macos, bool *arm64)
+{
+#if defined(__APPLE__)
+	*macos = true;
+#else
+	*macos = false;
+#endif
+#if defined(__aarch64__)
+	*arm64 = true;
+#else
+	*arm64 = false;
+#endif
+#if defined(__APPLE__) && defined(__aarch64__)
+	return IB_TARGET_VFKIT;
+#elif defined(__APPLE__)
+	return IB_TARGET_HYPERKIT;
+#else
+	return IB_TARGET_QEMU;
+#endif
+}
+
+static const char *const net_names[] = { "none", "vpnkit", "vmnet", "user" };
+
+int
+ib_net_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(net_names) / sizeof(net_names[0]); i++)
+		if (strcmp(s, net_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+ib_net_name(ib_net n)
+{
+	return net_names[n];
+}
+
+int
+ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err)
+{
+	const char *size = s;
+	char mib[32];
+
+	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s)) {
+		if (strlen(s) > 20)
+			return ib_err_set(err, IB_ELIMIT, "'%s' is too big", s);
+		snprintf(mib, sizeof(mib), "%sm", s);
+		size = mib;
+	}
+	if (ib_disksize_parse(size, mem, err) == -1)
+		return -1;
+	if (*mem % MIB != 0 || *mem == 0)
+		return ib_err_set(err, EINVAL, "'%s' is not whole MiB", s);
+	return 0;
+}
+
+int
+ib_vm_cpus_parse(const char *s, unsigned *cpus, ib_err *err)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || n < 1 ||
+	    n > 64)
+		return ib_err_set(err, EINVAL, "'%s' is not 1 to 64", s);
+	*cpus = (unsigned)n;
+	return 0;
 }
 
 const char *

@@ -128,15 +128,6 @@ ib_vmprep_disk(const char *path, uint64_t create_size,
 	return 0;
 }
 
-static const char *
-net_name(ib_net n)
-{
-	static const char *const names[] = { "none", "vpnkit", "vmnet",
-		"user" };
-
-	return names[n];
-}
-
 char *
 ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
@@ -163,7 +154,7 @@ ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	    ib_sb_addf(&b, err,
 	        ",\"memory\":%llu,\"cpus\":%u,\"net\":\"%s\","
 	        "\"serial\":\"%s\",\"uuid\":\"%s\",\"cdrom\":",
-	        (unsigned long long)vm->mem, vm->cpus, net_name(vm->net),
+	        (unsigned long long)vm->mem, vm->cpus, ib_net_name(vm->net),
 	        serials[vm->serial], vm->uuid) ||
 	    ib_sb_add_json(&b, vm->cdrom, err) ||
 	    ib_sb_adds(&b, ",\"state_dir\":", err) ||

@@ -131,18 +131,6 @@ struct opts {
 	bool mem_given, serial_cmdline, json, exec, script;
 };
 
-static ib_target
-default_target(void)
-{
-#if defined(__APPLE__) && defined(__aarch64__)
-	return IB_TARGET_VFKIT;
-#elif defined(__APPLE__)
-	return IB_TARGET_HYPERKIT;
-#else
-	return IB_TARGET_QEMU;
-#endif
-}
-
 static uint64_t
 parse_size(const char *opt, const char *s)
 {
@@ -157,9 +145,7 @@ parse_size(const char *opt, const char *s)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	char *end, mib[32];
-	const char *s;
-	unsigned long n;
+	ib_err err;
 	int ch, t;
 
 	opterr = 0;
@@ -170,13 +156,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->vm.state_dir = optarg;
 			break;
 		case 'c':
-			errno = 0;
-			n = strtoul(optarg, &end, 10);
-			if (optarg[0] < '0' || optarg[0] > '9' ||
-			    *end != '\0' || errno != 0 || n < 1 || n > 64)
-				cli_usage_error(usage,
-				    "--cpus: '%s' is not 1 to 64", optarg);
-			o->vm.cpus = (unsigned)n;
+			if (ib_vm_cpus_parse(optarg, &o->vm.cpus, &err) == -1)
+				cli_usage_error(usage, "--cpus: %s",
+				    ib_err_text(&err));
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -186,18 +168,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->label = optarg;
 			break;
 		case 'm':
-			/* A bare number is MiB, as hyperkit and qemu read it. */
-			if (optarg[0] != '\0' &&
-			    strspn(optarg, "0123456789") == strlen(optarg)) {
-				snprintf(mib, sizeof(mib), "%sm", optarg);
-				o->vm.mem = parse_size("--memory", mib);
-			} else {
-				o->vm.mem = parse_size("--memory", optarg);
-			}
+			if (ib_vm_mem_parse(optarg, &o->vm.mem, &err) == -1)
+				cli_usage_error(usage, "--memory: %s",
+				    ib_err_text(&err));
 			o->mem_given = true;
-			if (o->vm.mem % (1024 * 1024) != 0)
-				cli_usage_error(usage,
-				    "--memory: '%s' is not whole MiB", optarg);
 			break;
 		case 't':
 			t = ib_target_parse(optarg);
@@ -248,20 +222,13 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->name = optarg;
 			break;
 		case OPT_NET:
-			s = optarg;
-			if (strcmp(s, "none") == 0)
-				o->vm.net = IB_NET_NONE;
-			else if (strcmp(s, "vpnkit") == 0)
-				o->vm.net = IB_NET_VPNKIT;
-			else if (strcmp(s, "vmnet") == 0)
-				o->vm.net = IB_NET_VMNET;
-			else if (strcmp(s, "user") == 0)
-				o->vm.net = IB_NET_USER;
-			else
+			t = ib_net_parse(optarg);
+			if (t == -1)
 				cli_usage_error(usage,
 				    "--net: '%s' is not vpnkit, vmnet, user or "
 				    "none",
-				    s);
+				    optarg);
+			o->vm.net = (ib_net)t;
 			break;
 		case OPT_SERIAL:
 			if (strcmp(optarg, "stdio") == 0) {
@@ -559,14 +526,8 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
-	o.vm.target = default_target();
+	o.vm.target = ib_target_host(&o.vm.macos, &o.vm.arm64);
 	o.vm.cpus = 1;
-#if defined(__APPLE__)
-	o.vm.macos = true;
-#endif
-#if defined(__aarch64__)
-	o.vm.arm64 = true;
-#endif
 	parse_args(argc, argv, &o);
 	if (o.iso != NULL) {
 		base = own(&o, ib_vmprep_name(o.iso));
