@@ -1,5 +1,5 @@
-# bash completion for isoboot's tools: isoboot-extract, syslinux2cmdline,
-# mkdisk, isoboot-cmd. Options come from each tool's --help, so they never disagree;
+# bash completion for isoboot's tools: isoboot, isoboot-extract,
+# syslinux2cmdline, mkdisk, isoboot-cmd. Options come from each tool's --help, so they never disagree;
 # --label completes the labels of the ISO or tree on the command line
 # (syslinux2cmdline --list). Installed once per command name, as
 # bash-completion loads them.
@@ -64,7 +64,7 @@ _isoboot_complete() {
 			return
 		fi ;;
 	-t | --target)
-		if [[ ${tool##*/} = isoboot-cmd ]]; then
+		if [[ ${tool##*/} = isoboot-cmd || ${tool##*/} = isoboot ]]; then
 			mapfile -t COMPREPLY < <(compgen -W 'hyperkit xhyve vfkit qemu' \
 			    -- "$cur")
 			return
@@ -82,7 +82,7 @@ _isoboot_complete() {
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W 'bios efi' -- "$cur")
 		return ;;
-	-C | -r | --root)
+	-C | -r | --root | -o | --output)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
 	-i | --iso)
@@ -106,5 +106,5 @@ _isoboot_complete() {
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 }
 
-complete -o filenames -F _isoboot_complete isoboot-extract syslinux2cmdline \
-    mkdisk isoboot-cmd
+complete -o filenames -F _isoboot_complete isoboot isoboot-extract \
+    syslinux2cmdline mkdisk isoboot-cmd

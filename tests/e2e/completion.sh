@@ -35,6 +35,9 @@ check_eq "syslinux2cmdline --platform: bios efi" "bios efi" \
     "$(complete_line 'syslinux2cmdline --platform ')"
 check_eq "isoboot-cmd -t: the four targets" "hyperkit qemu vfkit xhyve" \
     "$(complete_line 'isoboot-cmd -t ')"
+check_eq "isoboot -t: the four targets" "hyperkit qemu vfkit xhyve" \
+    "$(complete_line 'isoboot -t ')"
+check_eq "isoboot --net u: user" user "$(complete_line 'isoboot --net u')"
 check_eq "isoboot-cmd --net u: user" user "$(complete_line 'isoboot-cmd --net u')"
 check_eq "isoboot-extract --format: the four formats" \
     "json make plain shell" "$(complete_line 'isoboot-extract --format ')"
@@ -73,7 +76,7 @@ check_eq "isoboot-extract ISO --label: ipxe.iso's label" ipxe.lkrn \
 
 # zsh: the function parses and is the completion of all three tools.
 expect_exit 0 "zsh: _isoboot parses" zsh -n "$comp/_isoboot"
-check_eq "zsh: #compdef names the four tools" \
-    "#compdef isoboot-extract syslinux2cmdline mkdisk isoboot-cmd" \
+check_eq "zsh: #compdef names the five tools" \
+    "#compdef isoboot isoboot-extract syslinux2cmdline mkdisk isoboot-cmd" \
     "$(head -n 1 "$comp/_isoboot")"
 done_testing
