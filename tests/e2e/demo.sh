@@ -1,7 +1,7 @@
 #!/bin/sh
 # make demo's script (examples/demo.sh), as make demo runs it: it must
 # boot the Alpine-shaped ISO's real Debian kernel in qemu and see the
-# guest print the marker with the command line isoboot-cmd chose.
+# guest print the marker with the command line isoboot chose.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need xorriso qemu-system-x86_64 cpio timeout
@@ -16,6 +16,10 @@ check_grep "the guest printed the marker" \
     "$T/out"
 check_grep "the demo says ok" "^demo: ok" "$T/out"
 check_grep "the demo showed the hyperkit script" "^	hyperkit \\\\$" "$T/out"
-check_grep "the demo showed the qemu command" "^qemu-system-x86_64 \\\\$" \
+check_grep "the demo showed the qemu command" "^	qemu-system-x86_64 \\\\$" \
     "$T/out"
+check_grep "the demo showed isoboot's decisions" \
+    "^  why: *boot/syslinux/syslinux.cfg:4: DEFAULT virt$" "$T/out"
+check_grep "the second isoboot run changed nothing" \
+    "^vm: up to date, nothing changed$" "$T/out"
 done_testing
