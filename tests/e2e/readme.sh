@@ -1,0 +1,84 @@
+#!/bin/sh
+# The README's runnable blocks: every ```sh fence, in order, each run with
+# sh -e in one scratch directory that holds an Alpine-shaped ISO under the
+# README's name (alpine-virt-3.20.3-x86_64.iso: Alpine's syslinux.cfg,
+# Debian's real kernel, a busybox initramfs that prints its command line
+# and powers off), with the built tools first in PATH. Every block must
+# exit 0; the boot must reach the guest's marker with the command line
+# isoboot wrote.
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
+need xorriso cpio gzip qemu-system-x86_64 timeout make
+kernel=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux
+need_file "$kernel" /usr/lib/ISOLINUX/isolinux.bin /bin/busybox
+iso=alpine-virt-3.20.3-x86_64.iso
+
+mkdir -p "$T/tree/boot/syslinux" "$T/run" "$T/shim"
+cp "$IB_TOP/fixtures/alpine/boot/syslinux/syslinux.cfg" \
+    /usr/lib/ISOLINUX/isolinux.bin "$T/tree/boot/syslinux/"
+cp "$kernel" "$T/tree/boot/vmlinuz-virt"
+BANNER="readme: booted, cmdline:" sh "$IB_TOP/tests/lib/mkinitramfs.sh" \
+    "$T/tree/boot/initramfs-virt" readme
+expect_exit 0 "xorriso makes $iso" xorriso -as mkisofs -quiet -R \
+    -b boot/syslinux/isolinux.bin -c boot/syslinux/boot.cat -no-emul-boot \
+    -boot-load-size 4 -boot-info-table -o "$T/run/$iso" "$T/tree"
+
+# qemu with TCG unless IB_KVM=1: some hosts' (nested) KVM aborts on
+# -cpu max, as the README's troubleshooting table says.
+real=$(command -v qemu-system-x86_64)
+cat >"$T/shim/qemu-system-x86_64" <<SHIM
+#!/bin/sh
+[ "\${IB_KVM:-}" = 1 ] && exec "$real" "\$@"
+for a in "\$@"; do
+	shift
+	case \$a in
+	*accel=kvm:tcg*) a=\$(printf '%s\n' "\$a" | sed 's/accel=kvm:tcg/accel=tcg/') ;;
+	esac
+	set -- "\$@" "\$a"
+done
+exec "$real" "\$@"
+SHIM
+chmod +x "$T/shim/qemu-system-x86_64"
+
+# The blocks, one file each.
+awk -v dir="$T" '
+	/^```sh$/ { n++; f = sprintf("%s/block%02d.sh", dir, n); inb = 1; next }
+	/^```/ { inb = 0; next }
+	inb { print > f }
+' "$IB_TOP/README.md"
+nblocks=$(find "$T" -maxdepth 1 -name 'block*.sh' | wc -l | tr -d ' ')
+check_eq "the README has runnable blocks" 1 \
+    "$([ "$nblocks" -ge 7 ] && echo 1)"
+
+for b in "$T"/block*.sh; do
+	name="README block $(basename "$b" .sh): $(head -n 1 "$b")"
+	(cd "$T/run" && PATH="$T/shim:$PATH" timeout 300 sh -e "$b" \
+	    </dev/null >"$b.out" 2>"$b.err")
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "$name"
+	else
+		fail "$name: exit $rc: $(tail -n 3 "$b.err")"
+	fi
+done
+
+# What the blocks did, checked.
+vm=$T/run/alpine-virt-3.20.3-x86_64
+want=$(cat "$vm/cmdline" 2>/dev/null)
+check_eq "the quick start wrote the serial command line" \
+    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
+    "$want"
+check_eq "the quick start's run booted to the marker with that command line" \
+    "readme: booted, cmdline: $want" \
+    "$(cat "$T"/block*.out | tr -d '\r' | grep -m 1 '^readme: booted')"
+check_eq "the quick start's disk is 8 GiB" 8589934592 \
+    "$(wc -c <"$vm/disk.img" | tr -d ' ')"
+check_eq "isoboot -o alpine-hk wrote a hyperkit script" 1 \
+    "$(grep -c '^	hyperkit \\$' "$T/run/alpine-hk/run")"
+check_eq "mkdisk refused the second alpine.img" 1 \
+    "$(cat "$T"/block*.out | grep -c '^refused: alpine.img exists$')"
+check_eq "the Makefile pipeline made vm/run" 1 \
+    "$([ -x "$T/run/vm/run" ] && echo 1)"
+check_eq "make -q said up to date" 1 \
+    "$(cat "$T"/block*.out | grep -c '^up to date$')"
+done_testing
