@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "testutil.h"
 #include "vm.h"
+#include "vmprep.h"
 
 #define MIB (UINT64_C(1) << 20)
 
@@ -409,6 +410,93 @@ START_TEST(test_render)
 }
 END_TEST
 
+START_TEST(test_option_parsers)
+{
+	uint64_t mem;
+	unsigned cpus;
+	ib_err err;
+
+	ck_assert_int_eq(ib_vm_mem_parse("512", &mem, &err), 0);
+	ck_assert_uint_eq(mem, UINT64_C(512) << 20);
+	ck_assert_int_eq(ib_vm_mem_parse("1g", &mem, &err), 0);
+	ck_assert_uint_eq(mem, UINT64_C(1) << 30);
+	ck_assert_int_eq(ib_vm_mem_parse("1.5g", &mem, &err), 0);
+	ck_assert_uint_eq(mem, UINT64_C(1536) << 20);
+	ck_assert_int_eq(ib_vm_mem_parse("1000k", &mem, &err), -1);
+	ck_assert_ptr_nonnull(strstr(ib_err_text(&err), "not whole MiB"));
+	ck_assert_int_eq(ib_vm_mem_parse("", &mem, &err), -1);
+	ck_assert_int_eq(ib_vm_mem_parse("0", &mem, &err), -1);
+	ck_assert_int_eq(
+	    ib_vm_mem_parse("123456789012345678901234", &mem, &err), -1);
+	ck_assert_int_eq(ib_vm_mem_parse("2x", &mem, &err), -1);
+
+	ck_assert_int_eq(ib_vm_cpus_parse("1", &cpus, &err), 0);
+	ck_assert_uint_eq(cpus, 1);
+	ck_assert_int_eq(ib_vm_cpus_parse("64", &cpus, &err), 0);
+	ck_assert_uint_eq(cpus, 64);
+	ck_assert_int_eq(ib_vm_cpus_parse("0", &cpus, &err), -1);
+	ck_assert_int_eq(ib_vm_cpus_parse("65", &cpus, &err), -1);
+	ck_assert_int_eq(ib_vm_cpus_parse("+2", &cpus, &err), -1);
+	ck_assert_int_eq(ib_vm_cpus_parse("2 ", &cpus, &err), -1);
+
+	ck_assert_int_eq(ib_net_parse("vpnkit"), IB_NET_VPNKIT);
+	ck_assert_int_eq(ib_net_parse("user"), IB_NET_USER);
+	ck_assert_int_eq(ib_net_parse("none"), IB_NET_NONE);
+	ck_assert_int_eq(ib_net_parse("vmnet"), IB_NET_VMNET);
+	ck_assert_int_eq(ib_net_parse("VPNKIT"), -1);
+	ck_assert_str_eq(ib_net_name(IB_NET_VMNET), "vmnet");
+}
+END_TEST
+
+/* The command line edits isoboot and isoboot-cmd share. */
+START_TEST(test_cmdline_edits)
+{
+	ib_err err;
+	char *s;
+
+	s = ib_vmprep_cmdline("modules=loop,squashfs quiet console=tty0 "
+	                      "console=ttyS0,115200",
+	    IB_TARGET_HYPERKIT, true, true, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s,
+	    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sr-mod");
+	free(s);
+	s = ib_vmprep_cmdline("quiet", IB_TARGET_VFKIT, true, false, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "console=hvc0"));
+	ck_assert_ptr_null(strstr(s, "ttyS0"));
+	free(s);
+	/* No modules= list: nothing to add sr-mod to. */
+	s = ib_vmprep_cmdline("boot=live", IB_TARGET_QEMU, false, true, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "boot=live");
+	free(s);
+	s = ib_vmprep_cmdline(NULL, IB_TARGET_QEMU, false, false, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_vm_name)
+{
+	char *s;
+
+	s = ib_vmprep_name("/isos/alpine-virt-3.20.3-x86_64.iso");
+	ck_assert_str_eq(s, "alpine-virt-3.20.3-x86_64");
+	free(s);
+	s = ib_vmprep_name("MINI.ISO");
+	ck_assert_str_eq(s, "MINI");
+	free(s);
+	s = ib_vmprep_name("image.img");
+	ck_assert_str_eq(s, "image.img");
+	free(s);
+	s = ib_vmprep_name(".iso");
+	ck_assert_str_eq(s, ".iso");
+	free(s);
+}
+END_TEST
+
 static Suite *
 vm_suite(void)
 {
@@ -422,6 +510,9 @@ vm_suite(void)
 	tu_add(s, "vfkit", test_vfkit);
 	tu_add(s, "qemu", test_qemu);
 	tu_add(s, "render", test_render);
+	tu_add(s, "option_parsers", test_option_parsers);
+	tu_add(s, "cmdline_edits", test_cmdline_edits);
+	tu_add(s, "vm_name", test_vm_name);
 	return s;
 }
 
