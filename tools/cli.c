@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "disksize.h"
 #include "strbuf.h"
 
 static const char *progname = "isoboot";
@@ -175,4 +176,59 @@ cli_close_stdout(void)
 		return IB_EXIT_FAIL;
 	}
 	return IB_EXIT_OK;
+}
+
+ib_target
+cli_opt_target(const char *usage, const char *s)
+{
+	int t = ib_target_parse(s);
+
+	if (t == -1)
+		cli_usage_error(usage,
+		    "--target: '%s' is not hyperkit, xhyve, vfkit or qemu", s);
+	return (ib_target)t;
+}
+
+ib_net
+cli_opt_net(const char *usage, const char *s)
+{
+	int n = ib_net_parse(s);
+
+	if (n == -1)
+		cli_usage_error(usage,
+		    "--net: '%s' is not vpnkit, vmnet, user or none", s);
+	return (ib_net)n;
+}
+
+uint64_t
+cli_opt_memory(const char *usage, const char *s)
+{
+	uint64_t v;
+	ib_err err;
+
+	if (ib_vm_mem_parse(s, &v, &err) == -1)
+		cli_usage_error(usage, "--memory: %s", ib_err_text(&err));
+	return v;
+}
+
+unsigned
+cli_opt_cpus(const char *usage, const char *s)
+{
+	unsigned n;
+	ib_err err;
+
+	if (ib_vm_cpus_parse(s, &n, &err) == -1)
+		cli_usage_error(usage, "--cpus: %s", ib_err_text(&err));
+	return n;
+}
+
+uint64_t
+cli_opt_size(const char *usage, const char *opt, const char *s)
+{
+	uint64_t v;
+	ib_err err;
+
+	if (ib_disksize_parse(s, &v, &err) == -1)
+		cli_usage_error(usage, "%s: %s", opt, ib_err_text(&err));
+	return v;
 }

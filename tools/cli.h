@@ -7,9 +7,11 @@
 #define IB_CLI_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "errors.h"
+#include "vm.h"
 
 #define IB_EXIT_OK    0
 #define IB_EXIT_FAIL  1
@@ -19,6 +21,17 @@
 #define IB_NORETURN __attribute__((noreturn))
 #else
 #define IB_NORETURN
+/*
+ * The values of the VM options isoboot and isoboot-cmd share (-t, --net,
+ * -m, -c, and sizes such as --disk-size): parsed, or a usage error naming
+ * the option (exit 2).
+ */
+ib_target cli_opt_target(const char *usage, const char *s);
+ib_net cli_opt_net(const char *usage, const char *s);
+uint64_t cli_opt_memory(const char *usage, const char *s);
+unsigned cli_opt_cpus(const char *usage, const char *s);
+uint64_t cli_opt_size(const char *usage, const char *opt, const char *s);
+
 #endif
 
 /* Set the program name used in messages (basename of argv0). */
@@ -68,5 +81,16 @@ int cli_open_dir(const char *dir);
 
 /* Flush and close stdout; on failure print an error and return 1. */
 int cli_close_stdout(void);
+
+/*
+ * The values of the VM options isoboot and isoboot-cmd share (-t, --net,
+ * -m, -c, and sizes such as --disk-size): parsed, or a usage error naming
+ * the option (exit 2).
+ */
+ib_target cli_opt_target(const char *usage, const char *s);
+ib_net cli_opt_net(const char *usage, const char *s);
+uint64_t cli_opt_memory(const char *usage, const char *s);
+unsigned cli_opt_cpus(const char *usage, const char *s);
+uint64_t cli_opt_size(const char *usage, const char *opt, const char *s);
 
 #endif

@@ -131,22 +131,10 @@ struct opts {
 	bool mem_given, serial_cmdline, json, exec, script;
 };
 
-static uint64_t
-parse_size(const char *opt, const char *s)
-{
-	uint64_t v;
-	ib_err err;
-
-	if (ib_disksize_parse(s, &v, &err) == -1)
-		cli_usage_error(usage, "%s: %s", opt, ib_err_text(&err));
-	return v;
-}
-
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	ib_err err;
-	int ch, t;
+	int ch;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "C:c:hl:m:t:", longopts, NULL)) !=
@@ -156,9 +144,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->vm.state_dir = optarg;
 			break;
 		case 'c':
-			if (ib_vm_cpus_parse(optarg, &o->vm.cpus, &err) == -1)
-				cli_usage_error(usage, "--cpus: %s",
-				    ib_err_text(&err));
+			o->vm.cpus = cli_opt_cpus(usage, optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -168,19 +154,11 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->label = optarg;
 			break;
 		case 'm':
-			if (ib_vm_mem_parse(optarg, &o->vm.mem, &err) == -1)
-				cli_usage_error(usage, "--memory: %s",
-				    ib_err_text(&err));
+			o->vm.mem = cli_opt_memory(usage, optarg);
 			o->mem_given = true;
 			break;
 		case 't':
-			t = ib_target_parse(optarg);
-			if (t == -1)
-				cli_usage_error(usage,
-				    "--target: '%s' is not hyperkit, xhyve, "
-				    "vfkit or qemu",
-				    optarg);
-			o->vm.target = (ib_target)t;
+			o->vm.target = cli_opt_target(usage, optarg);
 			break;
 		case OPT_ACCEL:
 			o->vm.accel = optarg;
@@ -201,7 +179,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->vm.disks[o->vm.ndisks++] = optarg;
 			break;
 		case OPT_DISK_SIZE:
-			o->disk_size = parse_size("--disk-size", optarg);
+			o->disk_size =
+			    cli_opt_size(usage, "--disk-size", optarg);
 			break;
 		case OPT_EXEC:
 			o->exec = true;
@@ -222,13 +201,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->name = optarg;
 			break;
 		case OPT_NET:
-			t = ib_net_parse(optarg);
-			if (t == -1)
-				cli_usage_error(usage,
-				    "--net: '%s' is not vpnkit, vmnet, user or "
-				    "none",
-				    optarg);
-			o->vm.net = (ib_net)t;
+			o->vm.net = cli_opt_net(usage, optarg);
 			break;
 		case OPT_SERIAL:
 			if (strcmp(optarg, "stdio") == 0) {

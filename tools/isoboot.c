@@ -100,17 +100,14 @@ struct opts {
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	ib_err err;
-	int ch, t;
+	int ch;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "c:hl:m:o:qt:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
-			if (ib_vm_cpus_parse(optarg, &o->r.cpus, &err) == -1)
-				cli_usage_error(usage, "--cpus: %s",
-				    ib_err_text(&err));
+			o->r.cpus = cli_opt_cpus(usage, optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -120,9 +117,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->r.label = optarg;
 			break;
 		case 'm':
-			if (ib_vm_mem_parse(optarg, &o->r.mem, &err) == -1)
-				cli_usage_error(usage, "--memory: %s",
-				    ib_err_text(&err));
+			o->r.mem = cli_opt_memory(usage, optarg);
 			break;
 		case 'o':
 			o->out = optarg;
@@ -131,13 +126,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->quiet = true;
 			break;
 		case 't':
-			t = ib_target_parse(optarg);
-			if (t == -1)
-				cli_usage_error(usage,
-				    "--target: '%s' is not hyperkit, xhyve, "
-				    "vfkit or qemu",
-				    optarg);
-			o->r.target = (ib_target)t;
+			o->r.target = cli_opt_target(usage, optarg);
 			break;
 		case OPT_ACCEL:
 			o->r.accel = optarg;
@@ -146,10 +135,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->r.argv0 = optarg;
 			break;
 		case OPT_DISK_SIZE:
-			if (ib_disksize_parse(optarg, &o->r.disk_size, &err) ==
-			    -1)
-				cli_usage_error(usage, "--disk-size: %s",
-				    ib_err_text(&err));
+			o->r.disk_size =
+			    cli_opt_size(usage, "--disk-size", optarg);
 			o->disk_size_given = true;
 			break;
 		case OPT_JSON:
@@ -159,13 +146,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->mk_path = true;
 			break;
 		case OPT_NET:
-			t = ib_net_parse(optarg);
-			if (t == -1)
-				cli_usage_error(usage,
-				    "--net: '%s' is not vpnkit, vmnet, user or "
-				    "none",
-				    optarg);
-			o->r.net = (ib_net)t;
+			o->r.net = cli_opt_net(usage, optarg);
 			break;
 		case OPT_NO_DISK:
 			o->r.disk_size = 0;
