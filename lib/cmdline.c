@@ -244,8 +244,11 @@ ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
 		else
 			i++;
 	}
-	n = snprintf(first, sizeof(first), "earlyprintk=serial console=%s%s%s",
-	    dev, speed != NULL && speed[0] != '\0' ? "," : "",
+	/* earlyprintk=serial is the x86 8250 UART's early console; a
+	 * virtio console (hvc0) has none. */
+	n = snprintf(first, sizeof(first), "%sconsole=%s%s%s",
+	    strncmp(dev, "ttyS", 4) == 0 ? "earlyprintk=serial " : "", dev,
+	    speed != NULL && speed[0] != '\0' ? "," : "",
 	    speed != NULL ? speed : "");
 	if (n < 0 || (size_t)n >= sizeof(first))
 		return ib_err_set(err, EINVAL, "serial device name too long");

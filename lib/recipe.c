@@ -43,9 +43,12 @@ struct run {
 	char *stamp; /* what the stamp must say before its file lines */
 };
 
+/* The names isoboot writes in the directory, and those the run script
+ * and the hypervisors write there (see vm_script.c, vm_hyperkit.c). */
 static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
 	IB_RECIPE_JSON, IB_RECIPE_CMDLINE, IB_RECIPE_JOINED, IB_RECIPE_IMAGE,
-	IB_RECIPE_STAMP };
+	IB_RECIPE_STAMP, "run.pid", "vpnkit.eth.sock", "vpnkit.port.sock",
+	"tty" };
 
 /* A file's modification time's nanoseconds, where the system has them. */
 static long
@@ -232,11 +235,29 @@ stamp_now(struct run *u)
 	return ib_sb_take(&b, &err);
 }
 
-/* Whether the stamp says the boot files in dir are this image's. */
-static bool
-up_to_date(struct run *u)
+/* The unpacked kernel's line, which follows the others in the stamp. */
+static char *
+image_line(struct run *u)
 {
-	char buf[STAMP_MAX + 1], *now;
+	ib_sb b = { 0 };
+	ib_err err;
+
+	if (stamp_file(&b, u->o->dirfd, IB_RECIPE_IMAGE, &err) == -1) {
+		ib_sb_release(&b);
+		return NULL;
+	}
+	return ib_sb_take(&b, &err);
+}
+
+/*
+ * Whether the stamp says the boot files in dir are this image's (and,
+ * with image, that the unpacked kernel is the one made from them).
+ */
+static bool
+up_to_date(struct run *u, bool image)
+{
+	char buf[STAMP_MAX + 1], *now, *img;
+	size_t len;
 	ssize_t n;
 	bool same;
 	int fd;
@@ -251,9 +272,43 @@ up_to_date(struct run *u)
 		return false;
 	buf[n] = '\0';
 	now = stamp_now(u);
-	same = now != NULL && strcmp(now, buf) == 0;
+	len = now != NULL ? strlen(now) : 0;
+	same = now != NULL && strncmp(now, buf, len) == 0;
+	if (same && image) {
+		img = image_line(u);
+		same = img != NULL && strcmp(buf + len, img) == 0;
+		free(img);
+	} else if (same) {
+		same = buf[len] == '\0' ||
+		    strncmp(buf + len, "file \"" IB_RECIPE_IMAGE "\" ",
+		        8 + strlen(IB_RECIPE_IMAGE)) == 0;
+	}
 	free(now);
 	return same;
+}
+
+/* Record the unpacked kernel after the boot files in the stamp. */
+static int
+stamp_image(struct run *u, ib_err *err)
+{
+	char *now, *img;
+	bool changed;
+	ib_sb b = { 0 };
+	int rc;
+
+	now = stamp_now(u);
+	img = image_line(u);
+	rc = now == NULL || img == NULL || ib_sb_adds(&b, now, err) ||
+	        ib_sb_adds(&b, img, err) ?
+	    -1 :
+	    ib_place_bytes(u->o->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
+	        &changed, err);
+	if (rc == -1 && (now == NULL || img == NULL))
+		ib_err_set(err, EIO, "%s: changed while unpacking", u->o->dir);
+	free(now);
+	free(img);
+	ib_sb_release(&b);
+	return rc;
 }
 
 static int
@@ -312,7 +367,7 @@ boot_files(struct run *u, ib_err *err)
 
 	if (stamp_key(u, err) == -1)
 		return -1;
-	if (!up_to_date(u) && extract(u, err) == -1)
+	if (!up_to_date(u, false) && extract(u, err) == -1)
 		return ib_err_prefix(err, "extract: %s: ", u->iso);
 	for (i = 0; i < u->nfiles; i++) {
 		if (stat(u->files[i], &st) == -1)
@@ -345,7 +400,7 @@ static int
 kernel(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
-	struct stat ks, is;
+	struct stat is;
 	char line[512];
 	bool fresh;
 	int fd, rc;
@@ -356,8 +411,7 @@ kernel(struct run *u, ib_err *err)
 		u->image = join_path(o->dir, IB_RECIPE_IMAGE);
 		if (u->image == NULL)
 			return ib_err_errno(err, ENOMEM, "kernel");
-		fresh = stat(u->kernel, &ks) == 0 && stat(u->image, &is) == 0 &&
-		    !u->r->extracted && is.st_mtime >= ks.st_mtime;
+		fresh = !u->r->extracted && up_to_date(u, true);
 		if (!fresh) {
 			fd = open(u->kernel, O_RDONLY | O_CLOEXEC);
 			if (fd == -1)
@@ -369,6 +423,8 @@ kernel(struct run *u, ib_err *err)
 			if (rc == -1)
 				return ib_err_prefix(err,
 				    "unpack: %s: ", u->kernel);
+			if (stamp_image(u, err) == -1)
+				return -1;
 		}
 		u->kernel = u->image;
 		if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1 ||
@@ -479,10 +535,13 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	    ib_sb_add_json(&b, u->e->args, err) ||
 	    ib_sb_adds(&b, ",\"cmdline\":", err) ||
 	    ib_sb_add_json(&b, u->r->cmdline, err) ||
-	    ib_sb_addf(&b, err,
-	        ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\",\"size\":%llu}",
-	        IB_RECIPE_DISK, u->r->disk.qcow2 ? "qcow2" : "raw",
-	        (unsigned long long)u->r->disk.size) ||
+	    (u->o->disk_size == 0 ?
+	            ib_sb_adds(&b, ",\"disk\":null", err) :
+	            ib_sb_addf(&b, err,
+	                ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\","
+	                "\"size\":%llu}",
+	                IB_RECIPE_DISK, u->r->disk.qcow2 ? "qcow2" : "raw",
+	                (unsigned long long)u->r->disk.size)) ||
 	    add_files(&b, u->r, err) || ib_sb_adds(&b, ",\"menu\":", err) ||
 	    ib_sb_add(&b, menu, strlen(menu) - 1, err) ||
 	    ib_sb_adds(&b, ",\"vm\":", err) ||
@@ -587,7 +646,7 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	}
 	rc = -1;
 	if (read_menu(&u, err) == -1) {
-		ib_err_prefix(err, "boot menu: ");
+		ib_err_prefix(err, "boot menu: %s: ", o->iso);
 		goto out;
 	}
 	rc = boot_files(&u, err) == -1 || kernel(&u, err) == -1 ||

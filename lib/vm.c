@@ -77,6 +77,8 @@ ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err)
 	const char *size = s;
 	char mib[32];
 
+	if (s[0] != '\0' && strspn(s, "0") == strlen(s))
+		return ib_err_set(err, EINVAL, "'%s' is zero", s);
 	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s)) {
 		if (strlen(s) > 20)
 			return ib_err_set(err, IB_ELIMIT, "'%s' is too big", s);

@@ -76,7 +76,7 @@ ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	if (rc == 0)
 		rc = ib_sb_addf(&b, err,
 		    "#!/bin/sh\n"
-		    "# Boots the VM with %s. Made by isoboot-cmd %s.\n"
+		    "# Boots the VM with %s. Made by isoboot %s.\n"
 		    "state=%s\n",
 		    ib_target_name(vm->target), IB_VERSION, q);
 	free(q);

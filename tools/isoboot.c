@@ -188,7 +188,7 @@ parse_args(int argc, char **argv, struct opts *o)
  * the bin directory this program runs from (an installed tree, Homebrew's
  * cellar, the build tree); else the prefix it was built for.
  */
-static void
+static int
 print_mk_path(const char *argv0)
 {
 	char self[PATH_MAX], *real, *slash;
@@ -199,7 +199,7 @@ print_mk_path(const char *argv0)
 	env = getenv("ISOBOOT_MK");
 	if (env != NULL && env[0] != '\0') {
 		puts(env);
-		return;
+		return 0;
 	}
 	real = NULL;
 	if (strchr(argv0, '/') != NULL) {
@@ -227,15 +227,18 @@ print_mk_path(const char *argv0)
 		if (real != NULL && stat(real, &st) == 0) {
 			puts(real);
 			free(real);
-			return;
+			return 0;
 		}
 	}
 	free(real);
 	snprintf(self, sizeof(self), "%s/isoboot/isoboot.mk", IB_DATADIR);
-	if (stat(self, &st) == -1)
+	puts(self);
+	if (stat(self, &st) == -1) {
 		cli_warn(self, "%s (is isoboot installed? make install)",
 		    strerror(errno));
-	puts(self);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -374,7 +377,7 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 	for (i = 0; i < r->noutputs; i++) {
 		out = &r->outputs[i];
 		human(size, sizeof(size), out->size);
-		printf("  %-18s %-14s %-12s %s\n", out->name, out->role, size,
+		printf("  %-18s %-15s %-12s %s\n", out->name, out->role, size,
 		    out->written                               ? "written" :
 		        strcmp(out->name, IB_RECIPE_DISK) == 0 ? "kept" :
 		                                                 "unchanged");
@@ -405,18 +408,29 @@ warn_result(const struct opts *o, const ib_recipe_result *r)
 	}
 }
 
-/* ./NAME for an image NAME.iso. */
+/* NAME for an image NAME.iso; NAME.vm for one named otherwise, which
+ * must not be the directory's own name. */
 static char *
 default_dir(const char *iso)
 {
-	char *name = ib_vmprep_name(iso);
+	const char *base;
+	char *name, *vm;
 
+	name = ib_vmprep_name(iso);
 	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0) {
 		free(name);
 		return NULL;
 	}
-	return name;
+	base = strrchr(iso, '/');
+	base = base != NULL ? base + 1 : iso;
+	if (strcmp(name, base) != 0)
+		return name;
+	vm = malloc(strlen(name) + 4);
+	if (vm != NULL)
+		sprintf(vm, "%s.vm", name);
+	free(name);
+	return vm;
 }
 
 int
@@ -425,9 +439,10 @@ main(int argc, char **argv)
 	char dir[PATH_MAX], run[PATH_MAX + 8], *owned, *real;
 	struct progress prog;
 	ib_recipe_result r;
+	struct stat st;
 	struct opts o;
 	ib_err err;
-	bool show_progress;
+	bool show_progress, made;
 	int dirfd, rc;
 
 	cli_init(argv[0]);
@@ -436,8 +451,9 @@ main(int argc, char **argv)
 	o.r.disk_size = UINT64_C(8) << 30;
 	parse_args(argc, argv, &o);
 	if (o.mk_path) {
-		print_mk_path(argv[0]);
-		return cli_close_stdout();
+		rc = print_mk_path(argv[0]);
+		return cli_close_stdout() != 0 || rc != 0 ? IB_EXIT_FAIL :
+		                                            IB_EXIT_OK;
 	}
 	owned = NULL;
 	if (o.out == NULL) {
@@ -448,6 +464,12 @@ main(int argc, char **argv)
 			    o.r.iso);
 		o.out = owned;
 	}
+	/* A mistyped ISO must not leave a directory behind. */
+	if (stat(o.r.iso, &st) == -1) {
+		cli_warn(o.r.iso, "%s", strerror(errno));
+		return IB_EXIT_FAIL;
+	}
+	made = stat(o.out, &st) == -1 && errno == ENOENT;
 	cli_catch_signals();
 	dirfd = cli_open_dir(o.out);
 	if (dirfd == -1)
@@ -479,6 +501,8 @@ main(int argc, char **argv)
 	if (rc == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn(NULL, "%s", ib_err_text(&err));
+		if (made)
+			rmdir(o.out); /* only if it is still empty */
 		ib_recipe_result_free(&r);
 		free(owned);
 		cli_reraise();

@@ -104,7 +104,7 @@ cat >"$T/golden" <<GOLDEN
 vfkit \\
     --cpus 1 \\
     --memory 1024 \\
-    --bootloader 'linux,kernel=$kernel,initrd=$initrd,cmdline="earlyprintk=serial console=hvc0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod"' \\
+    --bootloader 'linux,kernel=$kernel,initrd=$initrd,cmdline="console=hvc0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod"' \\
     --device virtio-serial,stdio \\
     --device virtio-net,nat \\
     --device virtio-blk,path=$T/disk.img \\
@@ -135,7 +135,7 @@ check_eq "the UUID is stable and hyperkit's kind" 1 \
 expect_exit 0 "vfkit: the recipe" isoboot-cmd -t vfkit --kernel "$kernel" \
     --initrd "$initrd" --cmdline "quiet console=tty0" --serial-cmdline
 check_grep "vfkit: cmdline in quotes, console=hvc0" \
-    "cmdline=\"earlyprintk=serial console=hvc0\"'" "$T/out"
+    "cmdline=\"console=hvc0\"'" "$T/out"
 
 # Refusals: exit 1, the fact named.
 cp "$kernel" "$T/k,1"
