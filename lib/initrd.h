@@ -13,6 +13,10 @@
 
 #include "errors.h"
 
+/* The joined file's name in a state directory: not a name distributions
+ * give their initrds (initrd.img is one). */
+#define IB_INITRD_JOINED "initrd-joined.img"
+
 /*
  * Write paths[0..n) one after the other, each padded with zeros to a
  * multiple of 4 bytes, as name in the directory dirfd (built under a

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "initrd.h"
 #include "vm.h"
 #include "vmprep.h"
 
@@ -88,7 +89,7 @@ void ib_recipe_result_free(ib_recipe_result *r);
 #define IB_RECIPE_RUN     "run"
 #define IB_RECIPE_JSON    "boot.json"
 #define IB_RECIPE_CMDLINE "cmdline"
-#define IB_RECIPE_JOINED  "initrd-joined.img"
+#define IB_RECIPE_JOINED  IB_INITRD_JOINED
 #define IB_RECIPE_IMAGE   "Image"
 #define IB_RECIPE_STAMP   ".isoboot-stamp"
 

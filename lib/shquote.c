@@ -79,22 +79,35 @@ ib_assignments_new(const char *const *names, const char *const *values,
 char *
 ib_makequote_new(const char *s)
 {
-	size_t n, o;
+	static const char end[] = "$(subst ,,)";
+	size_t n, o, k, run;
 	char *q;
 
 	if (strchr(s, '\n') != NULL)
 		return NULL;
 	n = strlen(s);
-	q = malloc(n * 2 + 1);
+	q = malloc(n * 3 + sizeof(end));
 	if (q == NULL)
 		return NULL;
 	o = 0;
-	for (; *s != '\0'; s++) {
-		if (*s == '$')
+	for (run = 0; *s != '\0'; s++) {
+		if (*s == '$') {
 			q[o++] = '$';
-		else if (*s == '#')
+		} else if (*s == '#') {
+			/* make reads 2k backslashes before '#' as k, and one
+			 * more as the escape of the '#'. */
+			for (k = 0; k < run; k++)
+				q[o++] = '\\';
 			q[o++] = '\\';
+		}
+		run = *s == '\\' ? run + 1 : 0;
 		q[o++] = *s;
+	}
+	/* A backslash at the end would join the next line: end the value
+	 * with an empty function call instead (no variable, no warning). */
+	if (run % 2 == 1) {
+		memcpy(q + o, end, sizeof(end) - 1);
+		o += sizeof(end) - 1;
 	}
 	q[o] = '\0';
 	return q;

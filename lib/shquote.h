@@ -10,7 +10,9 @@
 char *ib_shquote_new(const char *s);
 
 /* s as the right-hand side of a make ":=" assignment: '$' doubled, '#'
- * escaped, newlines refused (NULL). The caller frees it. */
+ * escaped (with the backslashes before it doubled), a trailing backslash
+ * kept from joining the next line, newlines refused (NULL). The caller
+ * frees it. */
 char *ib_makequote_new(const char *s);
 
 /*

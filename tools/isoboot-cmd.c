@@ -405,14 +405,14 @@ join_initrds(struct opts *o, char *joined, size_t n)
 	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
 		return -1;
-	rc = ib_initrd_concat(dirfd, "initrd.img", o->initrds, o->ninitrds,
+	rc = ib_initrd_concat(dirfd, IB_INITRD_JOINED, o->initrds, o->ninitrds,
 	    &cli_caught, &o->vm.initrd_size, &err);
 	close(dirfd);
 	if (rc == -1) {
 		cli_warn_err(o->vm.state_dir, &err);
 		return -1;
 	}
-	snprintf(joined, n, "%s/initrd.img", o->vm.state_dir);
+	snprintf(joined, n, "%s/%s", o->vm.state_dir, IB_INITRD_JOINED);
 	o->vm.initrd = joined;
 	return 0;
 }

@@ -169,11 +169,11 @@ printf 'abc' >"$T/i1"
 printf 'defgh' >"$T/i2"
 expect_exit 0 "two initrds for hyperkit" isoboot-cmd -t hyperkit \
     --kernel "$kernel" --initrd "$T/i1" --initrd "$T/i2" -C "$T/j" --json
-check_eq "joined: the state directory's initrd.img" "$T/j/initrd.img" \
+check_eq "joined: the state directory's initrd-joined.img" "$T/j/initrd-joined.img" \
     "$(jq -r .initrd "$T/out")"
 printf 'abc\000defgh\000\000\000' >"$T/joined"
 check_files "joined: each part padded to 4 bytes" "$T/joined" \
-    "$T/j/initrd.img"
+    "$T/j/initrd-joined.img"
 check_eq "joined: the size the memory rule used" 12 \
     "$(jq -r .initrd_size "$T/out")"
 

@@ -5,6 +5,7 @@
 
 #include "bounds.h"
 #include "cmdline.h"
+#include "shquote.h"
 #include "testutil.h"
 
 /* Split s, apply nothing, join. */
@@ -197,6 +198,32 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* Values for make's ":=": what make reads back is the input. */
+START_TEST(test_makequote)
+{
+	static const char *const cases[][2] = {
+		{ "quiet", "quiet" },
+		{ "c=$x", "c=$$x" },
+		{ "a#b", "a\\#b" },
+		{ "a\\#b", "a\\\\\\#b" },
+		{ "a\\\\#b", "a\\\\\\\\\\#b" },
+		{ "/boot/vm\\", "/boot/vm\\$(subst ,,)" },
+		{ "f\\\\", "f\\\\" },
+		{ "back\\slash", "back\\slash" },
+	};
+	size_t i;
+	char *q;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		q = ib_makequote_new(cases[i][0]);
+		ck_assert_ptr_nonnull(q);
+		ck_assert_str_eq(q, cases[i][1]);
+		free(q);
+	}
+	ck_assert_ptr_null(ib_makequote_new("a\nb"));
+}
+END_TEST
+
 static Suite *
 cmdline_suite(void)
 {
@@ -211,6 +238,7 @@ cmdline_suite(void)
 	tu_add(s, "strip_loader_words", test_strip_loader_words);
 	tu_add(s, "limits", test_limits);
 	tu_add(s, "add_module", test_add_module);
+	tu_add(s, "makequote", test_makequote);
 	return s;
 }
 
