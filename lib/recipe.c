@@ -562,6 +562,7 @@ vm(struct run *u, ib_err *err)
 	const ib_recipe_opts *o = u->o;
 	ib_argv a = { 0 };
 	char *text, *diskpath;
+	size_t n;
 	ib_vm v;
 	int rc;
 
@@ -569,10 +570,11 @@ vm(struct run *u, ib_err *err)
 	    ib_vmprep_cmdline(u->e->args, o->target, true, true, err);
 	if (u->r->cmdline == NULL)
 		return -1;
-	text = malloc(strlen(u->r->cmdline) + 2);
+	n = strlen(u->r->cmdline) + 2;
+	text = malloc(n);
 	if (text == NULL)
 		return ib_err_errno(err, ENOMEM, "cmdline");
-	sprintf(text, "%s\n", u->r->cmdline);
+	snprintf(text, n, "%s\n", u->r->cmdline);
 	rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
 	free(text);
 	diskpath = NULL;

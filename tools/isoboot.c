@@ -415,6 +415,7 @@ default_dir(const char *iso)
 {
 	const char *base;
 	char *name, *vm;
+	size_t n;
 
 	name = ib_vmprep_name(iso);
 	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
@@ -426,9 +427,10 @@ default_dir(const char *iso)
 	base = base != NULL ? base + 1 : iso;
 	if (strcmp(name, base) != 0)
 		return name;
-	vm = malloc(strlen(name) + 4);
+	n = strlen(name) + 4;
+	vm = malloc(n);
 	if (vm != NULL)
-		sprintf(vm, "%s.vm", name);
+		snprintf(vm, n, "%s.vm", name);
 	free(name);
 	return vm;
 }
