@@ -25,5 +25,7 @@ class Isoboot < Formula
                  shell_output("#{bin}/mkdisk 1m #{testpath}/disk.img 2>&1", 1)
     assert_match "README.TXT",
                  shell_output("#{bin}/isoboot-extract -t #{pkgshare}/tiny.iso.gz")
+    assert_equal "#{pkgshare}/isoboot.mk",
+                 shell_output("#{bin}/isoboot --mk-path").chomp
   end
 end

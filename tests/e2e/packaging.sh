@@ -25,4 +25,21 @@ expect_exit 0 "the fixture's README.TXT" isoboot-extract -x -O \
     "$IB_TOP/fixtures/tiny.iso.gz" README.TXT
 check_eq "the fixture's README.TXT says hello" "hello from isoboot" \
     "$(cat "$T/out")"
+
+# isoboot --mk-path as installed (bin/ and share/isoboot/ under one
+# prefix, as make install and Homebrew's cellar lay them out), by any
+# name it is run by.
+mkdir -p "$T/p/bin" "$T/p/share/isoboot"
+cp "$IB_BIN/isoboot" "$T/p/bin/"
+cp "$IB_TOP/share/isoboot.mk" "$T/p/share/isoboot/"
+want=$(cd "$T/p/share/isoboot" && pwd -P)/isoboot.mk
+expect_exit 0 "formula test: isoboot --mk-path" env -u ISOBOOT_MK \
+    "$T/p/bin/isoboot" --mk-path
+check_eq "--mk-path: the prefix's share/isoboot/isoboot.mk" "$want" \
+    "$(cat "$T/out")"
+expect_exit 0 "--mk-path, found through PATH" env -u ISOBOOT_MK \
+    PATH="$T/p/bin:$PATH" isoboot --mk-path
+check_eq "--mk-path through PATH: the same file" "$want" "$(cat "$T/out")"
+check_grep "the formula's test checks --mk-path" 'isoboot --mk-path' \
+    "$formula"
 done_testing
