@@ -249,7 +249,9 @@ check_files "touched image: the kernel is still the image's" \
     "$T/tree/boot/vmlinuz-virt" "$D/vmlinuz-virt"
 
 # 4. Only the VM's options change: run and boot.json, not the boot files.
-for opts in "-m 2g" "-t hyperkit --net vpnkit"; do
+# (vmnet, not vpnkit: vpnkit's socket under this deep test directory
+# would pass macOS's 104-byte limit, which isoboot rightly refuses.)
+for opts in "-m 2g" "-t hyperkit --net vmnet"; do
 	# shellcheck disable=SC2086 # the options, split on purpose
 	expect_exit 0 "$opts: exit 0" isoboot $opts "$iso"
 	snap "$D" >"$T/snap4"
@@ -268,9 +270,9 @@ for opts in "-m 2g" "-t hyperkit --net vpnkit"; do
 		    "$(jq -r .vm.memory "$D/boot.json")"
 		;;
 	*)
-		check_grep "$opts: run starts vpnkit" "^vpnkit --ethernet=" \
-		    "$D/run"
-		check_eq "$opts: boot.json's target and net" "hyperkit vpnkit" \
+		check_grep "$opts: run gives hyperkit a virtio-net" \
+		    "^[[:space:]]*-s 2:0,virtio-net" "$D/run"
+		check_eq "$opts: boot.json's target and net" "hyperkit vmnet" \
 		    "$(jq -j '.vm.target, " ", .vm.net' "$D/boot.json")"
 		;;
 	esac
@@ -289,6 +291,9 @@ check_files "initrd removed: extracted again" "$T/tree/boot/initramfs-virt" \
     "$D/initramfs-virt"
 check_grep "initrd removed: the summary says written" \
     "^  initramfs-virt .* written\$" "$T/out"
+# A second later, as an edit would be: the stamp compares sizes and
+# mtimes, which have whole seconds only in the portable build.
+sleep 1
 printf 'XXXX' | dd of="$D/vmlinuz-virt" bs=1 seek=4096 conv=notrunc \
     2>/dev/null
 expect_exit 0 "kernel changed: exit 0" isoboot "$iso"
@@ -517,6 +522,7 @@ same "vfkit, again: Image not written" "$T/vsnap1" "$T/vsnap2" Image
 check_grep "vfkit, again: nothing changed" "nothing changed" "$T/out"
 # Was a bug: DIR/Image was not in the stamp, so a changed or emptied
 # Image stayed as it was and was booted.
+sleep 1 # (as above, for the portable build's whole-second mtimes)
 printf 'XXXX' | dd of="$V/Image" bs=1 seek=200 conv=notrunc 2>/dev/null
 expect_exit 0 "vfkit, Image changed: exit 0" isoboot -t vfkit -o "$V" \
     "$T/arm.iso"

@@ -13,7 +13,12 @@ kernel=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/lin
 need_file "$kernel" /usr/lib/ISOLINUX/isolinux.bin /bin/busybox
 iso=alpine-virt-3.20.3-x86_64.iso
 
-mkdir -p "$T/tree/boot/syslinux" "$T/run" "$T/shim"
+# The blocks run in a short directory: hyperkit's vpnkit socket path
+# (one block uses --net vpnkit) must stay under macOS's 104 bytes, which
+# isoboot checks, wherever the tests run.
+R=$(mktemp -d /tmp/ibrd.XXXXXX) || exit 1
+trap 'rm -rf "$R"' EXIT
+mkdir -p "$T/tree/boot/syslinux" "$T/shim"
 cp "$IB_TOP/fixtures/alpine/boot/syslinux/syslinux.cfg" \
     /usr/lib/ISOLINUX/isolinux.bin "$T/tree/boot/syslinux/"
 cp "$kernel" "$T/tree/boot/vmlinuz-virt"
@@ -21,7 +26,7 @@ BANNER="readme: booted, cmdline:" sh "$IB_TOP/tests/lib/mkinitramfs.sh" \
     "$T/tree/boot/initramfs-virt" readme
 expect_exit 0 "xorriso makes $iso" xorriso -as mkisofs -quiet -R \
     -b boot/syslinux/isolinux.bin -c boot/syslinux/boot.cat -no-emul-boot \
-    -boot-load-size 4 -boot-info-table -o "$T/run/$iso" "$T/tree"
+    -boot-load-size 4 -boot-info-table -o "$R/$iso" "$T/tree"
 
 # qemu with TCG unless IB_KVM=1: some hosts' (nested) KVM aborts on
 # -cpu max, as the README's troubleshooting table says.
@@ -52,7 +57,7 @@ check_eq "the README has runnable blocks" 1 \
 
 for b in "$T"/block*.sh; do
 	name="README block $(basename "$b" .sh): $(head -n 1 "$b")"
-	(cd "$T/run" && PATH="$T/shim:$PATH" timeout 300 sh -e "$b" \
+	(cd "$R" && PATH="$T/shim:$PATH" timeout 300 sh -e "$b" \
 	    </dev/null >"$b.out" 2>"$b.err")
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
@@ -63,7 +68,7 @@ for b in "$T"/block*.sh; do
 done
 
 # What the blocks did, checked.
-vm=$T/run/alpine-virt-3.20.3-x86_64
+vm=$R/alpine-virt-3.20.3-x86_64
 want=$(cat "$vm/cmdline" 2>/dev/null)
 check_eq "the quick start wrote the serial command line" \
     "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
@@ -74,11 +79,11 @@ check_eq "the quick start's run booted to the marker with that command line" \
 check_eq "the quick start's disk is 8 GiB" 8589934592 \
     "$(wc -c <"$vm/disk.img" | tr -d ' ')"
 check_eq "isoboot -o alpine-hk wrote a hyperkit script" 1 \
-    "$(grep -c '^	hyperkit \\$' "$T/run/alpine-hk/run")"
+    "$(grep -c '^	hyperkit \\$' "$R/alpine-hk/run")"
 check_eq "mkdisk refused the second alpine.img" 1 \
     "$(cat "$T"/block*.out | grep -c '^refused: alpine.img exists$')"
 check_eq "the Makefile pipeline made vm/run" 1 \
-    "$([ -x "$T/run/vm/run" ] && echo 1)"
+    "$([ -x "$R/vm/run" ] && echo 1)"
 check_eq "make -q said up to date" 1 \
     "$(cat "$T"/block*.out | grep -c '^up to date$')"
 done_testing
