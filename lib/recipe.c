@@ -13,6 +13,7 @@
 
 #include "bootcfg.h"
 #include "bootfiles.h"
+#include "bounds.h"
 #include "extract.h"
 #include "initrd.h"
 #include "kernel_unpack.h"
@@ -176,11 +177,11 @@ stamp_key(struct run *u, ib_err *err)
 		return ib_err_errno(err, errno, "%s", u->iso);
 	rc = ib_sb_adds(&b, "isoboot stamp 1\niso ", err) ||
 	    ib_sb_add_json(&b, u->iso, err) ||
-	    ib_sb_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nlabel ",
+	    ib_sb_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
 	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	        (unsigned long long)st.st_size, (long long)st.st_mtime,
 	        mtime_nsec(&st)) ||
-	    ib_sb_add_json(&b, o->label != NULL ? o->label : "", err) ||
+	    ib_sb_add_json(&b, u->e->where, err) ||
 	    ib_sb_addf(&b, err, "\nplatform %s\n",
 	        o->platform != NULL ? o->platform : "bios");
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
@@ -311,6 +312,60 @@ stamp_image(struct run *u, ib_err *err)
 	return rc;
 }
 
+/* Whether name is one of the boot files this run wants. */
+static bool
+wanted(const struct run *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nfiles; i++)
+		if (strcmp(base(u->files[i]), name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Remove the files an earlier stamp lists (another entry's kernel and
+ * initrds, a joined initrd, an unpacked Image) that this run does not
+ * make again: only plain names the stamp lists, so only files isoboot
+ * wrote.
+ */
+static void
+remove_stale(struct run *u)
+{
+	char buf[STAMP_MAX + 1], name[IB_MAX_NAME + 1];
+	const char *p, *q;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	n = read(fd, buf, STAMP_MAX);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf; (p = strstr(p, "\nfile \"")) != NULL; p = q) {
+		p += 7;
+		q = strchr(p, '"');
+		if (q == NULL)
+			break;
+		len = (size_t)(q - p);
+		if (len == 0 || len > IB_MAX_NAME || memchr(p, '\\', len) ||
+		    memchr(p, '/', len) || p[0] == '.')
+			continue;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (!wanted(u, name) &&
+		    !(u->nfiles > 2 && strcmp(name, IB_RECIPE_JOINED) == 0) &&
+		    strcmp(name, IB_RECIPE_IMAGE) != 0)
+			unlinkat(u->o->dirfd, name, 0);
+	}
+}
+
 static int
 extract(struct run *u, ib_err *err)
 {
@@ -323,6 +378,7 @@ extract(struct run *u, ib_err *err)
 	char *now;
 	int rc;
 
+	remove_stale(u);
 	memset(&xo, 0, sizeof(xo));
 	xo.flat = true;
 	xo.cancel = o->cancel;

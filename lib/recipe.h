@@ -9,8 +9,10 @@
  * only when it differs from what is there: a second run with the same
  * inputs writes nothing. The extraction is skipped when a stamp
  * (".isoboot-stamp") records the same image (device, inode, size,
- * mtime), label and platform, and the extracted files are as it left
- * them. The disk image is made when missing and never touched after.
+ * mtime), entry and platform, and the extracted files are as it left
+ * them; otherwise the files the stamp lists that this entry does not
+ * load are removed first. The disk image is made when missing and never
+ * touched after.
  */
 #ifndef IB_RECIPE_H
 #define IB_RECIPE_H

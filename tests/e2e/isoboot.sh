@@ -407,6 +407,21 @@ expect_exit 0 "the same image, default entry: exit 0" isoboot -o "$T/l1" \
     "$T/lab.iso"
 check_eq "the default entry: cmdline follows" "$want" \
     "$(cat "$T/l1/cmdline")"
+# The stamp records the entry, not how it was named.
+expect_exit 0 "-l virt, the default entry by name: exit 0" isoboot -l virt \
+    -o "$T/l1" "$T/lab.iso"
+check_grep "-l virt, the default entry by name: nothing changed" \
+    "nothing changed" "$T/out"
+# Another image's entry in the same directory: the files only the old
+# entry loaded go (a.img, b.img and the joined initrd); others stay.
+touch "$T/mo/mine.txt"
+expect_exit 0 "another image in the several-initrds directory: exit 0" \
+    isoboot -o "$T/mo" "$T/lab.iso"
+not_there "another image: the old entry's initrds and join removed" \
+    "$T/mo" a.img b.img initrd-joined.img
+check_eq "another image: its files and the user's file are there" 1 \
+    "$([ -f "$T/mo/initramfs-virt" ] && [ -f "$T/mo/vmlinuz-virt" ] &&
+        [ -f "$T/mo/mine.txt" ] && echo 1)"
 expect_exit 1 "-l nosuch: exit 1" isoboot -l nosuch -o "$T/l2" "$T/lab.iso"
 check_grep "-l nosuch: names the label" "'nosuch'" "$T/err"
 check_grep "-l nosuch: starts with isoboot:" "^isoboot: " "$T/err"
