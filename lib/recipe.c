@@ -396,9 +396,6 @@ extract(struct run *u, ib_err *err)
 	if (u->nfiles > 2) {
 		for (i = 1; i < u->nfiles; i++)
 			paths[i - 1] = u->files[i];
-		if (o->progress != NULL)
-			o->progress(o->progress_ctx, IB_RECIPE_JOINED, o->dirfd,
-			    NULL, 0);
 		if (ib_initrd_concat(o->dirfd, IB_RECIPE_JOINED, paths,
 		        u->nfiles - 1, o->cancel, &u->initrd_size, err) == -1)
 			return ib_err_prefix(err, "join initrds: ");
@@ -451,7 +448,8 @@ boot_files(struct run *u, ib_err *err)
 }
 
 /* What the kernel is; for vfkit, the arm64 Image unpacked when the
- * kernel is compressed (again only when the kernel is newer). */
+ * kernel is compressed (again only when the stamp does not record the
+ * Image made from these boot files). */
 static int
 kernel(struct run *u, ib_err *err)
 {
