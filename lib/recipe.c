@@ -236,6 +236,25 @@ stamp_now(struct run *u)
 	return ib_sb_take(&b, &err);
 }
 
+/* The stamp as the last run left it, into buf (STAMP_MAX + 1 bytes). */
+static bool
+read_stamp(const struct run *u, char *buf)
+{
+	ssize_t n;
+	int fd;
+
+	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
+	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return false;
+	n = read(fd, buf, STAMP_MAX);
+	close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 /* The unpacked kernel's line, which follows the others in the stamp. */
 static char *
 image_line(struct run *u)
@@ -259,19 +278,10 @@ up_to_date(struct run *u, bool image)
 {
 	char buf[STAMP_MAX + 1], *now, *img;
 	size_t len;
-	ssize_t n;
 	bool same;
-	int fd;
 
-	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
-	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
+	if (!read_stamp(u, buf))
 		return false;
-	n = read(fd, buf, STAMP_MAX);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
 	now = stamp_now(u);
 	len = now != NULL ? strlen(now) : 0;
 	same = now != NULL && strncmp(now, buf, len) == 0;
@@ -335,19 +345,10 @@ remove_stale(struct run *u)
 {
 	char buf[STAMP_MAX + 1], name[IB_MAX_NAME + 1];
 	const char *p, *q;
-	ssize_t n;
 	size_t len;
-	int fd;
 
-	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
-	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
+	if (!read_stamp(u, buf))
 		return;
-	n = read(fd, buf, STAMP_MAX);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
 	for (p = buf; (p = strstr(p, "\nfile \"")) != NULL; p = q) {
 		p += 7;
 		q = strchr(p, '"');
