@@ -233,7 +233,8 @@ write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 		x->o.progress(x->o.progress_ctx, e->path, pfd, tmp, e->size);
 	rc = ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err);
 	if (x->o.progress != NULL)
-		x->o.progress(x->o.progress_ctx, e->path, pfd, NULL, e->size);
+		x->o.progress(x->o.progress_ctx, e->path, pfd, NULL,
+		    rc == 0 ? e->size : 0);
 	if (rc == -1)
 		goto fail;
 	if (fchmod(fd, (mode_t)(e->mode & 0777)) == -1) {

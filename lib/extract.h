@@ -40,7 +40,8 @@ typedef struct ib_extract_opts {
 	void *report_ctx;
 	/* Called as each regular file starts, with the temporary it is
 	 * written to in the directory dirfd (its size grows to total, for a
-	 * progress display), and as it ends (tmp NULL). May be NULL. */
+	 * progress display), and as it ends: tmp NULL, total the bytes
+	 * written (0 when it failed). May be NULL. */
 	void (*progress)(void *ctx, const char *path, int dirfd,
 	    const char *tmp, uint64_t total);
 	void *progress_ctx;

@@ -305,12 +305,14 @@ progress_cb(void *ctx, const char *path, int dirfd, const char *tmp,
 	const char *base;
 
 	pthread_mutex_lock(&p->mu);
-	base = strrchr(path, '/');
-	snprintf(p->name, sizeof(p->name), "%s",
-	    base != NULL ? base + 1 : path);
-	p->total = total;
 	if (tmp != NULL) {
+		/* A name from the image: quoted, so it cannot drive the
+		 * terminal. */
+		base = strrchr(path, '/');
+		base = base != NULL ? base + 1 : path;
+		ib_quote(p->name, sizeof(p->name), base, strlen(base));
 		snprintf(p->tmp, sizeof(p->tmp), "%s", tmp);
+		p->total = total;
 		p->dirfd = dirfd;
 		p->active = true;
 		show(p, 0);
@@ -356,28 +358,39 @@ human(char *buf, size_t n, uint64_t bytes)
 		snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
 }
 
-/* The directory as the user should type it in "start it:". */
+/*
+ * What was decided and made. Every string that comes from the image
+ * (label, config, notes, names, the command line) is quoted, so that it
+ * cannot drive the terminal.
+ */
 static void
 print_summary(const struct opts *o, const ib_recipe_result *r)
 {
 	const ib_recipe_output *out;
 	const char *line, *nl;
-	char size[32];
+	char size[32], a[8192], b[1024];
 	size_t i;
 
-	printf("%s: entry '%s' of %s\n", o->r.iso, r->label, r->config);
+	printf("%s: entry '%s' of %s\n", o->r.iso,
+	    ib_quote(a, sizeof(a), r->label, strlen(r->label)),
+	    ib_quote(b, sizeof(b), r->config, strlen(r->config)));
 	for (line = r->why; *line != '\0'; line = *nl != '\0' ? nl + 1 : nl) {
 		nl = strchr(line, '\n');
 		if (nl == NULL)
 			nl = line + strlen(line);
-		printf("  why:     %.*s\n", (int)(nl - line), line);
+		printf("  why:     %s\n",
+		    ib_quote(a, sizeof(a), line, (size_t)(nl - line)));
 	}
-	printf("  kernel:  %s\n", r->kernel);
-	printf("  cmdline: %s\n", r->cmdline);
+	printf("  kernel:  %s\n",
+	    ib_quote(a, sizeof(a), r->kernel, strlen(r->kernel)));
+	printf("  cmdline: %s\n",
+	    ib_quote(a, sizeof(a), r->cmdline, strlen(r->cmdline)));
 	for (i = 0; i < r->noutputs; i++) {
 		out = &r->outputs[i];
 		human(size, sizeof(size), out->size);
-		printf("  %-18s %-15s %-12s %s\n", out->name, out->role, size,
+		printf("  %-18s %-15s %-12s %s\n",
+		    ib_quote(a, sizeof(a), out->name, strlen(out->name)),
+		    out->role, size,
 		    out->written                               ? "written" :
 		        strcmp(out->name, IB_RECIPE_DISK) == 0 ? "kept" :
 		                                                 "unchanged");

@@ -667,6 +667,24 @@ if optional "$ipxe" "ipxe.iso"; then
 fi
 
 # 16. Hostile entries.
+# A label and command line with terminal escapes: quoted in the summary
+# (the cmdline file keeps the bytes).
+mkdir -p "$T/esc/boot/syslinux"
+cp "$isolinux" "$T/esc/boot/syslinux/isolinux.bin"
+cp "$kernel" "$T/esc/boot/vmlinuz"
+cp "$T/initrd.gz" "$T/esc/boot/initrd"
+esc=$(printf '\033')
+printf 'DEFAULT a%s]2;pwn\nLABEL a%s]2;pwn\nKERNEL /boot/vmlinuz\nINITRD /boot/initrd\nAPPEND x=%s[2J\n' \
+    "$esc" "$esc" "$esc" >"$T/esc/boot/syslinux/syslinux.cfg"
+mkiso "$T/esc" "$T/esc.iso"
+expect_exit 0 "escapes in the label and cmdline: exit 0" isoboot --no-disk \
+    -o "$T/eo" "$T/esc.iso"
+check_eq "escapes: no raw ESC in the summary" 0 \
+    "$(grep -c "$esc" "$T/out")"
+check_grep "escapes: the label shown as \\033" "entry 'a\\\\033]2;pwn'" \
+    "$T/out"
+check_eq "escapes: the cmdline file keeps the byte" 1 \
+    "$(grep -c "x=$esc\[2J" "$T/eo/cmdline")"
 # A kernel path that climbs: the file lands in DIR, nothing outside.
 entry_iso "$T/climb.iso" /boot/../../../../tmp/evil /boot/initrd
 mkdir -p "$T/hx/x1/x2/x3"
