@@ -45,6 +45,10 @@ exec "$real" "\$@"
 SHIM
 chmod +x "$T/shim/qemu-system-x86_64"
 
+# A reader's shell has no make of ours around it: the Makefile block must
+# not inherit make check's jobserver or flags.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
 # The blocks, one file each.
 awk -v dir="$T" '
 	/^```sh$/ { n++; f = sprintf("%s/block%02d.sh", dir, n); inb = 1; next }
