@@ -71,6 +71,29 @@ for b in "$T"/block*.sh; do
 	fi
 done
 
+# The install lines the README gives are the ones make deps uses: the
+# apt-get line is mk/deps.sh's BUILD_DEBS, the brew line a part of BREW.
+# words VAR: the words of mk/deps.sh's VAR="...", one per line.
+words() {
+	sed -n "/^$1=\"/,/\"\$/p" "$IB_TOP/mk/deps.sh" |
+	    sed -e "s/^$1=\"//" -e 's/"$//' | tr -d "\\\\" | tr ' ' '\n' |
+	    grep .
+}
+debs=$(words BUILD_DEBS | sort | tr '\n' ' ')
+check_eq "README's apt-get line is make deps' build packages" "$debs" \
+    "$(sed -n 's/^sudo apt-get install //p' "$IB_TOP/README.md" |
+        tr ' ' '\n' | grep . | sort | tr '\n' ' ')"
+brew=" $(words BREW | tr '\n' ' ') "
+sed -n 's/^brew install \([^#]*\).*/\1/p' "$IB_TOP/README.md" |
+    tr ' ' '\n' | grep . >"$T/brew"
+while read -r p; do
+	case $brew in
+	*" $p "*) ok "README's brew package $p is one make deps names" ;;
+	*) fail "README's brew package $p is one make deps names" ;;
+	esac
+done <"$T/brew"
+check_eq "README names brew packages" 1 "$([ -s "$T/brew" ] && echo 1)"
+
 # What the blocks did, checked.
 vm=$R/alpine-virt-3.20.3-x86_64
 want=$(cat "$vm/cmdline" 2>/dev/null)
