@@ -19,16 +19,8 @@ le32() {
 	done
 }
 
-# An arm64 Image: the 64-byte header (text_offset 0, image_size, flags,
-# "ARMd" at 0x38), then 8 KiB of code.
-{
-	head -c 16 /dev/zero
-	le32 12288
-	head -c 36 /dev/zero
-	printf 'ARM\144'
-	head -c 4 /dev/zero
-	head -c 8192 /dev/urandom
-} >"$T/Image"
+# An arm64 Image (header with "ARMd" at 0x38, then 8 KiB of code).
+sh "$IB_TOP/tests/lib/arm64-image.sh" "$T/Image"
 gzip -9nc "$T/Image" >"$T/Image.gz"
 
 # An EFI zboot image: "MZ", "zimg", payload offset and size, "gzip" at

@@ -491,25 +491,7 @@ check_eq "usage errors make nothing" "" "$(ls -A)"
 cd "$T" || exit 1
 
 # 10. vfkit: a gzip'd arm64 Image is unpacked into DIR/Image.
-# le32b N: N as 4 little-endian bytes.
-le32b() {
-	_n=$1
-	_i=0
-	while [ $_i -lt 4 ]; do
-		# shellcheck disable=SC2059 # the format is the escape itself
-		printf "\\$(printf %03o $((_n % 256)))"
-		_n=$((_n / 256))
-		_i=$((_i + 1))
-	done
-}
-{
-	head -c 16 /dev/zero
-	le32b 12288
-	head -c 36 /dev/zero
-	printf 'ARM\144'
-	head -c 4 /dev/zero
-	head -c 8192 /dev/urandom
-} >"$T/Image"
+sh "$IB_TOP/tests/lib/arm64-image.sh" "$T/Image"
 mkdir -p "$T/arm/boot/syslinux"
 cp "$isolinux" "$T/arm/boot/syslinux/isolinux.bin"
 cp "$cfg" "$T/arm/boot/syslinux/syslinux.cfg"
