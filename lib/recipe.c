@@ -16,7 +16,6 @@
 #include "bounds.h"
 #include "extract.h"
 #include "initrd.h"
-#include "kernel_unpack.h"
 #include "menujson.h"
 #include "place.h"
 #include "recipe.h"
@@ -458,7 +457,6 @@ kernel(struct run *u, ib_err *err)
 	struct stat is;
 	char line[512];
 	bool fresh;
-	int fd, rc;
 
 	if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1)
 		return -1;
@@ -468,16 +466,9 @@ kernel(struct run *u, ib_err *err)
 			return ib_err_errno(err, ENOMEM, "kernel");
 		fresh = !u->r->extracted && up_to_date(u, true);
 		if (!fresh) {
-			fd = open(u->kernel, O_RDONLY | O_CLOEXEC);
-			if (fd == -1)
-				return ib_err_errno(err, errno, "%s",
-				    u->kernel);
-			rc = ib_kernel_unpack(fd, &u->ki, o->dirfd,
-			    IB_RECIPE_IMAGE, o->cancel, err);
-			close(fd);
-			if (rc == -1)
-				return ib_err_prefix(err,
-				    "unpack: %s: ", u->kernel);
+			if (ib_vmprep_unpack(u->kernel, &u->ki, o->dirfd,
+			        o->cancel, err) == -1)
+				return ib_err_prefix(err, "unpack: ");
 			if (stamp_image(u, err) == -1)
 				return -1;
 		}

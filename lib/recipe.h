@@ -92,7 +92,7 @@ void ib_recipe_result_free(ib_recipe_result *r);
 #define IB_RECIPE_JSON    "boot.json"
 #define IB_RECIPE_CMDLINE "cmdline"
 #define IB_RECIPE_JOINED  IB_INITRD_JOINED
-#define IB_RECIPE_IMAGE   "Image"
+#define IB_RECIPE_IMAGE   IB_VMPREP_IMAGE
 #define IB_RECIPE_STAMP   ".isoboot-stamp"
 
 #endif

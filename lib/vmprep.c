@@ -10,6 +10,7 @@
 #include "bytes.h"
 #include "cmdline.h"
 #include "compat.h"
+#include "kernel_unpack.h"
 #include "mkdisk.h"
 #include "strbuf.h"
 #include "vmprep.h"
@@ -53,6 +54,20 @@ ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki)
 {
 	return t == IB_TARGET_VFKIT &&
 	    (ki->kind == IB_KERNEL_GZIP || ki->kind == IB_KERNEL_ZBOOT);
+}
+
+int
+ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "%s", path);
+	rc = ib_kernel_unpack(fd, ki, dirfd, IB_VMPREP_IMAGE, cancel, err);
+	close(fd);
+	return rc == -1 ? ib_err_prefix(err, "%s: ", path) : 0;
 }
 
 char *

@@ -30,6 +30,17 @@ int ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err);
  */
 bool ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki);
 
+/* The unpacked kernel's name in a state directory. */
+#define IB_VMPREP_IMAGE "Image"
+
+/*
+ * Unpack the kernel at path (inspected as ki; see ib_vmprep_needs_unpack)
+ * into IB_VMPREP_IMAGE in the directory dirfd, through a temporary.
+ * Returns 0, or -1 with *err naming path.
+ */
+int ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
+    const volatile sig_atomic_t *cancel, ib_err *err);
+
 /*
  * The command line cmdline (may be NULL) edited for t: with serial, the
  * console rewrite for t's console (ib_args_serial); with cdrom, sr-mod in

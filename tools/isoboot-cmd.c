@@ -19,7 +19,6 @@
 #include "disksize.h"
 #include "initrd.h"
 #include "kernel.h"
-#include "kernel_unpack.h"
 #include "mkdisk.h"
 #include "strbuf.h"
 #include "vm.h"
@@ -355,7 +354,7 @@ static int
 unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
 {
 	ib_err err;
-	int fd, dirfd, rc;
+	int dirfd, rc;
 	char *path;
 
 	if (!ib_vmprep_needs_unpack(o->vm.target, ki))
@@ -363,18 +362,13 @@ unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
 	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
 		return -1;
-	fd = open(o->vm.kernel, O_RDONLY | O_CLOEXEC);
-	rc = fd == -1 ?
-	    ib_err_errno(&err, errno, "open") :
-	    ib_kernel_unpack(fd, ki, dirfd, "Image", &cli_caught, &err);
-	if (fd != -1)
-		close(fd);
+	rc = ib_vmprep_unpack(o->vm.kernel, ki, dirfd, &cli_caught, &err);
 	close(dirfd);
 	if (rc == -1) {
-		cli_warn_err(o->vm.kernel, &err);
+		cli_warn_err(NULL, &err);
 		return -1;
 	}
-	path = own(o, ib_bootfiles_path(o->vm.state_dir, "Image"));
+	path = own(o, ib_bootfiles_path(o->vm.state_dir, IB_VMPREP_IMAGE));
 	if (path == NULL) {
 		cli_warn(NULL, "out of memory");
 		return -1;
