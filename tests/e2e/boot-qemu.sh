@@ -60,10 +60,7 @@ else
 	tr -d '\r' <"$T/serial" | tail -n 15 | sed 's/^/#   serial: /'
 fi
 
-# The report, without the tty's \r, each line once (it arrives through
-# /dev/console and again through /dev/ttyS0, both the serial port here).
-tr -d '\r' <"$T/serial" | sed -n "s/^$M //p" | awk '!seen[$0]++' \
-    >"$T/report"
+guest_report "$T/serial" "$M" >"$T/report"
 check_grep "the guest's report is complete" '^end$' "$T/report"
 check_eq "/proc/cmdline is --cmdline, byte for byte" "$cmdline" \
     "$(sed -n 's/^cmdline=//p' "$T/report")"

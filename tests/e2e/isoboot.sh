@@ -790,8 +790,7 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1 &&
 		sed 's/^/#   qemu: /' "$T/qemu.err" | head -n 10
 		tr -d '\r' <"$T/serial" | tail -n 15 | sed 's/^/#   serial: /'
 	fi
-	tr -d '\r' <"$T/serial" | sed -n "s/^$M //p" | awk '!seen[$0]++' \
-	    >"$T/report"
+	guest_report "$T/serial" "$M" >"$T/report"
 	check_grep "boot: the guest's report is complete" '^end$' "$T/report"
 	check_eq "boot: DIR/cmdline" "$want" "$(cat "$vm/d/cmdline")"
 	check_eq "boot: /proc/cmdline is DIR/cmdline, byte for byte" \

@@ -52,6 +52,14 @@ need_file() {
 	done
 }
 
+# guest_report SERIAL MARKER: the report of a tests/lib/mkinitramfs.sh
+# guest in the serial log SERIAL, without the tty's \r, the MARKER taken
+# off, each line once (it arrives through /dev/console and again through
+# /dev/ttyS0, both the serial port).
+guest_report() {
+	tr -d '\r' <"$1" | sed -n "s/^$2 //p" | awk '!seen[$0]++'
+}
+
 # run CMD...: run with stdout in $T/out, stderr in $T/err, status in $rc.
 run() {
 	"$@" >"$T/out" 2>"$T/err"
