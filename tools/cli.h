@@ -21,17 +21,6 @@
 #define IB_NORETURN __attribute__((noreturn))
 #else
 #define IB_NORETURN
-/*
- * The values of the VM options isoboot and isoboot-cmd share (-t, --net,
- * -m, -c, and sizes such as --disk-size): parsed, or a usage error naming
- * the option (exit 2).
- */
-ib_target cli_opt_target(const char *usage, const char *s);
-ib_net cli_opt_net(const char *usage, const char *s);
-uint64_t cli_opt_memory(const char *usage, const char *s);
-unsigned cli_opt_cpus(const char *usage, const char *s);
-uint64_t cli_opt_size(const char *usage, const char *opt, const char *s);
-
 #endif
 
 /* Set the program name used in messages (basename of argv0). */
