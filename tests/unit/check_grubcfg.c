@@ -32,34 +32,6 @@
 /* Where GRUB images made by grub-mkrescue keep their config. */
 #define CFG "/boot/grub/grub.cfg"
 
-/* The image root of the running TCase (made in the parent). */
-static char top[4096];
-
-static void
-top_setup(void)
-{
-	tu_mkdtemp(top, sizeof(top), "check_grubcfg");
-}
-
-static void
-top_teardown(void)
-{
-	tu_rmtree(top);
-}
-
-/* Write len bytes as the file rel under the image root. */
-static void
-put_n(const char *rel, const char *data, size_t len)
-{
-	tu_put_n(top, rel, data, len);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	put_n(rel, text, strlen(text));
-}
-
 static void
 mkdir_in(const char *rel)
 {
@@ -72,8 +44,7 @@ parse(const char *cfg, const char *platform, ib_err *err)
 	ib_bootfs *fs;
 	ib_menu *m;
 
-	fs = ib_bootfs_open_dir(top, err);
-	ck_assert_msg(fs != NULL, "%s", err->msg);
+	fs = top_fs(err);
 	m = ib_grub_parse(fs, cfg, platform, err);
 	ib_bootfs_close(fs);
 	return m;
@@ -102,46 +73,20 @@ one(const char *text)
 static int
 parse_rc(const char *cfg, ib_err *err)
 {
-	ib_menu *m;
-
-	m = parse(cfg, "pc", err);
-	if (m == NULL)
-		return -1;
-	ib_menu_free(m);
-	return 0;
+	return menu_rc(parse(cfg, "pc", err));
 }
 
-/* CFG served from memory, handed over in an exactly-sized malloc: the
- * hostile-bytes tests. */
+/* CFG served from memory (mem_fs): the hostile-bytes tests. */
 static int
 parse_mem_rc(const char *data, size_t len, const char *platform, ib_err *err)
 {
 	ib_bootfs *fs;
 	ib_menu *m;
-	char *buf;
 
-	buf = malloc(len != 0 ? len : 1);
-	ck_assert_ptr_nonnull(buf);
-	memcpy(buf, data, len);
-	fs = ib_bootfs_open_dir(top, err);
-	ck_assert_msg(fs != NULL, "%s", err->msg);
-	ck_assert_int_eq(ib_bootfs_set_file(fs, CFG, buf, len, err), 0);
-	free(buf);
+	fs = mem_fs(CFG, data, len, err);
 	m = ib_grub_parse(fs, CFG, platform, err);
 	ib_bootfs_close(fs);
-	if (m == NULL)
-		return -1;
-	ib_menu_free(m);
-	return 0;
-}
-
-static const ib_menu_entry *
-def(const ib_menu *m)
-{
-	const ib_menu_entry *e = ib_menu_default(m);
-
-	ck_assert_msg(e != NULL, "no default entry");
-	return e;
+	return menu_rc(m);
 }
 
 static const ib_menu_entry *
@@ -151,18 +96,6 @@ at(const ib_menu *m, size_t i)
 
 	ck_assert_msg(e != NULL, "no entry %zu", i);
 	return e;
-}
-
-/* Whether a note of m contains sub. */
-static int
-has_note(const ib_menu *m, const char *sub)
-{
-	size_t i;
-
-	for (i = 0; i < ib_menu_nnotes(m); i++)
-		if (strstr(ib_menu_note(m, i), sub) != NULL)
-			return 1;
-	return 0;
 }
 
 /* The helpers below name the calling test's line in their messages. */
@@ -1438,20 +1371,10 @@ START_TEST(test_corpus)
 }
 END_TEST
 
-/* A TCase with its own image root. */
-static TCase *
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tu_add(s, name, t);
-
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
-	return tc;
-}
-
 static Suite *
 grubcfg_suite(void)
 {
-	Suite *s = suite_create("grubcfg");
+	Suite *s = menu_suite("grubcfg");
 
 	/* 2.1 */
 	add(s, "cr_dropped_everywhere", test_cr_dropped_everywhere);

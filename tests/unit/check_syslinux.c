@@ -29,34 +29,6 @@
 /* Where ISOLINUX 6 finds its config first (SEMANTICS.md 1.1). */
 #define CFG "/isolinux/isolinux.cfg"
 
-/* The image root of the running TCase (made in the parent). */
-static char top[4096];
-
-static void
-top_setup(void)
-{
-	tu_mkdtemp(top, sizeof(top), "check_syslinux");
-}
-
-static void
-top_teardown(void)
-{
-	tu_rmtree(top);
-}
-
-/* Write len bytes as the file rel under the image root. */
-static void
-put_n(const char *rel, const char *data, size_t len)
-{
-	tu_put_n(top, rel, data, len);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	put_n(rel, text, strlen(text));
-}
-
 /* Parse cfg (absolute in the image) with working directory cwd; the
  * menu, or NULL with *err. */
 static ib_menu *
@@ -65,8 +37,7 @@ parse(const char *cfg, const char *cwd, ib_err *err)
 	ib_bootfs *fs;
 	ib_menu *m;
 
-	fs = ib_bootfs_open_dir(top, err);
-	ck_assert_msg(fs != NULL, "%s", err->msg);
+	fs = top_fs(err);
 	m = ib_syslinux_parse(fs, cfg, cwd, err);
 	ib_bootfs_close(fs);
 	return m;
@@ -87,46 +58,20 @@ parse_ok(const char *cfg, const char *cwd)
 static int
 parse_rc(const char *cfg, const char *cwd, ib_err *err)
 {
-	ib_menu *m;
-
-	m = parse(cfg, cwd, err);
-	if (m == NULL)
-		return -1;
-	ib_menu_free(m);
-	return 0;
+	return menu_rc(parse(cfg, cwd, err));
 }
 
-/* The config CFG served from memory, handed over in an exactly-sized
- * malloc: the hostile-bytes tests. */
+/* The config CFG served from memory (mem_fs): the hostile-bytes tests. */
 static int
 parse_mem_rc(const char *data, size_t len, ib_err *err)
 {
 	ib_bootfs *fs;
 	ib_menu *m;
-	char *buf;
 
-	buf = malloc(len);
-	ck_assert_ptr_nonnull(buf);
-	memcpy(buf, data, len);
-	fs = ib_bootfs_open_dir(top, err);
-	ck_assert_msg(fs != NULL, "%s", err->msg);
-	ck_assert_int_eq(ib_bootfs_set_file(fs, CFG, buf, len, err), 0);
-	free(buf);
+	fs = mem_fs(CFG, data, len, err);
 	m = ib_syslinux_parse(fs, CFG, NULL, err);
 	ib_bootfs_close(fs);
-	if (m == NULL)
-		return -1;
-	ib_menu_free(m);
-	return 0;
-}
-
-static const ib_menu_entry *
-def(const ib_menu *m)
-{
-	const ib_menu_entry *e = ib_menu_default(m);
-
-	ck_assert_msg(e != NULL, "no default entry");
-	return e;
+	return menu_rc(m);
 }
 
 static const ib_menu_entry *
@@ -158,18 +103,6 @@ expect_kind_at(int line, const ib_menu_entry *e, ib_kind kind)
 	ck_assert_msg(e->kind == kind, "line %d: %s: kind %s, expected %s",
 	    line, e->label != NULL ? e->label : "(null)", ib_kind_name(e->kind),
 	    ib_kind_name(kind));
-}
-
-/* Whether a note of m contains sub. */
-static int
-has_note(const ib_menu *m, const char *sub)
-{
-	size_t i;
-
-	for (i = 0; i < ib_menu_nnotes(m); i++)
-		if (strstr(ib_menu_note(m, i), sub) != NULL)
-			return 1;
-	return 0;
 }
 
 /* 1.3: keywords match ignoring case; the value is the rest of the line
@@ -1560,20 +1493,10 @@ START_TEST(test_path_not_used_for_kernels)
 }
 END_TEST
 
-/* A TCase with its own image root. */
-static TCase *
-add(Suite *s, const char *name, const TTest *t)
-{
-	TCase *tc = tu_add(s, name, t);
-
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
-	return tc;
-}
-
 static Suite *
 syslinux_suite(void)
 {
-	Suite *s = suite_create("syslinux");
+	Suite *s = menu_suite("syslinux");
 
 	add(s, "keyword_any_case_value_verbatim",
 	    test_keyword_any_case_value_verbatim);
