@@ -10,7 +10,7 @@ ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 DATADIR = $(PREFIX)/share
 PKG_CONFIG ?= pkg-config
 PKGS = libiso9660 libcdio libarchive zlib
-SHARED ?= $(CURDIR)/../shared
+SHARED ?= $(CURDIR)/fixtures
 
 # Build directory per flavour, so sanitizer and portable objects never mix.
 B := build

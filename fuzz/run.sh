@@ -1,9 +1,10 @@
 #!/bin/sh
 # run.sh BUILD SHARED SECONDS TARGET...: run each libFuzzer target for
-# SECONDS from seeds (the shared test images and boot configs, Debian's
-# real kernels, qemu-img's images) with its dictionary (fuzz/dict), and
-# the limits of the hardening issue: 1 s per input, 256 MiB. A crash leaves
-# its input in BUILD/crashes/TARGET; copy it to tests/regress/TARGET.
+# SECONDS from seeds (SHARED's test images and boot configs, fixtures/ by
+# default; Debian's real kernels; qemu-img's images) with its dictionary
+# (fuzz/dict), and the limits of the hardening issue: 1 s per input,
+# 256 MiB. A crash leaves its input in BUILD/crashes/TARGET; copy it to
+# tests/regress/TARGET.
 set -u
 build=$1
 shared=$2

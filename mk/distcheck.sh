@@ -1,14 +1,23 @@
 #!/bin/sh
-# distcheck.sh TARBALL SHARED: unpack the tarball, build it, run make
-# check, and check that make install + make uninstall leave no file.
+# distcheck.sh TARBALL [SHARED]: unpack the tarball, build it, run make
+# check on the tarball's own fixtures/ (isos/ and bootcfg/: it must stand
+# alone, so SHARED, the checkout's test inputs, is not used), and check
+# that make install + make uninstall leave no file.
 set -eu
 tarball=$1
-shared=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/isoboot-distcheck.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 gzip -dc "$tarball" | (cd "$tmp" && tar -xf -)
 src=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d)
-make -C "$src" check SHARED="$shared"
+for f in fixtures/isos/SOURCES fixtures/bootcfg/README.md; do
+	if [ ! -f "$src/$f" ]; then
+		echo "distcheck: the tarball has no $f" >&2
+		exit 1
+	fi
+done
+# SHARED on the command line: a make distcheck SHARED=... reaches this
+# make through MAKEFLAGS, and must not.
+make -C "$src" check SHARED="$src/fixtures"
 make -C "$src" install DESTDIR="$tmp/inst" PREFIX=/usr/local
 n=$(find "$tmp/inst" -type f | wc -l | tr -d ' ')
 if [ "$n" -lt 3 ]; then

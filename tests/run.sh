@@ -2,7 +2,8 @@
 # run.sh BUILD SHARED TEST...: run Check unit binaries and e2e shell tests,
 # count what passed, failed and skipped, and end with the one line
 # "N passed, N failed, N skipped". Exit 1 if anything failed; under
-# CI=true a skip counts as a failure (no test may skip in CI).
+# CI=true a skip counts as a failure (no test may skip in CI). SHARED
+# holds the test inputs isos/ and bootcfg/ (make's default: fixtures).
 set -u
 build=$1
 shared=$2

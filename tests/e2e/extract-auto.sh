@@ -2,7 +2,7 @@
 # isoboot-extract ISO [-C DIR]: with no -t or -x, the kernel and initrds
 # of the entry the image boots by default (or --label) are extracted under
 # their basenames, with the same finder and parser as syslinux2cmdline.
-# Images: shared/bootcfg trees with stand-in kernels, mastered with
+# Images: fixtures/bootcfg trees with stand-in kernels, mastered with
 # Debian's isolinux.bin.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"

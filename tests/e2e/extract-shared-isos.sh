@@ -1,5 +1,5 @@
 #!/bin/sh
-# The test images of libarchive's and libcdio's suites (../shared/isos):
+# The test images of libarchive's and libcdio's suites (fixtures/isos):
 # the tool lists the paths those suites assert, extracts bytes whose
 # sha256 they record, and fails cleanly (exit 1, one line) on the images
 # that must fail. The full listing (type, size, mode, target) is compared

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The streaming path (a pipe, '-', a compressed image) uses the same
 # reader as the random-access path: names and bytes must be identical.
-# Inputs: the shared test images that must list, and a generated image.
+# Inputs: the images of fixtures/isos that must list, and a generated one.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need gzip xz bzip2 zstd xorriso

@@ -1,5 +1,5 @@
 #!/bin/sh
-# syslinux2cmdline on the GRUB configs of ../shared/bootcfg (EXPECTED.grub:
+# syslinux2cmdline on the GRUB configs of fixtures/bootcfg (EXPECTED.grub:
 # checked by booting GRUB 2.06 in qemu; EXPECTED.efi: the UEFI menu, GRUB's
 # or SYSLINUX for EFI's). A
 # config named grub.cfg is read with GRUB's rules; --platform efi makes a

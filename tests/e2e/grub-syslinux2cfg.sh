@@ -1,6 +1,6 @@
 #!/bin/sh
 # Cross-check with GRUB's own converter: grub-syslinux2cfg (grub-common)
-# turns each syslinux config of ../shared/bootcfg into a grub.cfg, which
+# turns each syslinux config of fixtures/bootcfg into a grub.cfg, which
 # our GRUB reader lists; every Linux entry must have the kernel, initrds
 # and arguments our syslinux reader gives (initrd= words and runs of
 # blanks aside: GRUB passes initrd= on, and splits words). Where the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# isoboot on the real distribution boot configs of ../shared/bootcfg:
+# isoboot on the real distribution boot configs of fixtures/bootcfg:
 # each tree is mastered with Debian's isolinux.bin in the config's
 # directory, with Debian's real kernel and distinct stand-in initrds at
 # the paths EXPECTED names; isoboot must pick EXPECTED's config, label,

@@ -3,7 +3,7 @@
 # "skip - ...", and calls done_testing at the end.
 #
 # Environment (set by tests/run.sh): IB_BIN (built tools), IB_SHARED
-# (../shared), IB_WORK (scratch), IB_TOP (source tree).
+# (fixtures/, make's SHARED), IB_WORK (scratch), IB_TOP (source tree).
 set -u
 : "${IB_BIN:?run through make check}"
 : "${IB_WORK:?run through make check}"

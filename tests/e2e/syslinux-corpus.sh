@@ -1,5 +1,5 @@
 #!/bin/sh
-# syslinux2cmdline on real distribution boot configs (../shared/bootcfg:
+# syslinux2cmdline on real distribution boot configs (fixtures/bootcfg:
 # each folder's EXPECTED was checked by booting ISOLINUX 6.04 in qemu) and
 # on Debian's real d-i netboot menus (package
 # debian-installer-12-netboot-amd64). The shell output is eval'ed, which

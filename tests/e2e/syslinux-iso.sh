@@ -1,6 +1,6 @@
 #!/bin/sh
 # syslinux2cmdline -i: the config inside an ISO image, found from its El
-# Torito boot catalog. Each ../shared/bootcfg tree is mastered here with
+# Torito boot catalog. Each fixtures/bootcfg tree is mastered here with
 # xorriso and Debian's real isolinux.bin as the BIOS boot image, in the
 # config's directory as the distribution has it; the answer must equal
 # EXPECTED. Also: a plain ECMA-119 image (ISOLINUX ignores case there) and
