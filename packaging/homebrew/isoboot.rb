@@ -1,9 +1,9 @@
 # Homebrew formula for isoboot (brew install --HEAD ./isoboot.rb). A
-# release adds `url` and `sha256` of `make dist`'s reproducible tarball,
-# and `license` once the project has chosen one.
+# release adds `url` and `sha256` of `make dist`'s reproducible tarball.
 class Isoboot < Formula
   desc "Turn a Linux ISO into a VM that boots in hyperkit, vfkit or qemu"
   homepage "https://github.com/isoboot/isoboot"
+  license "GPL-3.0-or-later"
   head "https://github.com/isoboot/isoboot.git", branch: "main"
 
   depends_on "check" => :build

@@ -10,6 +10,10 @@ formula=$IB_TOP/packaging/homebrew/isoboot.rb
 expect_exit 0 "ruby -c isoboot.rb" ruby -c "$formula"
 check_grep "the formula installs the fixture its test uses" \
     'pkgshare.install "fixtures/tiny.iso.gz"' "$formula"
+check_grep "the formula's licence is LICENSE's, GPL-3.0-or-later" \
+    'license "GPL-3.0-or-later"' "$formula"
+check_grep "LICENSE is the GPL version 3" '^ *Version 3, 29 June 2007$' \
+    "$IB_TOP/LICENSE"
 check_eq "the fixture exists" 1 "$([ -f "$IB_TOP/fixtures/tiny.iso.gz" ] &&
     echo 1)"
 expect_exit 0 "formula test: mkdisk 1m" mkdisk 1m "$T/disk.img"
