@@ -61,9 +61,10 @@ parse_rc(const char *cfg, const char *cwd, ib_err *err)
 	return menu_rc(parse(cfg, cwd, err));
 }
 
-/* The config CFG served from memory (mem_fs): the hostile-bytes tests. */
-static int
-parse_mem_rc(const char *data, size_t len, ib_err *err)
+/* The config CFG served from memory (mem_fs): the hostile-bytes tests.
+ * The menu, or NULL with *err. */
+static ib_menu *
+parse_mem(const char *data, size_t len, ib_err *err)
 {
 	ib_bootfs *fs;
 	ib_menu *m;
@@ -71,7 +72,13 @@ parse_mem_rc(const char *data, size_t len, ib_err *err)
 	fs = mem_fs(CFG, data, len, err);
 	m = ib_syslinux_parse(fs, CFG, NULL, err);
 	ib_bootfs_close(fs);
-	return menu_rc(m);
+	return m;
+}
+
+static int
+parse_mem_rc(const char *data, size_t len, ib_err *err)
+{
+	return menu_rc(parse_mem(data, len, err));
 }
 
 static const ib_menu_entry *
@@ -225,6 +232,65 @@ START_TEST(test_line_longer_than_4095_is_error)
 	free(cfg);
 	tu_expect_err(parse_rc(CFG, NULL, &err), &err, IB_ELIMIT,
 	    "isolinux/long.cfg:4: line longer than");
+}
+END_TEST
+
+/*
+ * 1.3: the last line needs no LF; it ends at the end of the bytes. The
+ * defect: a scan that looks for the LF, or at the byte after it, reads
+ * past the config when there is none (parse_text() puts s one byte past
+ * the NUL that ib_bootfs_read() adds after the data). Served by mem_fs,
+ * the config reaches the parser in exactly len + 1 bytes, so ASan reports
+ * that read; and the last directive must count, whole.
+ */
+START_TEST(test_no_final_newline_overread)
+{
+	static const struct {
+		const char *cfg, *kernel, *args;
+	} cases[] = {
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND a=1", "/k", "a=1" },
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND a=1\r", "/k", "a=1" },
+		{ "DEFAULT t\nLABEL t\nAPPEND a=1\nKERNEL /k", "/k", "a=1" },
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND a=1\n", "/k", "a=1" },
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND a=1  \t", "/k",
+		    "a=1  \t" },
+	};
+	/* Keywords and fragments alone on an unterminated last line. */
+	static const char *const tails[] = { "APPEND", "KERNEL", "LABEL",
+		"MENU", "MENU LABEL", "MENU BEGIN", "MENU END", "INCLUDE",
+		"TEXT", "TEXT HELP", "DEFAULT", "UI", "CONFIG", "#", " ", "\t",
+		"\r", "A", "INITRD", "ONTIMEOUT", "TIMEOUT", "PROMPT" };
+	char cfg[64];
+	ib_err err;
+	ib_menu *m;
+	size_t len;
+	char *big;
+	int n;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		m = parse_mem(cases[i].cfg, strlen(cases[i].cfg), &err);
+		ck_assert_msg(m != NULL, "case %zu: %s", i, err.msg);
+		expect_linux(def(m), cases[i].kernel, cases[i].args, 0);
+		ib_menu_free(m);
+	}
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		n = snprintf(cfg, sizeof(cfg), "LABEL t\nKERNEL /k\n%s",
+		    tails[i]);
+		ck_assert(n > 0 && (size_t)n < sizeof(cfg));
+		ib_err_clear(&err);
+		ck_assert_msg(parse_mem_rc(cfg, (size_t)n, &err) == 0 ||
+		        (err.code != 0 && err.msg[0] != '\0'),
+		    "tail '%s': failed without a message", tails[i]);
+	}
+	/* An unterminated last line of 4095 bytes is one line; of 4096,
+	 * too long. */
+	big = long_line_cfg(IB_MAX_CFG_LINE - 1, "", &len);
+	ck_assert_int_eq(parse_mem_rc(big, len - 1, &err), 0);
+	free(big);
+	big = long_line_cfg(IB_MAX_CFG_LINE, "", &len);
+	tu_expect_err(parse_mem_rc(big, len - 1, &err), &err, IB_ELIMIT,
+	    "isolinux/isolinux.cfg:4: line longer than 4095");
+	free(big);
 }
 END_TEST
 
@@ -1504,6 +1570,7 @@ syslinux_suite(void)
 	add(s, "crlf_file", test_crlf_file);
 	add(s, "line_longer_than_4095_is_error",
 	    test_line_longer_than_4095_is_error);
+	add(s, "no_final_newline_overread", test_no_final_newline_overread);
 	add(s, "nul_byte_is_error", test_nul_byte_is_error);
 	add(s, "hash_line_ignored_hash_after_value_kept",
 	    test_hash_line_ignored_hash_after_value_kept);
