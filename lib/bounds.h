@@ -111,4 +111,20 @@
 /* Notes one GRUB parse adds; a loop could otherwise add millions. */
 #define IB_MAX_GRUB_NOTES 1000u
 
+/* Initrds one boot entry loads: more than any loader line holds in
+ * practice (real entries load 1 to 3); each is a file to extract. */
+#define IB_MAX_INITRDS 64u
+
+/* Disks one VM gets: hyperkit's PCI slots 4 to 11 (0 host bridge, 2 net,
+ * 3 cd, 31 lpc). */
+#define IB_MAX_DISKS 8u
+
+/* Files the recipe makes in one directory: the kernel, IB_MAX_INITRDS
+ * initrds, and its own few (joined initrd, Image, cmdline, disk, run,
+ * boot.json). */
+#define IB_MAX_OUTPUTS (IB_MAX_INITRDS + 8u)
+
+/* The recipe's stamp: a few lines per boot file. */
+#define IB_MAX_STAMP 65536u
+
 #endif

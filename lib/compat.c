@@ -16,6 +16,9 @@
 #if HAVE_SENDFILE
 #include <sys/sendfile.h>
 #endif
+#if defined(__linux__) || defined(__GLIBC__)
+#include <sys/sysmacros.h>
+#endif
 
 #include "compat.h"
 
@@ -285,4 +288,54 @@ int
 ib_compat_portable(void)
 {
 	return !(HAVE_COPY_FILE_RANGE || HAVE_SENDFILE);
+}
+
+int
+ib_rename_noreplace(int dirfd, const char *from, const char *to)
+{
+#if HAVE_RENAMEAT2
+	return renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE);
+#elif HAVE_RENAMEATX_NP
+	return renameatx_np(dirfd, from, dirfd, to, RENAME_EXCL);
+#else
+	(void)dirfd;
+	(void)from;
+	(void)to;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+long
+ib_mtime_nsec(const struct stat *st)
+{
+#if HAVE_ST_MTIM
+	return (long)st->st_mtim.tv_nsec;
+#elif defined(__APPLE__)
+	return (long)st->st_mtimespec.tv_nsec;
+#else
+	(void)st;
+	return 0;
+#endif
+}
+
+dev_t
+ib_makedev(uint32_t major, uint32_t minor)
+{
+	return makedev(major, minor);
+}
+
+void
+ib_host(bool *macos, bool *arm64)
+{
+#if defined(__APPLE__)
+	*macos = true;
+#else
+	*macos = false;
+#endif
+#if defined(__aarch64__) || defined(__arm64__)
+	*arm64 = true;
+#else
+	*arm64 = false;
+#endif
 }

@@ -7,7 +7,11 @@
 #ifndef IB_COMPAT_H
 #define IB_COMPAT_H
 
+#include <sys/types.h>
+#include <sys/stat.h>
+
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +40,21 @@ int ib_tmpfile(const char *tag, ib_err *err);
 
 /* realloc for nmemb * size bytes, NULL on overflow (OpenBSD). */
 void *ib_reallocarray(void *ptr, size_t nmemb, size_t size);
+
+/* Rename from to to, both in dirfd, only when to does not exist
+ * (renameat2 RENAME_NOREPLACE, renameatx_np RENAME_EXCL): 0, or -1 with
+ * errno (ENOSYS when the system has no such call). */
+int ib_rename_noreplace(int dirfd, const char *from, const char *to);
+
+/* A file's modification time's nanoseconds, where the system keeps them
+ * (st_mtim, macOS's st_mtimespec); else 0. */
+long ib_mtime_nsec(const struct stat *st);
+
+/* The device number of major and minor (makedev). */
+dev_t ib_makedev(uint32_t major, uint32_t minor);
+
+/* The host this was built for: macOS, and an arm64 CPU. */
+void ib_host(bool *macos, bool *arm64);
 
 /* Nonzero when the build uses only the portable fallbacks. */
 int ib_compat_portable(void);

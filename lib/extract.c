@@ -14,10 +14,6 @@
 #include "pathsafe.h"
 #include "place.h"
 
-#if defined(__linux__) || defined(__GLIBC__)
-#include <sys/sysmacros.h>
-#endif
-
 /* A small string map: hard-link sources by extent, flat names. */
 struct node {
 	struct node *next;
@@ -304,7 +300,7 @@ write_special(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 	case IB_FT_CHR:
 	case IB_FT_BLK:
 		/* RRIP 4.1.2 PN; Linux: a 0 high word holds a whole dev_t. */
-		dev = e->dev_hi != 0 ? makedev(e->dev_hi, e->dev_lo) :
+		dev = e->dev_hi != 0 ? ib_makedev(e->dev_hi, e->dev_lo) :
 		                       (dev_t)e->dev_lo;
 		rc = mknodat(pfd, tmp,
 		    mode | (e->type == IB_FT_CHR ? S_IFCHR : S_IFBLK), dev);

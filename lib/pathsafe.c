@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,6 +66,17 @@ ib_path_base(const char *path)
 
 	s = strrchr(path, '/');
 	return s != NULL ? s + 1 : path;
+}
+
+char *
+ib_path_join_new(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, "%s/%s", dir, name);
+	return s;
 }
 
 /* Open component name of dir fd as a directory, never through a link. */

@@ -21,6 +21,9 @@ const char *ib_path_strip(const char *path, unsigned n);
 /* The last component of path. */
 const char *ib_path_base(const char *path);
 
+/* dir/name, in a string the caller frees (NULL: out of memory). */
+char *ib_path_join_new(const char *dir, const char *name);
+
 /*
  * Open the directory that holds path, relative to dirfd, creating missing
  * directories (mode 0755) when create is set. Never follows

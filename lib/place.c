@@ -1,9 +1,5 @@
 #include "config.h"
 
-#if HAVE_RENAMEAT2
-#define _GNU_SOURCE /* renameat2, glibc >= 2.28 */
-#endif
-
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -16,24 +12,6 @@
 #include "bounds.h"
 #include "compat.h"
 #include "place.h"
-
-/* An exclusive rename, where the system has one: 0, or -1 with errno
- * (ENOSYS when there is none). */
-static int
-rename_noreplace(int dirfd, const char *from, const char *to)
-{
-#if HAVE_RENAMEAT2
-	return renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE);
-#elif HAVE_RENAMEATX_NP
-	return renameatx_np(dirfd, from, dirfd, to, RENAME_EXCL);
-#else
-	(void)dirfd;
-	(void)from;
-	(void)to;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
 int
 ib_place(int dirfd, const char *tmp, const char *name, bool replace,
@@ -62,7 +40,7 @@ ib_place(int dirfd, const char *tmp, const char *name, bool replace,
 	    e == EMLINK) {
 		/* No hard links here (FAT, some FUSE and network file
 		 * systems): an exclusive rename does the same. */
-		if (rename_noreplace(dirfd, tmp, name) == 0)
+		if (ib_rename_noreplace(dirfd, tmp, name) == 0)
 			return 0;
 		if (errno != ENOSYS && errno != EINVAL)
 			e = errno;
@@ -153,4 +131,17 @@ ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
 		return -1;
 	*changed = true;
 	return 0;
+}
+
+int
+ib_place_dir(const char *dir, ib_err *err)
+{
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "%s", dir);
+	return fd;
 }

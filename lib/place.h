@@ -44,4 +44,10 @@ int ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
 int ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
     mode_t mode, bool *changed, ib_err *err);
 
+/*
+ * Open the directory dir, making it (one level: parents are not made)
+ * when it is missing. Returns the fd, or -1 with *err naming dir.
+ */
+int ib_place_dir(const char *dir, ib_err *err);
+
 #endif

@@ -11,36 +11,28 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootcfg.h"
-#include "bootfiles.h"
 #include "bounds.h"
+#include "compat.h"
 #include "extract.h"
 #include "initrd.h"
 #include "menujson.h"
+#include "pathsafe.h"
 #include "place.h"
+#include "plan.h"
 #include "recipe.h"
 #include "strbuf.h"
-
-/* The stamp is small: a few lines per boot file. */
-#define STAMP_MAX 65536
 
 struct run {
 	const ib_recipe_opts *o;
 	ib_recipe_result *r;
 	char *iso;  /* absolute */
 	char *name; /* the VM's name: the image's, without .iso */
-	ib_iso *img;
-	ib_menu *m;
+	ib_plan *p;
 	const ib_menu_entry *e;
-	char *files[1 + IB_BOOT_MAX_INITRDS]; /* kernel, initrds: dir/base */
+	char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds: dir/base */
 	size_t nfiles;
-	ib_kernel_info ki;
-	const char *kernel; /* what the VM boots */
-	char *image;        /* vfkit: the unpacked kernel */
-	char *joined;       /* several initrds as one */
-	const char *initrd;
-	uint64_t initrd_size;
-	char *stamp; /* what the stamp must say before its file lines */
+	ib_vmprep_files vf; /* what the VM boots */
+	char *stamp;        /* what the stamp must say before its file lines */
 };
 
 /* The names isoboot writes in the directory, and those the run script
@@ -50,37 +42,15 @@ static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
 	IB_RECIPE_STAMP, "run.pid", "vpnkit.eth.sock", "vpnkit.port.sock",
 	"tty" };
 
-/* A file's modification time's nanoseconds, where the system has them. */
-static long
-mtime_nsec(const struct stat *st)
-{
-#if HAVE_ST_MTIM
-	return (long)st->st_mtim.tv_nsec;
-#elif defined(__APPLE__)
-	return (long)st->st_mtimespec.tv_nsec;
-#else
-	(void)st;
-	return 0;
-#endif
-}
-
-static const char *
-base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL ? s + 1 : path;
-}
-
 static int
 add_output(struct run *u, const char *name, const char *role, bool written,
     uint64_t size, ib_err *err)
 {
 	ib_recipe_output *out;
 
-	if (u->r->noutputs == IB_RECIPE_MAX_OUTPUTS)
-		return ib_err_set(err, IB_ELIMIT, "more than %d outputs",
-		    IB_RECIPE_MAX_OUTPUTS);
+	if (u->r->noutputs == IB_MAX_OUTPUTS)
+		return ib_err_set(err, IB_ELIMIT, "more than %u outputs",
+		    IB_MAX_OUTPUTS);
 	out = &u->r->outputs[u->r->noutputs];
 	out->name = strdup(name);
 	out->role = strdup(role);
@@ -97,63 +67,40 @@ add_output(struct run *u, const char *name, const char *role, bool written,
 	return 0;
 }
 
-static char *
-join_path(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *s = malloc(n);
-
-	if (s != NULL)
-		snprintf(s, n, "%s/%s", dir, name);
-	return s;
-}
-
 /* The image's menu and the entry to boot. */
 static int
 read_menu(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
+	const ib_menu *m;
 	ib_sb why = { 0 };
-	ib_iso_opts io;
 	size_t i, j;
 
-	memset(&io, 0, sizeof(io));
-	io.no_joliet = true; /* names as the boot loader sees them */
-	u->img = ib_iso_open(u->iso, &io, err);
-	if (u->img == NULL)
+	u->p = ib_plan_open(u->iso, o->platform, err);
+	if (u->p == NULL)
 		return -1;
-	u->m = ib_bootcfg_read_iso(u->img,
-	    o->platform != NULL ? o->platform : "bios", err);
-	if (u->m == NULL)
-		return -1;
-	u->e = ib_menu_choose(u->m, o->label, err);
+	u->e = ib_plan_choose(u->p, o->label, false, err);
 	if (u->e == NULL)
 		return -1;
-	if (u->e->ninitrds > IB_BOOT_MAX_INITRDS)
-		return ib_err_set(err, IB_ELIMIT, "%s: more than %d initrds",
-		    u->e->where, IB_BOOT_MAX_INITRDS);
-	u->r->config = strdup(ib_menu_config(u->m));
-	u->r->label = strdup(u->e->label != NULL ? u->e->label :
-	        u->e->title != NULL              ? u->e->title :
-	                                           "");
-	for (i = 0; i < ib_menu_nnotes(u->m); i++)
+	m = ib_plan_menu(u->p);
+	u->r->config = strdup(ib_menu_config(m));
+	u->r->label = strdup(ib_plan_label(u->p));
+	for (i = 0; i < ib_menu_nnotes(m); i++)
 		if ((i > 0 && ib_sb_addc(&why, '\n', err) == -1) ||
-		    ib_sb_adds(&why, ib_menu_note(u->m, i), err) == -1) {
+		    ib_sb_adds(&why, ib_menu_note(m, i), err) == -1) {
 			ib_sb_release(&why);
 			return -1;
 		}
 	u->r->why = why.s != NULL ? ib_sb_take(&why, err) : strdup("");
 	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
 		return ib_err_errno(err, ENOMEM, "menu");
-	u->files[u->nfiles++] = join_path(o->dir, base(u->e->kernel));
-	for (i = 0; i < u->e->ninitrds; i++)
-		u->files[u->nfiles++] =
-		    join_path(o->dir, base(u->e->initrds[i]));
-	for (i = 0; i < u->nfiles; i++) {
-		if (u->files[i] == NULL)
+	for (i = 0; i < ib_plan_nfiles(u->p); i++) {
+		u->files[u->nfiles] = ib_plan_path_new(u->p, o->dir, i);
+		if (u->files[u->nfiles++] == NULL)
 			return ib_err_errno(err, ENOMEM, "menu");
 		for (j = 0; j < sizeof(reserved) / sizeof(reserved[0]); j++)
-			if (strcmp(base(u->files[i]), reserved[j]) == 0)
+			if (strcmp(ib_plan_file_name(u->p, i), reserved[j]) ==
+			    0)
 				return ib_err_set(err, IB_EUNSUPPORTED,
 				    "%s: the entry loads a file named '%s', a "
 				    "name isoboot uses for its own output",
@@ -179,13 +126,13 @@ stamp_key(struct run *u, ib_err *err)
 	    ib_sb_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
 	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	        (unsigned long long)st.st_size, (long long)st.st_mtime,
-	        mtime_nsec(&st)) ||
+	        ib_mtime_nsec(&st)) ||
 	    ib_sb_add_json(&b, u->e->where, err) ||
 	    ib_sb_addf(&b, err, "\nplatform %s\n",
 	        o->platform != NULL ? o->platform : "bios");
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
 		rc = ib_sb_adds(&b, "wants ", err) ||
-		    ib_sb_add_json(&b, base(u->files[i]), err) ||
+		    ib_sb_add_json(&b, ib_path_base(u->files[i]), err) ||
 		    ib_sb_addc(&b, '\n', err);
 	if (rc != 0) {
 		ib_sb_release(&b);
@@ -208,7 +155,7 @@ stamp_file(ib_sb *b, int dirfd, const char *name, ib_err *err)
 	return ib_sb_adds(b, "file ", err) || ib_sb_add_json(b, name, err) ||
 	        ib_sb_addf(b, err, " %llu %lld.%09ld\n",
 	            (unsigned long long)st.st_size, (long long)st.st_mtime,
-	            mtime_nsec(&st)) ?
+	            ib_mtime_nsec(&st)) ?
 	    -1 :
 	    0;
 }
@@ -225,7 +172,8 @@ stamp_now(struct run *u)
 
 	rc = ib_sb_adds(&b, u->stamp, &err);
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
-		rc = stamp_file(&b, u->o->dirfd, base(u->files[i]), &err);
+		rc = stamp_file(&b, u->o->dirfd, ib_path_base(u->files[i]),
+		    &err);
 	if (rc == 0 && u->nfiles > 2)
 		rc = stamp_file(&b, u->o->dirfd, IB_RECIPE_JOINED, &err);
 	if (rc != 0) {
@@ -235,7 +183,7 @@ stamp_now(struct run *u)
 	return ib_sb_take(&b, &err);
 }
 
-/* The stamp as the last run left it, into buf (STAMP_MAX + 1 bytes). */
+/* The stamp as the last run left it, into buf (IB_MAX_STAMP + 1 bytes). */
 static bool
 read_stamp(const struct run *u, char *buf)
 {
@@ -246,7 +194,7 @@ read_stamp(const struct run *u, char *buf)
 	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return false;
-	n = read(fd, buf, STAMP_MAX);
+	n = read(fd, buf, IB_MAX_STAMP);
 	close(fd);
 	if (n < 0)
 		return false;
@@ -275,7 +223,7 @@ image_line(struct run *u)
 static bool
 up_to_date(struct run *u, bool image)
 {
-	char buf[STAMP_MAX + 1], *now, *img;
+	char buf[IB_MAX_STAMP + 1], *now, *img;
 	size_t len;
 	bool same;
 
@@ -297,30 +245,6 @@ up_to_date(struct run *u, bool image)
 	return same;
 }
 
-/* Record the unpacked kernel after the boot files in the stamp. */
-static int
-stamp_image(struct run *u, ib_err *err)
-{
-	char *now, *img;
-	bool changed;
-	ib_sb b = { 0 };
-	int rc;
-
-	now = stamp_now(u);
-	img = image_line(u);
-	rc = now == NULL || img == NULL || ib_sb_adds(&b, now, err) ||
-	        ib_sb_adds(&b, img, err) ?
-	    -1 :
-	    ib_place_bytes(u->o->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
-	        &changed, err);
-	if (rc == -1 && (now == NULL || img == NULL))
-		ib_err_set(err, EIO, "%s: changed while unpacking", u->o->dir);
-	free(now);
-	free(img);
-	ib_sb_release(&b);
-	return rc;
-}
-
 /* Whether name is one of the boot files this run wants. */
 static bool
 wanted(const struct run *u, const char *name)
@@ -328,7 +252,7 @@ wanted(const struct run *u, const char *name)
 	size_t i;
 
 	for (i = 0; i < u->nfiles; i++)
-		if (strcmp(base(u->files[i]), name) == 0)
+		if (strcmp(ib_path_base(u->files[i]), name) == 0)
 			return true;
 	return false;
 }
@@ -342,7 +266,7 @@ wanted(const struct run *u, const char *name)
 static void
 remove_stale(struct run *u)
 {
-	char buf[STAMP_MAX + 1], name[IB_MAX_NAME + 1];
+	char buf[IB_MAX_STAMP + 1], name[IB_MAX_NAME + 1];
 	const char *p, *q;
 	size_t len;
 
@@ -371,116 +295,106 @@ extract(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 	ib_extract_opts xo;
-	const char *paths[IB_BOOT_MAX_INITRDS];
-	ib_extract *x;
-	bool changed;
-	size_t i;
-	char *now;
-	int rc;
 
 	remove_stale(u);
 	memset(&xo, 0, sizeof(xo));
-	xo.flat = true;
 	xo.cancel = o->cancel;
 	xo.progress = o->progress;
 	xo.progress_ctx = o->progress_ctx;
-	x = ib_extract_new(u->img, o->dirfd, &xo, err);
-	rc = x == NULL ||
-	        ib_bootfiles_extract(u->img, u->e, x, o->cancel, err) == -1 ||
-	        ib_extract_finish(x, err) == -1 ?
-	    -1 :
-	    0;
-	ib_extract_free(x);
-	if (rc == -1)
+	if (ib_plan_extract(u->p, o->dirfd, &xo, err) == -1)
 		return -1;
-	if (u->nfiles > 2) {
-		for (i = 1; i < u->nfiles; i++)
-			paths[i - 1] = u->files[i];
-		if (ib_initrd_concat(o->dirfd, IB_RECIPE_JOINED, paths,
-		        u->nfiles - 1, o->cancel, &u->initrd_size, err) == -1)
-			return ib_err_prefix(err, "join initrds: ");
-	}
-	now = stamp_now(u);
-	if (now == NULL)
-		return ib_err_set(err, EIO, "%s: changed while extracting",
-		    o->dir);
-	rc = ib_place_bytes(o->dirfd, IB_RECIPE_STAMP, now, strlen(now), 0644,
-	    &changed, err);
-	free(now);
 	u->r->extracted = true;
+	return 0;
+}
+
+/* The stamp for what dir now holds: the boot files, the joined initrd
+ * and, when the VM boots it, the unpacked Image. */
+static int
+write_stamp(struct run *u, ib_err *err)
+{
+	char *now, *img;
+	bool changed;
+	ib_sb b = { 0 };
+	int rc;
+
+	now = stamp_now(u);
+	img =
+	    strcmp(u->vf.kernel, u->files[0]) != 0 ? image_line(u) : strdup("");
+	rc = now == NULL || img == NULL || ib_sb_adds(&b, now, err) ||
+	        ib_sb_adds(&b, img, err) ?
+	    -1 :
+	    ib_place_bytes(u->o->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
+	        &changed, err);
+	if (rc == -1 && (now == NULL || img == NULL))
+		ib_err_set(err, EIO, "%s: changed while extracting", u->o->dir);
+	free(now);
+	free(img);
+	ib_sb_release(&b);
 	return rc;
 }
 
-/* The boot files: extracted unless the stamp says they are there. */
+/*
+ * The boot files: extracted unless the stamp says they are there; then
+ * made ready for the target (the initrds joined, the kernel unpacked for
+ * vfkit: again only when the stamp does not record them).
+ */
 static int
 boot_files(struct run *u, ib_err *err)
 {
+	const ib_recipe_opts *o = u->o;
+	ib_vmprep_in in;
 	struct stat st;
+	bool fresh;
 	size_t i;
 
 	if (stamp_key(u, err) == -1)
 		return -1;
-	if (!up_to_date(u, false) && extract(u, err) == -1)
+	fresh = up_to_date(u, false);
+	if (!fresh && extract(u, err) == -1)
 		return ib_err_prefix(err, "extract: %s: ", u->iso);
+	memset(&in, 0, sizeof(in));
+	in.target = o->target;
+	in.kernel = u->files[0];
+	in.initrds = (const char *const *)u->files + 1;
+	in.ninitrds = u->nfiles - 1;
+	in.dir = o->dir;
+	in.keep = fresh ? IB_VMPREP_KEEP_JOINED : 0;
+	if (fresh && up_to_date(u, true))
+		in.keep |= IB_VMPREP_KEEP_IMAGE;
+	in.cancel = o->cancel;
+	if (ib_vmprep_files_init(&u->vf, &in, err) == -1 ||
+	    ((u->r->extracted || u->vf.joined || u->vf.unpacked) &&
+	        write_stamp(u, err) == -1))
+		return -1;
 	for (i = 0; i < u->nfiles; i++) {
 		if (stat(u->files[i], &st) == -1)
 			return ib_err_errno(err, errno, "%s", u->files[i]);
-		if (add_output(u, base(u->files[i]),
+		if (add_output(u, ib_path_base(u->files[i]),
 		        i == 0 ? "kernel" : "initrd", u->r->extracted,
 		        (uint64_t)st.st_size, err) == -1)
 			return -1;
 	}
-	u->kernel = u->files[0];
-	if (u->nfiles == 2) {
-		u->initrd = u->files[1];
-		u->initrd_size = u->r->outputs[1].size;
-	} else if (u->nfiles > 2) {
-		u->joined = join_path(u->o->dir, IB_RECIPE_JOINED);
-		if (u->joined == NULL || stat(u->joined, &st) == -1)
-			return ib_err_errno(err, errno, "%s", IB_RECIPE_JOINED);
-		u->initrd = u->joined;
-		u->initrd_size = (uint64_t)st.st_size;
-		if (add_output(u, IB_RECIPE_JOINED, "joined initrd",
-		        u->r->extracted, u->initrd_size, err) == -1)
-			return -1;
-	}
+	if (u->nfiles > 2 &&
+	    add_output(u, IB_RECIPE_JOINED, "joined initrd", u->vf.joined,
+	        u->vf.initrd_size, err) == -1)
+		return -1;
 	return 0;
 }
 
-/* What the kernel is; for vfkit, the arm64 Image unpacked when the
- * kernel is compressed (again only when the stamp does not record the
- * Image made from these boot files). */
+/* What the kernel is; for vfkit, the arm64 Image unpacked from it. */
 static int
 kernel(struct run *u, ib_err *err)
 {
-	const ib_recipe_opts *o = u->o;
 	struct stat is;
 	char line[512];
-	bool fresh;
 
-	if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1)
+	if (strcmp(u->vf.kernel, u->files[0]) != 0 &&
+	    (stat(u->vf.kernel, &is) == -1 ||
+	        add_output(u, IB_RECIPE_IMAGE, "unpacked kernel",
+	            u->vf.unpacked, (uint64_t)is.st_size, err) == -1))
 		return -1;
-	if (ib_vmprep_needs_unpack(o->target, &u->ki)) {
-		u->image = join_path(o->dir, IB_RECIPE_IMAGE);
-		if (u->image == NULL)
-			return ib_err_errno(err, ENOMEM, "kernel");
-		fresh = !u->r->extracted && up_to_date(u, true);
-		if (!fresh) {
-			if (ib_vmprep_unpack(u->kernel, &u->ki, o->dirfd,
-			        o->cancel, err) == -1)
-				return ib_err_prefix(err, "unpack: ");
-			if (stamp_image(u, err) == -1)
-				return -1;
-		}
-		u->kernel = u->image;
-		if (ib_vmprep_inspect(u->kernel, &u->ki, err) == -1 ||
-		    stat(u->kernel, &is) == -1 ||
-		    add_output(u, IB_RECIPE_IMAGE, "unpacked kernel", !fresh,
-		        (uint64_t)is.st_size, err) == -1)
-			return -1;
-	}
-	u->r->maybe_linux = ib_kernel_maybe_linux(&u->ki);
-	ib_kernel_describe(&u->ki, u->e->kernel, line, sizeof(line));
+	u->r->maybe_linux = ib_kernel_maybe_linux(&u->vf.ki);
+	ib_kernel_describe(&u->vf.ki, u->e->kernel, line, sizeof(line));
 	u->r->kernel = strdup(line);
 	return u->r->kernel != NULL ? 0 : ib_err_errno(err, ENOMEM, "kernel");
 }
@@ -503,7 +417,7 @@ disk(struct run *u, char **path, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 
-	*path = join_path(o->dir, IB_RECIPE_DISK);
+	*path = ib_path_join_new(o->dir, IB_RECIPE_DISK);
 	if (*path == NULL)
 		return ib_err_errno(err, ENOMEM, "disk");
 	if (ib_vmprep_disk(*path, o->disk_size, o->cancel, &u->r->disk, err) ==
@@ -552,19 +466,16 @@ add_files(ib_sb *b, const ib_recipe_result *r, ib_err *err)
 static char *
 boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
-	const char *initrds[IB_BOOT_MAX_INITRDS];
+	const ib_menu *m = ib_plan_menu(u->p);
 	ib_menu_files mf;
 	ib_sb b = { 0 };
 	char *menu, *vmj;
-	size_t i;
 	int rc;
 
-	for (i = 1; i < u->nfiles; i++)
-		initrds[i - 1] = u->files[i];
 	mf.kernel = u->files[0];
-	mf.initrds = initrds;
+	mf.initrds = (const char *const *)u->files + 1;
 	mf.ninitrds = u->nfiles - 1;
-	menu = ib_menu_json_new(u->m, u->e, u->e->args, &mf, err);
+	menu = ib_menu_json_new(m, u->e, u->e->args, &mf, err);
 	vmj = menu != NULL ? ib_vm_json_new(vm, a, err) : NULL;
 	rc = vmj == NULL || ib_sb_adds(&b, "{\"iso\":", err) ||
 	    ib_sb_add_json(&b, u->iso, err) ||
@@ -574,7 +485,7 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	        u->o->platform != NULL ? u->o->platform : "bios") ||
 	    ib_sb_add_json(&b, u->r->config, err) ||
 	    ib_sb_adds(&b, ",\"label\":", err) ||
-	    ib_sb_add_json(&b, u->r->label, err) || add_notes(&b, u->m, err) ||
+	    ib_sb_add_json(&b, u->r->label, err) || add_notes(&b, m, err) ||
 	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
 	    ib_sb_add_json(&b, u->r->kernel, err) ||
 	    ib_sb_adds(&b, ",\"cmdline_in_config\":", err) ||
@@ -631,10 +542,7 @@ vm(struct run *u, ib_err *err)
 	memset(&v, 0, sizeof(v));
 	v.target = o->target;
 	v.argv0 = o->argv0;
-	v.kernel = u->kernel;
-	v.kernel_info = &u->ki;
-	v.initrd = u->initrd;
-	v.initrd_size = u->initrd_size;
+	ib_vmprep_files_apply(&u->vf, &v);
 	v.cmdline = u->r->cmdline;
 	v.cpus = o->cpus != 0 ? o->cpus : 1;
 	if (diskpath != NULL) {
@@ -702,12 +610,10 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	    -1 :
 	    0;
 out:
-	ib_menu_free(u.m);
-	ib_iso_close(u.img);
+	ib_vmprep_files_release(&u.vf);
+	ib_plan_close(u.p);
 	for (i = 0; i < u.nfiles; i++)
 		free(u.files[i]);
-	free(u.image);
-	free(u.joined);
 	free(u.stamp);
 	free(u.name);
 	free(u.iso);

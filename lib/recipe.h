@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "errors.h"
 #include "initrd.h"
 #include "vm.h"
@@ -48,11 +49,6 @@ typedef struct ib_recipe_opts {
 	void *progress_ctx;
 } ib_recipe_opts;
 
-/* The outputs, in the order they are made. */
-enum {
-	IB_RECIPE_MAX_OUTPUTS = 24
-};
-
 typedef struct ib_recipe_output {
 	char *name;   /* in dir */
 	char *role;   /* "kernel", "initrd", "joined initrd", "cmdline"... */
@@ -70,7 +66,7 @@ typedef struct ib_recipe_result {
 	char *cmdline;    /* the command line the VM boots */
 	ib_disk_info disk;
 	bool extracted; /* the image was read for the boot files */
-	ib_recipe_output outputs[IB_RECIPE_MAX_OUTPUTS];
+	ib_recipe_output outputs[IB_MAX_OUTPUTS];
 	size_t noutputs;
 	size_t nwritten; /* outputs written this run; 0: nothing changed */
 	char *json;      /* boot.json's text */

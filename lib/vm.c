@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "disksize.h"
 #include "vm.h"
 #include "vm_int.h"
@@ -33,23 +34,10 @@ ib_target_name(ib_target t)
 ib_target
 ib_target_host(bool *macos, bool *arm64)
 {
-#if defined(__APPLE__)
-	*macos = true;
-#else
-	*macos = false;
-#endif
-#if defined(__aarch64__)
-	*arm64 = true;
-#else
-	*arm64 = false;
-#endif
-#if defined(__APPLE__) && defined(__aarch64__)
-	return IB_TARGET_VFKIT;
-#elif defined(__APPLE__)
-	return IB_TARGET_HYPERKIT;
-#else
+	ib_host(macos, arm64);
+	if (*macos)
+		return *arm64 ? IB_TARGET_VFKIT : IB_TARGET_HYPERKIT;
 	return IB_TARGET_QEMU;
-#endif
 }
 
 static const char *const net_names[] = { "none", "vpnkit", "vmnet", "user" };
@@ -326,9 +314,9 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 	if (vm->mem < 64 * MIB || vm->mem % MIB != 0)
 		return ib_err_set(err, EINVAL,
 		    "memory must be a whole number of MiB, at least 64");
-	if (vm->ndisks > IB_VM_MAX_DISKS)
+	if (vm->ndisks > IB_MAX_DISKS)
 		return ib_err_set(err, IB_ELIMIT, "more than %d disks",
-		    IB_VM_MAX_DISKS);
+		    IB_MAX_DISKS);
 	if (vm->accel != NULL && vm->target != IB_TARGET_QEMU)
 		return ib_err_set(err, EINVAL, "--accel is for qemu");
 	if (vm->accel != NULL &&

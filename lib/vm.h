@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "argv.h"
+#include "bounds.h"
 #include "errors.h"
 #include "kernel.h"
 
@@ -35,9 +36,6 @@ typedef enum ib_serial {
 	IB_SERIAL_FILE /* serial_path */
 } ib_serial;
 
-/* PCI slots 4 to 11 on hyperkit: 0 host bridge, 2 net, 3 cd, 31 lpc. */
-#define IB_VM_MAX_DISKS 8
-
 /* macOS's sockaddr_un.sun_path: vpnkit's socket path must be shorter. */
 #define IB_VM_SUN_PATH 104
 
@@ -49,8 +47,8 @@ typedef struct ib_vm {
 	const char *cmdline; /* NULL: none (hyperkit then passes "auto") */
 	uint64_t mem;        /* bytes, a multiple of 1 MiB */
 	unsigned cpus;
-	const char *disks[IB_VM_MAX_DISKS];
-	bool disk_qcow2[IB_VM_MAX_DISKS]; /* qemu: format=qcow2 */
+	const char *disks[IB_MAX_DISKS];
+	bool disk_qcow2[IB_MAX_DISKS]; /* qemu: format=qcow2 */
 	size_t ndisks;
 	const char *cdrom; /* NULL: none */
 	ib_net net;

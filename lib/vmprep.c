@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,8 @@
 #include "compat.h"
 #include "kernel_unpack.h"
 #include "mkdisk.h"
+#include "pathsafe.h"
+#include "place.h"
 #include "strbuf.h"
 #include "vmprep.h"
 
@@ -68,6 +71,110 @@ ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
 	rc = ib_kernel_unpack(fd, ki, dirfd, IB_VMPREP_IMAGE, cancel, err);
 	close(fd);
 	return rc == -1 ? ib_err_prefix(err, "%s: ", path) : 0;
+}
+
+/* The kernel: inspected, and unpacked into dir when the target needs. */
+static int
+prepare_kernel(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+{
+	int dirfd, rc;
+
+	if (ib_vmprep_inspect(in->kernel, &f->ki, err) == -1)
+		return -1;
+	if (!ib_vmprep_needs_unpack(in->target, &f->ki)) {
+		f->kernel = strdup(in->kernel);
+		return f->kernel != NULL ? 0 :
+		                           ib_err_errno(err, ENOMEM, "kernel");
+	}
+	if (in->dir == NULL)
+		return ib_err_set(err, EINVAL,
+		    "%s: no directory to unpack into", in->kernel);
+	f->kernel = ib_path_join_new(in->dir, IB_VMPREP_IMAGE);
+	if (f->kernel == NULL)
+		return ib_err_errno(err, ENOMEM, "kernel");
+	if ((in->keep & IB_VMPREP_KEEP_IMAGE) == 0 ||
+	    access(f->kernel, F_OK) == -1) {
+		dirfd = ib_place_dir(in->dir, err);
+		if (dirfd == -1)
+			return -1;
+		rc = ib_vmprep_unpack(in->kernel, &f->ki, dirfd, in->cancel,
+		    err);
+		close(dirfd);
+		if (rc == -1)
+			return ib_err_prefix(err, "unpack: ");
+		f->unpacked = true;
+	}
+	return ib_vmprep_inspect(f->kernel, &f->ki, err);
+}
+
+/* One initrd as it is; several joined in dir. */
+static int
+prepare_initrd(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+{
+	struct stat st;
+	int dirfd, rc;
+
+	if (in->ninitrds == 0)
+		return 0;
+	if (in->ninitrds == 1) {
+		f->initrd = strdup(in->initrds[0]);
+		if (f->initrd == NULL)
+			return ib_err_errno(err, ENOMEM, "initrd");
+	} else {
+		f->initrd = ib_path_join_new(in->dir, IB_INITRD_JOINED);
+		if (f->initrd == NULL)
+			return ib_err_errno(err, ENOMEM, "initrd");
+	}
+	if ((in->ninitrds == 1 || (in->keep & IB_VMPREP_KEEP_JOINED) != 0) &&
+	    stat(f->initrd, &st) == 0) {
+		f->initrd_size = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (in->ninitrds == 1)
+		return ib_err_errno(err, errno, "%s", f->initrd);
+	dirfd = ib_place_dir(in->dir, err);
+	if (dirfd == -1)
+		return -1;
+	rc = ib_initrd_concat(dirfd, IB_INITRD_JOINED, in->initrds,
+	    in->ninitrds, in->cancel, &f->initrd_size, err);
+	close(dirfd);
+	if (rc == -1)
+		return ib_err_prefix(err, "join initrds: ");
+	f->joined = true;
+	return 0;
+}
+
+int
+ib_vmprep_files_init(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (in->kernel == NULL || (in->ninitrds > 0 && in->initrds == NULL) ||
+	    (in->dir == NULL && in->ninitrds > 1))
+		return ib_err_set(err, EINVAL, "vmprep: no kernel or no dir");
+	if (in->ninitrds > IB_MAX_INITRDS)
+		return ib_err_set(err, IB_ELIMIT, "%zu initrds: more than %u",
+		    in->ninitrds, IB_MAX_INITRDS);
+	if (prepare_kernel(f, in, err) == -1 ||
+	    prepare_initrd(f, in, err) == -1)
+		return -1;
+	return 0;
+}
+
+void
+ib_vmprep_files_release(ib_vmprep_files *f)
+{
+	free(f->kernel);
+	free(f->initrd);
+	memset(f, 0, sizeof(*f));
+}
+
+void
+ib_vmprep_files_apply(const ib_vmprep_files *f, ib_vm *vm)
+{
+	vm->kernel = f->kernel;
+	vm->kernel_info = &f->ki;
+	vm->initrd = f->initrd;
+	vm->initrd_size = f->initrd_size;
 }
 
 char *

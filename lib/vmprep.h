@@ -13,6 +13,7 @@
 
 #include "argv.h"
 #include "errors.h"
+#include "initrd.h"
 #include "kernel.h"
 #include "vm.h"
 
@@ -49,6 +50,49 @@ int ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
  */
 char *ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial,
     bool cdrom, ib_err *err);
+
+/*
+ * What a VM boots, made ready in a directory: the kernel (or the Image
+ * unpacked from it for vfkit) and what it is, and the one initrd (or the
+ * entry's initrds joined into IB_INITRD_JOINED).
+ */
+typedef struct ib_vmprep_files {
+	char *kernel; /* the path the VM boots */
+	ib_kernel_info ki;
+	char *initrd; /* NULL, the one initrd, or dir/IB_INITRD_JOINED */
+	uint64_t initrd_size;
+	bool unpacked; /* this call wrote dir/IB_VMPREP_IMAGE */
+	bool joined;   /* this call wrote the joined initrd */
+} ib_vmprep_files;
+
+/* ib_vmprep_in.keep: what dir holds already, made from these files. */
+#define IB_VMPREP_KEEP_IMAGE  1u
+#define IB_VMPREP_KEEP_JOINED 2u
+
+typedef struct ib_vmprep_in {
+	ib_target target;
+	const char *kernel;
+	const char *const *initrds;
+	size_t ninitrds;
+	const char *dir; /* Image and the joined initrd; made (one level)
+	                  * only when one of them is */
+	unsigned keep;   /* IB_VMPREP_KEEP_*: use dir's as it is */
+	const volatile sig_atomic_t *cancel;
+} ib_vmprep_in;
+
+/*
+ * Make in's files ready into *f: inspect the kernel, unpack it when the
+ * target needs that, join several initrds. Returns 0, or -1 with *err
+ * naming the file at fault; release *f with ib_vmprep_files_release()
+ * either way.
+ */
+int ib_vmprep_files_init(ib_vmprep_files *f, const ib_vmprep_in *in,
+    ib_err *err);
+
+void ib_vmprep_files_release(ib_vmprep_files *f);
+
+/* Point vm's kernel, kernel_info, initrd and initrd_size at f's. */
+void ib_vmprep_files_apply(const ib_vmprep_files *f, ib_vm *vm);
 
 /* What ib_vmprep_disk() found or made. */
 typedef struct ib_disk_info {

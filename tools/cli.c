@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "disksize.h"
+#include "place.h"
 #include "strbuf.h"
 
 static const char *progname = "isoboot";
@@ -152,13 +153,12 @@ cli_reraise(void)
 int
 cli_open_dir(const char *dir)
 {
+	ib_err err;
 	int fd;
 
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ib_place_dir(dir, &err);
 	if (fd == -1)
-		cli_warn(dir, "%s", strerror(errno));
+		cli_warn(NULL, "%s", ib_err_text(&err));
 	return fd;
 }
 
@@ -231,4 +231,13 @@ cli_opt_size(const char *usage, const char *opt, const char *s)
 	if (ib_disksize_parse(s, &v, &err) == -1)
 		cli_usage_error(usage, "%s: %s", opt, ib_err_text(&err));
 	return v;
+}
+
+const char *
+cli_opt_platform(const char *usage, const char *s)
+{
+	if (strcmp(s, "bios") != 0 && strcmp(s, "efi") != 0)
+		cli_usage_error(usage, "--platform: '%s' is not bios or efi",
+		    s);
+	return s;
 }

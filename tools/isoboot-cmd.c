@@ -12,19 +12,10 @@
 #include <unistd.h>
 
 #include "argv.h"
-#include "bootcfg.h"
-#include "bootfiles.h"
 #include "cli.h"
-#include "cmdline.h"
-#include "disksize.h"
-#include "initrd.h"
-#include "kernel.h"
-#include "mkdisk.h"
-#include "strbuf.h"
+#include "plan.h"
 #include "vm.h"
 #include "vmprep.h"
-
-#define MAX_INITRDS 16
 
 static const char usage[] =
     "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n"
@@ -56,6 +47,8 @@ static const char help[] =
     "      --serial S        stdio (default), pty or file:PATH\n"
     "      --serial-cmdline  rewrite the command line for the target's "
     "console\n"
+    "      --platform P      with an ISO: bios (default) or efi, the boot "
+    "config read\n"
     "  -C, --state DIR       the state directory (joined initrds, vpnkit)\n"
     "      --argv0 PATH      the hypervisor binary\n"
     "      --accel A         qemu's accelerators (default kvm:tcg, or "
@@ -80,6 +73,7 @@ enum {
 	OPT_KERNEL,
 	OPT_NAME,
 	OPT_NET,
+	OPT_PLATFORM,
 	OPT_SCRIPT,
 	OPT_SERIAL,
 	OPT_SERIAL_CMDLINE,
@@ -104,6 +98,7 @@ static const struct option longopts[] = {
 	{ "memory", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, OPT_NAME },
 	{ "net", required_argument, NULL, OPT_NET },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "script", no_argument, NULL, OPT_SCRIPT },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "serial-cmdline", no_argument, NULL, OPT_SERIAL_CMDLINE },
@@ -116,13 +111,16 @@ static const struct option longopts[] = {
 
 struct opts {
 	ib_vm vm;
-	const char *iso;   /* ISO mode: the image */
-	const char *label; /* ISO mode: --label */
-	/* strings made here, freed at exit: the name, the ISO's kernel,
-	 * initrds and command line, and the absolute paths of --script */
-	char *owned[8 + MAX_INITRDS + IB_VM_MAX_DISKS];
+	const char *iso;      /* ISO mode: the image */
+	const char *label;    /* ISO mode: --label */
+	const char *platform; /* ISO mode: --platform */
+	ib_plan *plan;        /* ISO mode: the image's boot plan */
+	ib_vmprep_files files;
+	/* strings made here, freed at exit: the name, the ISO's kernel and
+	 * initrds, and the absolute paths of --script */
+	char *owned[8 + IB_MAX_INITRDS + IB_MAX_DISKS];
 	size_t nowned;
-	const char *initrds[MAX_INITRDS];
+	const char *initrds[IB_MAX_INITRDS];
 	size_t ninitrds;
 	const char *name;
 	const char *uuid;
@@ -172,9 +170,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->vm.cmdline = optarg;
 			break;
 		case OPT_DISK:
-			if (o->vm.ndisks == IB_VM_MAX_DISKS)
-				cli_usage_error(usage, "more than %d --disk",
-				    IB_VM_MAX_DISKS);
+			if (o->vm.ndisks == IB_MAX_DISKS)
+				cli_usage_error(usage, "more than %u --disk",
+				    IB_MAX_DISKS);
 			o->vm.disks[o->vm.ndisks++] = optarg;
 			break;
 		case OPT_DISK_SIZE:
@@ -185,9 +183,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->exec = true;
 			break;
 		case OPT_INITRD:
-			if (o->ninitrds == MAX_INITRDS)
-				cli_usage_error(usage, "more than %d --initrd",
-				    MAX_INITRDS);
+			if (o->ninitrds == IB_MAX_INITRDS)
+				cli_usage_error(usage, "more than %u --initrd",
+				    IB_MAX_INITRDS);
 			o->initrds[o->ninitrds++] = optarg;
 			break;
 		case OPT_JSON:
@@ -201,6 +199,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NET:
 			o->vm.net = cli_opt_net(usage, optarg);
+			break;
+		case OPT_PLATFORM:
+			o->platform = cli_opt_platform(usage, optarg);
 			break;
 		case OPT_SERIAL:
 			if (strcmp(optarg, "stdio") == 0) {
@@ -242,8 +243,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		cli_usage_error(usage, "an ISO or --kernel/--initrd, not both");
 	if (o->iso == NULL && o->vm.kernel == NULL)
 		cli_usage_error(usage, "no --kernel and no ISO");
-	if (o->iso == NULL && o->label != NULL)
-		cli_usage_error(usage, "--label goes with an ISO");
+	if (o->iso == NULL && (o->label != NULL || o->platform != NULL))
+		cli_usage_error(usage, "--label and --platform go with an ISO");
 }
 
 static char *
@@ -262,152 +263,69 @@ own(struct opts *o, char *s)
 static int
 from_iso(struct opts *o)
 {
-	ib_extract_opts xo;
 	const ib_menu_entry *e;
-	ib_iso_opts io;
-	ib_extract *x;
-	ib_menu *m;
-	ib_iso *iso;
+	ib_extract_opts xo;
 	ib_err err;
 	size_t i;
 	int dirfd, rc;
 
-	memset(&io, 0, sizeof(io));
-	io.no_joliet = true; /* names as the boot loader sees them */
-	iso = ib_iso_open(o->iso, &io, &err);
-	m = iso != NULL ? ib_bootcfg_read_iso(iso, "bios", &err) : NULL;
-	e = m != NULL ? ib_menu_choose(m, o->label, &err) : NULL;
+	o->plan = ib_plan_open(o->iso, o->platform, &err);
+	e = o->plan != NULL ? ib_plan_choose(o->plan, o->label, false, &err) :
+	                      NULL;
 	if (e == NULL) {
 		cli_warn_err(o->iso, &err);
-		ib_menu_free(m);
-		ib_iso_close(iso);
 		return -1;
 	}
-	rc = -1;
 	dirfd = cli_open_dir(o->vm.state_dir);
 	if (dirfd == -1)
-		goto out;
+		return -1;
 	memset(&xo, 0, sizeof(xo));
-	xo.flat = true;
 	xo.cancel = &cli_caught;
-	x = ib_extract_new(iso, dirfd, &xo, &err);
-	if (x == NULL ||
-	    ib_bootfiles_extract(iso, e, x, &cli_caught, &err) == -1 ||
-	    ib_extract_finish(x, &err) == -1) {
+	rc = ib_plan_extract(o->plan, dirfd, &xo, &err);
+	close(dirfd);
+	if (rc == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(o->iso, &err);
-		ib_extract_free(x);
-		close(dirfd);
-		goto out;
-	}
-	ib_extract_free(x);
-	close(dirfd);
-	if (e->ninitrds > MAX_INITRDS) {
-		cli_warn(o->iso, "%s: more than %d initrds", e->where,
-		    MAX_INITRDS);
-		goto out;
-	}
-	o->vm.kernel = own(o, ib_bootfiles_path(o->vm.state_dir, e->kernel));
-	for (i = 0; i < e->ninitrds; i++)
-		o->initrds[o->ninitrds++] =
-		    own(o, ib_bootfiles_path(o->vm.state_dir, e->initrds[i]));
-	if (o->vm.cmdline == NULL)
-		o->vm.cmdline = own(o, strdup(e->args));
-	if (o->vm.kernel == NULL || o->vm.cmdline == NULL) {
-		cli_warn(NULL, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < o->ninitrds; i++)
-		if (o->initrds[i] == NULL) {
-			cli_warn(NULL, "out of memory");
-			goto out;
-		}
-	if (o->vm.cdrom == NULL)
-		o->vm.cdrom = o->iso;
-	rc = 0;
-out:
-	ib_menu_free(m);
-	ib_iso_close(iso);
-	return rc;
-}
-
-/* The kernel's facts, for the target's checks. */
-static int
-inspect_kernel(struct opts *o, ib_kernel_info *ki)
-{
-	ib_err err;
-
-	if (ib_vmprep_inspect(o->vm.kernel, ki, &err) == -1) {
-		cli_warn_err(NULL, &err);
 		return -1;
 	}
-	o->vm.kernel_info = ki;
+	o->vm.kernel = own(o, ib_plan_path_new(o->plan, o->vm.state_dir, 0));
+	for (i = 1; i < ib_plan_nfiles(o->plan); i++) {
+		o->initrds[o->ninitrds] =
+		    own(o, ib_plan_path_new(o->plan, o->vm.state_dir, i));
+		if (o->initrds[o->ninitrds++] == NULL)
+			o->vm.kernel = NULL;
+	}
+	if (o->vm.kernel == NULL) {
+		cli_warn(NULL, "out of memory");
+		return -1;
+	}
+	if (o->vm.cmdline == NULL)
+		o->vm.cmdline = e->args;
+	if (o->vm.cdrom == NULL)
+		o->vm.cdrom = o->iso;
 	return 0;
 }
 
-/*
- * vfkit boots an uncompressed arm64 Image; distributions ship it
- * gzip-compressed or as an EFI zboot image. Unpack it into the state
- * directory and boot that.
- */
+/* The kernel inspected (and unpacked for vfkit), the initrds joined. */
 static int
-unpack_for_vfkit(struct opts *o, ib_kernel_info *ki)
+prepare_files(struct opts *o)
 {
+	ib_vmprep_in in;
 	ib_err err;
-	int dirfd, rc;
-	char *path;
 
-	if (!ib_vmprep_needs_unpack(o->vm.target, ki))
-		return 0;
-	dirfd = cli_open_dir(o->vm.state_dir);
-	if (dirfd == -1)
-		return -1;
-	rc = ib_vmprep_unpack(o->vm.kernel, ki, dirfd, &cli_caught, &err);
-	close(dirfd);
-	if (rc == -1) {
-		cli_warn_err(NULL, &err);
-		return -1;
-	}
-	path = own(o, ib_bootfiles_path(o->vm.state_dir, IB_VMPREP_IMAGE));
-	if (path == NULL) {
-		cli_warn(NULL, "out of memory");
+	memset(&in, 0, sizeof(in));
+	in.target = o->vm.target;
+	in.kernel = o->vm.kernel;
+	in.initrds = o->initrds;
+	in.ninitrds = o->ninitrds;
+	in.dir = o->vm.state_dir;
+	in.cancel = &cli_caught;
+	if (ib_vmprep_files_init(&o->files, &in, &err) == -1) {
+		if (err.code != IB_EINTR)
+			cli_warn_err(NULL, &err);
 		return -1;
 	}
-	o->vm.kernel = path;
-	return inspect_kernel(o, ki);
-}
-
-/* One initrd as it is; several joined in the state directory. */
-static int
-join_initrds(struct opts *o, char *joined, size_t n)
-{
-	struct stat st;
-	ib_err err;
-	int dirfd, rc;
-
-	if (o->ninitrds == 0)
-		return 0;
-	if (o->ninitrds == 1) {
-		if (stat(o->initrds[0], &st) == -1) {
-			cli_warn(o->initrds[0], "%s", strerror(errno));
-			return -1;
-		}
-		o->vm.initrd = o->initrds[0];
-		o->vm.initrd_size = (uint64_t)st.st_size;
-		return 0;
-	}
-	dirfd = cli_open_dir(o->vm.state_dir);
-	if (dirfd == -1)
-		return -1;
-	rc = ib_initrd_concat(dirfd, IB_INITRD_JOINED, o->initrds, o->ninitrds,
-	    &cli_caught, &o->vm.initrd_size, &err);
-	close(dirfd);
-	if (rc == -1) {
-		cli_warn_err(o->vm.state_dir, &err);
-		return -1;
-	}
-	snprintf(joined, n, "%s/%s", o->vm.state_dir, IB_INITRD_JOINED);
-	o->vm.initrd = joined;
+	ib_vmprep_files_apply(&o->files, &o->vm);
 	return 0;
 }
 
@@ -483,9 +401,8 @@ print_json(const struct opts *o, const ib_argv *a)
 int
 main(int argc, char **argv)
 {
-	char state[4096], joined[4200];
+	char state[4096];
 	const char *base;
-	ib_kernel_info ki;
 	struct opts o;
 	ib_argv a = { 0 };
 	ib_err err;
@@ -523,14 +440,11 @@ main(int argc, char **argv)
 			return IB_EXIT_FAIL;
 		close(fd);
 	}
-	if (o.iso != NULL && from_iso(&o) == -1) {
+	if ((o.iso != NULL && from_iso(&o) == -1) || prepare_files(&o) == -1 ||
+	    prepare_disks(&o) == -1) {
 		cli_reraise();
 		return IB_EXIT_FAIL;
 	}
-	if (inspect_kernel(&o, &ki) == -1 || unpack_for_vfkit(&o, &ki) == -1 ||
-	    join_initrds(&o, joined, sizeof(joined)) == -1 ||
-	    prepare_disks(&o) == -1)
-		return IB_EXIT_FAIL;
 	cmdline = NULL;
 	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
 		cmdline = ib_vmprep_cmdline(o.vm.cmdline, o.vm.target,
@@ -577,6 +491,8 @@ main(int argc, char **argv)
 	}
 	ib_argv_free(&a);
 	free(cmdline);
+	ib_vmprep_files_release(&o.files);
+	ib_plan_close(o.plan);
 	while (o.nowned > 0)
 		free(o.owned[--o.nowned]);
 	return cli_close_stdout();

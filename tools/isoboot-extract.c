@@ -13,22 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bootcfg.h"
-#include "bootfiles.h"
-#include "bounds.h"
 #include "cli.h"
 #include "extract.h"
 #include "iso.h"
 #include "kernel.h"
 #include "match.h"
-#include "menu.h"
 #include "menujson.h"
-#include "shquote.h"
-#include "strbuf.h"
+#include "plan.h"
 
 static const char usage[] =
-    "usage: isoboot-extract [--label L] [--print] [--format FMT] ISO "
-    "[-C DIR]\n"
+    "usage: isoboot-extract [--label L] [--platform P] [--print] "
+    "[--format FMT] ISO [-C DIR]\n"
     "       isoboot-extract -t [-v] [--json] [options] ISO [PATTERN ...]\n"
     "       isoboot-extract -x [-jk] [-C DIR] [options] ISO [PATTERN ...]\n"
     "       isoboot-extract -x -O [options] ISO PATH\n";
@@ -42,6 +37,7 @@ static const char help[] =
     "      --print               automatic mode: show the choice, extract "
     "nothing\n"
     "      --format FMT          automatic mode: plain, shell, make or json\n"
+    "      --platform P          automatic mode: bios (default) or efi\n"
     "  -t, --list                list members, one path per line\n"
     "  -v, --verbose             long listing (mode, links, owner, size, "
     "date)\n"
@@ -70,6 +66,7 @@ enum {
 	OPT_JSON,
 	OPT_NO_JOLIET,
 	OPT_NO_ROCKRIDGE,
+	OPT_PLATFORM,
 	OPT_PRESERVE_TIMES,
 	OPT_RAW,
 	OPT_STRIP,
@@ -90,6 +87,7 @@ static const struct option longopts[] = {
 	{ "list", no_argument, NULL, 't' },
 	{ "no-joliet", no_argument, NULL, OPT_NO_JOLIET },
 	{ "no-rockridge", no_argument, NULL, OPT_NO_ROCKRIDGE },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "preserve-times", no_argument, NULL, OPT_PRESERVE_TIMES },
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "raw", no_argument, NULL, OPT_RAW },
@@ -261,168 +259,114 @@ report(void *ctx, const char *path, const ib_err *err)
 
 /* The automatic mode: what the default entry (or --label) boots. */
 
-/* Where the automatic mode puts (or would put) path: DIR/basename when
- * extracting, the path in the image with --print. */
-static char *
-auto_file(const char *path, const char *dir, bool on_disk)
-{
-	return on_disk ? ib_bootfiles_path(dir, path) : strdup(path);
-}
-
 /*
  * One value per line: the files, then the command line; sh/make
  * assignments of CONFIG, LABEL, KERNEL, INITRD and CMDLINE; or the menu
- * as JSON with the files written. Returns 0, or -1 out of memory.
+ * as JSON with the files written. The files are where they were
+ * extracted (dir), or their paths in the image (dir NULL: --print).
  */
 static int
-auto_print(const ib_menu *m, const ib_menu_entry *e, const char *dir,
-    bool on_disk, const char *format)
+auto_print(const ib_plan *p, const char *dir, const char *format, ib_err *err)
 {
-	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
-		"INITRD", "CMDLINE" };
-	char *files[1 + IB_BOOT_MAX_INITRDS], *out;
-	const char *vals[5];
+	char *files[1 + IB_MAX_INITRDS], *out;
 	ib_menu_files mf;
-	ib_sb initrds = { 0 };
 	size_t i, n;
-	ib_err err;
-	int rc;
 
-	rc = -1;
 	out = NULL;
-	n = 0;
-	for (i = 0; i <= e->ninitrds && i < 1 + IB_BOOT_MAX_INITRDS; i++) {
-		files[n] = auto_file(i == 0 ? e->kernel : e->initrds[i - 1],
-		    dir, on_disk);
-		if (files[n++] == NULL)
-			goto done;
-	}
-	if (strcmp(format, "plain") == 0) {
-		for (i = 0; i < n; i++)
-			printf("%s\n", files[i]);
-		printf("%s\n", e->args);
-		rc = 0;
-		goto done;
-	}
-	if (strcmp(format, "json") == 0) {
+	if (strcmp(format, "shell") == 0 || strcmp(format, "make") == 0) {
+		out = ib_plan_assignments_new(p, dir, NULL,
+		    strcmp(format, "make") == 0, err);
+	} else {
+		for (n = 0; n < ib_plan_nfiles(p); n++) {
+			files[n] = dir != NULL ? ib_plan_path_new(p, dir, n) :
+			                         strdup(ib_plan_file(p, n));
+			if (files[n] == NULL)
+				break;
+		}
+		if (n < ib_plan_nfiles(p))
+			ib_err_errno(err, ENOMEM, "files");
+		else if (strcmp(format, "plain") == 0)
+			for (i = 0; i <= n; i++)
+				printf("%s\n",
+				    i < n ? files[i] : ib_plan_entry(p)->args);
 		mf.kernel = files[0];
 		mf.initrds = (const char *const *)files + 1;
 		mf.ninitrds = n - 1;
-		out = ib_menu_json_new(m, e, NULL, on_disk ? &mf : NULL, &err);
-	} else {
-		for (i = 1; i < n; i++)
-			if ((i > 1 && ib_sb_addc(&initrds, ' ', &err) == -1) ||
-			    ib_sb_adds(&initrds, files[i], &err) == -1)
-				goto done;
-		vals[0] = ib_menu_config(m);
-		vals[1] = e->label != NULL ? e->label : "";
-		vals[2] = files[0];
-		vals[3] = initrds.s != NULL ? initrds.s : "";
-		vals[4] = e->args;
-		out = ib_assignments_new(names, vals, 5,
-		    strcmp(format, "make") == 0);
+		if (n == ib_plan_nfiles(p) && strcmp(format, "json") == 0)
+			out =
+			    ib_menu_json_new(ib_plan_menu(p), ib_plan_entry(p),
+			        NULL, dir != NULL ? &mf : NULL, err);
+		else if (n == ib_plan_nfiles(p))
+			out = strdup("");
+		while (n > 0)
+			free(files[--n]);
 	}
-	if (out != NULL) {
-		fputs(out, stdout);
-		rc = 0;
-	}
-done:
+	if (out == NULL)
+		return -1;
+	fputs(out, stdout);
 	free(out);
-	ib_sb_release(&initrds);
-	while (n > 0)
-		free(files[--n]);
-	return rc;
+	return 0;
 }
 
 /* A kernel that cannot be Linux (iPXE's ipxe.krn) is extracted all the
- * same, with a warning that says what it is. The file just written is
- * read when there is one (dirfd), else the image's. */
+ * same, with a warning that says what it is: the file just written when
+ * there is one (dirfd), else the image's. */
 static void
-auto_kernel_note(struct run *r, const ib_menu_entry *e, int dirfd)
+auto_kernel_note(const struct run *r, const ib_plan *p, int dirfd)
 {
-	const char *base;
+	const char *kernel = ib_plan_file(p, 0);
 	char line[512];
 	ib_kernel_info ki;
-	ib_bootfs *fs;
 	ib_err err;
-	int fd, rc;
 
-	if (dirfd != -1) {
-		base = strrchr(e->kernel, '/');
-		base = base != NULL ? base + 1 : e->kernel;
-		fd = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		rc = fd != -1 ? ib_kernel_inspect_fd(fd, base, &ki, &err) : -1;
-		if (fd != -1)
-			close(fd);
-	} else {
-		fs = ib_bootfs_open_iso(r->iso, &err);
-		rc = fs != NULL ?
-		    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) :
-		    -1;
-		ib_bootfs_close(fs);
-	}
-	if (rc == 0 && !ib_kernel_maybe_linux(&ki)) {
-		ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
-		cli_warn(r->image, "%s: %s", e->kernel, line);
+	if (ib_plan_kernel_info(p, dirfd, &ki, &err) == 0 &&
+	    !ib_kernel_maybe_linux(&ki)) {
+		ib_kernel_describe(&ki, kernel, line, sizeof(line));
+		cli_warn(r->image, "%s: %s", kernel, line);
 	}
 }
 
 static int
-auto_mode(struct run *r, const ib_iso_opts *io, ib_extract_opts *xo,
-    const char *dir, const char *label, bool print, const char *format)
+auto_mode(struct run *r, ib_extract_opts *xo, const char *dir,
+    const char *label, const char *platform, bool print, const char *format)
 {
-	const ib_menu_entry *e;
-	ib_iso_opts o;
-	ib_menu *m;
+	ib_plan *p;
 	ib_err err;
 	int dirfd;
 
-	o = *io;
-	o.no_joliet = true; /* names as ISOLINUX sees them */
 	ib_err_clear(&err);
-	r->iso = ib_iso_open(r->image, &o, &err);
-	m = r->iso != NULL ? ib_bootcfg_read_iso(r->iso, "bios", &err) : NULL;
-	e = m != NULL ? ib_menu_choose(m, label, &err) : NULL;
-	if (e == NULL) {
+	p = ib_plan_open(r->image, platform, &err);
+	if (p == NULL || ib_plan_choose(p, label, false, &err) == NULL) {
 		cli_warn_err(r->image, &err);
-		ib_menu_free(m);
-		ib_iso_close(r->iso);
+		ib_plan_close(p);
 		return IB_EXIT_FAIL;
 	}
 	dirfd = -1;
 	if (!print) {
 		dirfd = cli_open_dir(dir);
 		if (dirfd == -1) {
-			ib_menu_free(m);
-			ib_iso_close(r->iso);
+			ib_plan_close(p);
 			return IB_EXIT_FAIL;
 		}
-		xo->flat = true;
 		xo->cancel = &cli_caught;
 		xo->report = report;
 		xo->report_ctx = r;
-		r->x = ib_extract_new(r->iso, dirfd, xo, &err);
 	}
-	if ((!print && r->x == NULL) ||
-	    ib_bootfiles_extract(r->iso, e, r->x, &cli_caught, &err) == -1 ||
-	    (r->x != NULL && ib_extract_finish(r->x, &err) == -1)) {
+	if (ib_plan_extract(p, dirfd, xo, &err) == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(r->image, &err);
 		r->status = IB_EXIT_FAIL;
 	}
 	if (r->status == IB_EXIT_OK && cli_caught == 0)
-		auto_kernel_note(r, e, dirfd);
+		auto_kernel_note(r, p, dirfd);
 	if (r->status == IB_EXIT_OK && cli_caught == 0 &&
-	    auto_print(m, e, dir, !print, format) == -1) {
-		cli_warn(r->image,
-		    "out of memory, or a newline in a make value");
+	    auto_print(p, print ? NULL : dir, format, &err) == -1) {
+		cli_warn_err(r->image, &err);
 		r->status = IB_EXIT_FAIL;
 	}
-	ib_extract_free(r->x);
 	if (dirfd != -1)
 		close(dirfd);
-	ib_menu_free(m);
-	ib_iso_close(r->iso);
+	ib_plan_close(p);
 	cli_reraise();
 	return r->status != IB_EXIT_OK ? r->status : cli_close_stdout();
 }
@@ -448,7 +392,7 @@ main(int argc, char **argv)
 	ib_iso_opts io;
 	struct run r;
 	ib_err err;
-	const char *dir, *label, *format;
+	const char *dir, *label, *format, *platform;
 	int ch, dirfd, status;
 	bool slash, print;
 
@@ -458,7 +402,7 @@ main(int argc, char **argv)
 	memset(&io, 0, sizeof(io));
 	dir = ".";
 	slash = print = false;
-	label = format = NULL;
+	label = format = platform = NULL;
 	opterr = 0; /* our messages name the program by its basename */
 	while (
 	    (ch = getopt_long(argc, argv, "C:hjkOtvx", longopts, NULL)) != -1) {
@@ -517,6 +461,9 @@ main(int argc, char **argv)
 		case OPT_NO_ROCKRIDGE:
 			io.no_rockridge = true;
 			break;
+		case OPT_PLATFORM:
+			platform = cli_opt_platform(usage, optarg);
+			break;
 		case OPT_PRESERVE_TIMES:
 			xo.preserve_times = true;
 			break;
@@ -549,14 +496,15 @@ main(int argc, char **argv)
 		cli_usage_error(usage, "no image given");
 	if (r.mode == 0 && argc > 1)
 		cli_usage_error(usage, "PATTERNs go with -t or -x");
-	if (r.mode != 0 && (label != NULL || print || format != NULL))
+	if (r.mode != 0 &&
+	    (label != NULL || print || format != NULL || platform != NULL))
 		cli_usage_error(usage,
-		    "--label, --print and --format are for the automatic mode "
-		    "(no -t or -x)");
+		    "--label, --platform, --print and --format are for the "
+		    "automatic mode (no -t or -x)");
 	if (r.mode == 0) {
 		r.image = argv[0];
 		cli_catch_signals();
-		return auto_mode(&r, &io, &xo, dir, label, print,
+		return auto_mode(&r, &xo, dir, label, platform, print,
 		    format != NULL ? format : "plain");
 	}
 	if (r.to_stdout && r.mode != 'x')

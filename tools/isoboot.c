@@ -152,12 +152,7 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->r.disk_size = 0;
 			break;
 		case OPT_PLATFORM:
-			if (strcmp(optarg, "bios") != 0 &&
-			    strcmp(optarg, "efi") != 0)
-				cli_usage_error(usage,
-				    "--platform: '%s' is not bios or efi",
-				    optarg);
-			o->r.platform = optarg;
+			o->r.platform = cli_opt_platform(usage, optarg);
 			break;
 		case OPT_RUN:
 			o->run = true;

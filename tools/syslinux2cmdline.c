@@ -8,16 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bootcfg.h"
-#include "bootfs.h"
 #include "bounds.h"
 #include "cli.h"
 #include "cmdline.h"
-#include "iso.h"
-#include "menu.h"
 #include "menujson.h"
-#include "shquote.h"
-#include "syslinux.h"
+#include "plan.h"
 
 static const char usage[] =
     "usage: syslinux2cmdline [options] [CONFIG | -]\n"
@@ -160,83 +155,26 @@ print_list(const ib_menu *m)
 		    e->kernel != NULL ? e->kernel : "-", e->args);
 }
 
-/* shell: CONFIG=... LABEL=... KERNEL=... INITRD=... CMDLINE=..., each
- * value one sh word (INITRD: the paths separated by spaces); make: the
- * same as ":=" assignments. */
-static int
-print_shell(const ib_menu *m, const ib_menu_entry *e, const char *args,
-    bool make)
-{
-	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
-		"INITRD", "CMDLINE" };
-	const char *vals[5];
-	char *initrds, *out;
-	size_t i, len, o;
-
-	len = 1;
-	for (i = 0; i < e->ninitrds; i++)
-		len += strlen(e->initrds[i]) + 1;
-	initrds = malloc(len);
-	if (initrds == NULL)
-		return -1;
-	o = 0;
-	initrds[0] = '\0';
-	for (i = 0; i < e->ninitrds; i++)
-		o += (size_t)snprintf(initrds + o, len - o, "%s%s",
-		    i > 0 ? " " : "", e->initrds[i]);
-	vals[0] = ib_menu_config(m);
-	/* GRUB entries are known by their titles. */
-	vals[1] = strcmp(ib_menu_loader(m), "grub") == 0 && e->title != NULL ?
-	    e->title :
-	    e->label != NULL ? e->label :
-	                       "";
-	vals[2] = e->kernel != NULL ? e->kernel : "";
-	vals[3] = initrds;
-	vals[4] = args;
-	out = ib_assignments_new(names, vals, 5, make);
-	free(initrds);
-	if (out == NULL)
-		return -1;
-	fputs(out, stdout);
-	free(out);
-	return 0;
-}
-
 /* Say what the entry's kernel is when the image is at hand (-i, -r): a
  * warning when it cannot be Linux (iPXE's ipxe.krn), else a note for
  * --explain. A kernel missing from the tree is not news: configs are
  * often read without the files they name. */
 static void
-kernel_note(const char *iso_path, const char *root, const char *name,
-    const ib_menu_entry *e, bool expl)
+kernel_note(const ib_plan *p, const char *name, bool expl)
 {
+	const ib_menu_entry *e = ib_plan_entry(p);
 	char line[512];
 	ib_kernel_info ki;
-	ib_bootfs *fs;
-	ib_iso_opts o;
-	ib_iso *iso;
 	ib_err err;
 
-	if (e == NULL || e->kind != IB_KIND_LINUX || e->kernel == NULL ||
-	    (iso_path == NULL && root == NULL))
+	if (e == NULL || ib_plan_kernel_info(p, -1, &ki, &err) == -1)
 		return;
-	memset(&o, 0, sizeof(o));
-	o.no_joliet = true;
-	iso = iso_path != NULL ? ib_iso_open(iso_path, &o, &err) : NULL;
-	fs = iso != NULL ? ib_bootfs_open_iso(iso, &err) :
-	    root != NULL ? ib_bootfs_open_dir(root, &err) :
-	                   NULL;
-	if (fs != NULL &&
-	    ib_bootcfg_kernel_info(fs, e->kernel, &ki, &err) == 0) {
-		ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
-		if (!ib_kernel_maybe_linux(&ki))
-			cli_warn(name, "%s: %s", e->kernel, line);
-		else if (expl)
-			fprintf(stderr, "%s: %s is %s\n", cli_progname(),
-			    e->kernel, line);
-	}
-	ib_bootfs_close(fs);
-	ib_iso_close(iso);
+	ib_kernel_describe(&ki, e->kernel, line, sizeof(line));
+	if (!ib_kernel_maybe_linux(&ki))
+		cli_warn(name, "%s: %s", e->kernel, line);
+	else if (expl)
+		fprintf(stderr, "%s: %s is %s\n", cli_progname(), e->kernel,
+		    line);
 }
 
 static void
@@ -282,16 +220,14 @@ read_stdin(size_t *len)
 int
 main(int argc, char **argv)
 {
-	char cfg[IB_MAX_PATH + 1];
 	const ib_menu_entry *e;
 	struct edits ed;
 	const char *root, *label, *format, *name, *comma, *platform;
 	const char *iso_path;
-	ib_bootfs *fs;
-	ib_iso *iso;
-	ib_menu *m;
+	const ib_menu *m;
+	ib_plan *p;
 	ib_err err;
-	char *args, *text, *json;
+	char *args, *text, *out;
 	size_t len;
 	bool list, kernel, initrd, expl, timeout_action;
 	int ch, status;
@@ -300,7 +236,6 @@ main(int argc, char **argv)
 	memset(&ed, 0, sizeof(ed));
 	root = label = iso_path = NULL;
 	platform = "bios";
-	iso = NULL;
 	format = "plain";
 	list = kernel = initrd = expl = timeout_action = false;
 	opterr = 0;
@@ -349,12 +284,7 @@ main(int argc, char **argv)
 			list = true;
 			break;
 		case OPT_PLATFORM:
-			platform = optarg;
-			if (strcmp(platform, "bios") != 0 &&
-			    strcmp(platform, "efi") != 0)
-				cli_usage_error(usage,
-				    "--platform: '%s' is not bios or efi",
-				    platform);
+			platform = cli_opt_platform(usage, optarg);
 			break;
 		case OPT_REMOVE:
 			if (ed.nremove == 64)
@@ -407,99 +337,51 @@ main(int argc, char **argv)
 		cli_usage_error(usage, "-i ISO goes alone");
 
 	ib_err_clear(&err);
-	text = NULL;
 	/* What names the files: -i ISO, -r DIR, else the config's
 	 * directory. */
-	m = NULL;
-	fs = NULL;
 	if (iso_path != NULL) {
-		ib_iso_opts o;
-
 		name = iso_path;
-		memset(&o, 0, sizeof(o));
-		o.no_joliet = true; /* ISOLINUX never reads Joliet names */
-		iso = ib_iso_open(iso_path, &o, &err);
-		m = iso != NULL ? ib_bootcfg_read_iso(iso, platform, &err) :
-		                  NULL;
-		ib_iso_close(iso);
-		if (m == NULL) {
-			cli_warn_err(name, &err);
-			return IB_EXIT_FAIL;
-		}
+		p = ib_plan_open(iso_path, platform, &err);
 	} else if (root != NULL) {
 		name = root;
-		fs = ib_bootfs_open_dir(root, &err);
-		if (fs != NULL && argc == 1)
-			snprintf(cfg, sizeof(cfg), "%s%s",
-			    argv[0][0] == '/' ? "" : "/", argv[0]);
-		else if (fs != NULL) {
-			m = ib_bootcfg_read_tree(fs, platform, &err);
-			ib_bootfs_close(fs);
-			fs = NULL;
-			if (m == NULL) {
-				cli_warn_err(name, &err);
-				return IB_EXIT_FAIL;
-			}
-		}
+		p = ib_plan_open_tree(root, argc == 1 ? argv[0] : NULL,
+		    platform, &err);
 	} else if (strcmp(argv[0], "-") == 0) {
 		name = "-";
-		fs = ib_bootfs_open_dir(".", &err);
 		text = read_stdin(&len);
-		snprintf(cfg, sizeof(cfg), "/-");
-		if (fs != NULL &&
-		    (text == NULL ||
-		        ib_bootfs_set_file(fs, cfg, text, len, &err) == -1)) {
+		if (text == NULL) {
 			cli_warn(name, "cannot read standard input");
-			ib_bootfs_close(fs);
-			free(text);
 			return IB_EXIT_FAIL;
 		}
+		p = ib_plan_open_config(name, text, len, platform, &err);
 		free(text);
 	} else {
-		/* INCLUDEs resolve against the config's directory. */
-		char dir[IB_MAX_PATH + 1], *slash;
-
 		name = argv[0];
-		snprintf(dir, sizeof(dir), "%s", argv[0]);
-		slash = strrchr(dir, '/');
-		if (slash == NULL) {
-			snprintf(dir, sizeof(dir), ".");
-			snprintf(cfg, sizeof(cfg), "/%s", argv[0]);
-		} else {
-			snprintf(cfg, sizeof(cfg), "/%s", slash + 1);
-			slash[slash == dir ? 1 : 0] = '\0';
-		}
-		fs = ib_bootfs_open_dir(dir, &err);
+		p = ib_plan_open_config(name, NULL, 0, platform, &err);
 	}
-	if (m == NULL && fs == NULL) {
+	if (p == NULL) {
 		cli_warn_err(name, &err);
 		return IB_EXIT_FAIL;
 	}
-	if (m == NULL) {
-		m = ib_bootcfg_read_config(fs, cfg, NULL, platform, &err);
-		ib_bootfs_close(fs);
-	}
-	if (m == NULL) {
-		cli_warn_err(name, &err);
-		return IB_EXIT_FAIL;
-	}
+	m = ib_plan_menu(p);
 	if (expl)
 		explain(m);
 	status = IB_EXIT_OK;
 	if (list && strcmp(format, "json") != 0) {
 		print_list(m);
-		ib_menu_free(m);
+		ib_plan_close(p);
 		return cli_close_stdout();
 	}
 	if (strcmp(format, "json") == 0) {
 		/* json shows whatever is there, Linux or not */
 		e = label != NULL ? ib_menu_find(m, label) : ib_menu_default(m);
+		if (e != NULL && e->kind == IB_KIND_LINUX)
+			ib_plan_choose(p, label, false, &err);
 	} else {
-		e = timeout_action ? ib_menu_choose_timeout(m, &err) :
-		                     ib_menu_choose(m, label, &err);
+		e = ib_plan_choose(p, label, timeout_action, &err);
 		if (e == NULL) {
 			cli_warn_err(name, &err);
-			ib_menu_free(m);
+			ib_plan_close(p);
 			return IB_EXIT_FAIL;
 		}
 	}
@@ -508,20 +390,14 @@ main(int argc, char **argv)
 		args = edited_args(e, &ed, &err);
 		if (args == NULL) {
 			cli_warn_err(name, &err);
-			ib_menu_free(m);
+			ib_plan_close(p);
 			return IB_EXIT_FAIL;
 		}
 	}
-	kernel_note(iso_path, root, name, e, expl);
+	kernel_note(p, name, expl);
+	out = NULL;
 	if (strcmp(format, "json") == 0) {
-		json = ib_menu_json_new(m, e, args, NULL, &err);
-		if (json == NULL) {
-			cli_warn_err(name, &err);
-			status = IB_EXIT_FAIL;
-		} else {
-			fputs(json, stdout);
-			free(json);
-		}
+		out = ib_menu_json_new(m, e, args, NULL, &err);
 	} else if (kernel || initrd) {
 		if (kernel)
 			printf("%s\n", e->kernel);
@@ -529,13 +405,8 @@ main(int argc, char **argv)
 			printf("%s\n", e->initrds[i]);
 	} else if (strcmp(format, "shell") == 0 ||
 	    strcmp(format, "make") == 0) {
-		if (print_shell(m, e, args, strcmp(format, "make") == 0) ==
-		    -1) {
-			cli_warn(name,
-			    "cannot quote the values (a newline in "
-			    "a make value?)");
-			status = IB_EXIT_FAIL;
-		}
+		out = ib_plan_assignments_new(p, NULL, args,
+		    strcmp(format, "make") == 0, &err);
 	} else {
 		printf("%s\n", args);
 		if (strlen(args) >= 2048)
@@ -544,8 +415,15 @@ main(int argc, char **argv)
 			    "and more, hyperkit takes 2047",
 			    strlen(args));
 	}
+	if (out != NULL) {
+		fputs(out, stdout);
+		free(out);
+	} else if (strcmp(format, "plain") != 0) {
+		cli_warn_err(name, &err);
+		status = IB_EXIT_FAIL;
+	}
 	free(args);
-	ib_menu_free(m);
+	ib_plan_close(p);
 	if (status != IB_EXIT_OK)
 		return status;
 	return cli_close_stdout();

@@ -1,0 +1,389 @@
+/* The boot plan: image, menu, entry, files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bootcfg.h"
+#include "bootfs.h"
+#include "bounds.h"
+#include "pathsafe.h"
+#include "plan.h"
+#include "shquote.h"
+#include "strbuf.h"
+
+struct ib_plan {
+	char platform[8];
+	ib_iso *iso; /* an image plan */
+	char *root;  /* a tree plan */
+	ib_menu *m;
+	const ib_menu_entry *e;
+	const char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds */
+	size_t nfiles;
+};
+
+static ib_plan *
+plan_new(const char *platform, ib_err *err)
+{
+	ib_plan *p;
+
+	if (platform == NULL)
+		platform = "bios";
+	if (strcmp(platform, "bios") != 0 && strcmp(platform, "efi") != 0) {
+		ib_err_set(err, EINVAL, "platform '%s' is not bios or efi",
+		    platform);
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		ib_err_errno(err, ENOMEM, "plan");
+		return NULL;
+	}
+	snprintf(p->platform, sizeof(p->platform), "%s", platform);
+	return p;
+}
+
+ib_plan *
+ib_plan_open(const char *path, const char *platform, ib_err *err)
+{
+	ib_iso_opts io;
+	ib_plan *p;
+
+	p = plan_new(platform, err);
+	if (p == NULL)
+		return NULL;
+	memset(&io, 0, sizeof(io));
+	io.no_joliet = true; /* boot loaders never read Joliet names */
+	p->iso = ib_iso_open(path, &io, err);
+	if (p->iso != NULL)
+		p->m = ib_bootcfg_read_iso(p->iso, p->platform, err);
+	if (p->m == NULL) {
+		ib_plan_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+ib_plan *
+ib_plan_open_tree(const char *root, const char *cfg, const char *platform,
+    ib_err *err)
+{
+	char path[IB_MAX_PATH + 1];
+	ib_bootfs *fs;
+	ib_plan *p;
+
+	p = plan_new(platform, err);
+	if (p == NULL)
+		return NULL;
+	p->root = strdup(root);
+	if (p->root == NULL) {
+		ib_err_errno(err, ENOMEM, "%s", root);
+		ib_plan_close(p);
+		return NULL;
+	}
+	fs = ib_bootfs_open_dir(root, err);
+	if (fs != NULL && cfg != NULL) {
+		snprintf(path, sizeof(path), "%s%s", cfg[0] == '/' ? "" : "/",
+		    cfg);
+		p->m = ib_bootcfg_read_config(fs, path, NULL, p->platform, err);
+	} else if (fs != NULL) {
+		p->m = ib_bootcfg_read_tree(fs, p->platform, err);
+	}
+	ib_bootfs_close(fs);
+	if (p->m == NULL) {
+		ib_plan_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+ib_plan *
+ib_plan_open_config(const char *path, const char *text, size_t len,
+    const char *platform, ib_err *err)
+{
+	char dir[IB_MAX_PATH + 1], cfg[IB_MAX_PATH + 1];
+	const char *slash;
+	ib_bootfs *fs;
+	ib_plan *p;
+
+	if (strlen(path) > IB_MAX_PATH) {
+		ib_err_set(err, IB_ELIMIT, "%s: path over %u bytes", path,
+		    IB_MAX_PATH);
+		return NULL;
+	}
+	p = plan_new(platform, err);
+	if (p == NULL)
+		return NULL;
+	/* INCLUDEs resolve against the config's directory. */
+	snprintf(cfg, sizeof(cfg), "/%s", ib_path_base(path));
+	slash = strrchr(path, '/');
+	if (text != NULL || slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
+	fs = ib_bootfs_open_dir(dir, err);
+	if (fs != NULL &&
+	    (text == NULL || ib_bootfs_set_file(fs, cfg, text, len, err) == 0))
+		p->m = ib_bootcfg_read_config(fs, cfg, NULL, p->platform, err);
+	ib_bootfs_close(fs);
+	if (p->m == NULL) {
+		ib_plan_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+ib_plan_close(ib_plan *p)
+{
+	if (p == NULL)
+		return;
+	ib_menu_free(p->m);
+	ib_iso_close(p->iso);
+	free(p->root);
+	free(p);
+}
+
+const ib_menu *
+ib_plan_menu(const ib_plan *p)
+{
+	return p->m;
+}
+
+const char *
+ib_plan_platform(const ib_plan *p)
+{
+	return p->platform;
+}
+
+const ib_menu_entry *
+ib_plan_choose(ib_plan *p, const char *label, bool timeout, ib_err *err)
+{
+	const ib_menu_entry *e;
+	size_t i;
+
+	p->e = NULL;
+	p->nfiles = 0;
+	e = timeout && label == NULL ? ib_menu_choose_timeout(p->m, err) :
+	                               ib_menu_choose(p->m, label, err);
+	if (e == NULL)
+		return NULL;
+	if (e->kernel == NULL) {
+		ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: the entry loads no kernel", e->where);
+		return NULL;
+	}
+	if (e->ninitrds > IB_MAX_INITRDS) {
+		ib_err_set(err, IB_ELIMIT, "%s: %zu initrds: more than %u",
+		    e->where, e->ninitrds, IB_MAX_INITRDS);
+		return NULL;
+	}
+	p->files[p->nfiles++] = e->kernel;
+	for (i = 0; i < e->ninitrds; i++)
+		p->files[p->nfiles++] = e->initrds[i];
+	p->e = e;
+	return e;
+}
+
+const ib_menu_entry *
+ib_plan_entry(const ib_plan *p)
+{
+	return p->e;
+}
+
+const char *
+ib_plan_label(const ib_plan *p)
+{
+	const ib_menu_entry *e = p->e;
+	bool grub;
+
+	if (e == NULL)
+		return "";
+	grub = strcmp(ib_menu_loader(p->m), "grub") == 0;
+	if (grub && e->title != NULL)
+		return e->title;
+	if (e->label != NULL)
+		return e->label;
+	return e->title != NULL ? e->title : "";
+}
+
+size_t
+ib_plan_nfiles(const ib_plan *p)
+{
+	return p->nfiles;
+}
+
+const char *
+ib_plan_file(const ib_plan *p, size_t i)
+{
+	return i < p->nfiles ? p->files[i] : NULL;
+}
+
+const char *
+ib_plan_file_name(const ib_plan *p, size_t i)
+{
+	return i < p->nfiles ? ib_path_base(p->files[i]) : NULL;
+}
+
+char *
+ib_plan_path_new(const ib_plan *p, const char *dir, size_t i)
+{
+	const char *name = ib_plan_file_name(p, i);
+
+	return name != NULL ? ib_path_join_new(dir, name) : NULL;
+}
+
+/* The walk that finds the entry's files by the names the loader uses. */
+struct want {
+	const ib_plan *p;
+	bool found[1 + IB_MAX_INITRDS];
+	bool icase;
+	ib_extract *x;
+	const volatile sig_atomic_t *cancel;
+};
+
+static int
+visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct want *w = ctx;
+	const char *name;
+	size_t i;
+
+	if (w->cancel != NULL && *w->cancel != 0)
+		return ib_err_set(err, IB_EINTR, "interrupted");
+	if (e->type != IB_FT_REG || e->problem != NULL)
+		return 0;
+	for (i = 0; i < w->p->nfiles; i++) {
+		name = w->p->files[i] + 1; /* the walk's paths have no '/' */
+		if (w->found[i] ||
+		    (w->icase ? strcasecmp(e->path, name) :
+		                strcmp(e->path, name)) != 0)
+			continue;
+		w->found[i] = true;
+		if (w->x != NULL && ib_extract_entry(w->x, e, err) == -1)
+			return err->code == IB_EINTR ?
+			    -1 :
+			    ib_err_prefix(err, "%s: ", w->p->files[i]);
+	}
+	return 0;
+}
+
+int
+ib_plan_extract(ib_plan *p, int dirfd, const ib_extract_opts *xo, ib_err *err)
+{
+	ib_extract_opts o;
+	struct want w;
+	size_t i;
+	int rc;
+
+	if (p->e == NULL)
+		return ib_err_set(err, EINVAL, "no entry chosen");
+	if (p->iso == NULL)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: no image to extract from", ib_menu_config(p->m));
+	memset(&o, 0, sizeof(o));
+	if (xo != NULL)
+		o = *xo;
+	o.flat = true;
+	memset(&w, 0, sizeof(w));
+	w.p = p;
+	w.icase = ib_iso_layer(p->iso) == IB_LAYER_ISO9660;
+	w.cancel = o.cancel;
+	if (dirfd != -1) {
+		w.x = ib_extract_new(p->iso, dirfd, &o, err);
+		if (w.x == NULL)
+			return -1;
+	}
+	rc = ib_iso_walk(p->iso, visit, &w, err);
+	for (i = 0; rc == 0 && i < p->nfiles; i++)
+		if (!w.found[i])
+			rc = ib_err_set(err, IB_ENOTFOUND,
+			    "%s: not found in image (named by %s)", p->files[i],
+			    p->e->where);
+	if (rc == 0 && w.x != NULL)
+		rc = ib_extract_finish(w.x, err);
+	ib_extract_free(w.x);
+	return rc;
+}
+
+int
+ib_plan_kernel_info(const ib_plan *p, int dirfd, ib_kernel_info *ki,
+    ib_err *err)
+{
+	const char *name;
+	ib_bootfs *fs;
+	int fd, rc;
+
+	if (p->e == NULL)
+		return ib_err_set(err, EINVAL, "no entry chosen");
+	if (dirfd != -1) {
+		name = ib_plan_file_name(p, 0);
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1)
+			return ib_err_errno(err, errno, "%s", name);
+		rc = ib_kernel_inspect_fd(fd, name, ki, err);
+		close(fd);
+		return rc;
+	}
+	if (p->iso != NULL)
+		fs = ib_bootfs_open_iso(p->iso, err);
+	else if (p->root != NULL)
+		fs = ib_bootfs_open_dir(p->root, err);
+	else
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: no image to read the kernel from",
+		    ib_menu_config(p->m));
+	rc =
+	    fs != NULL ? ib_bootcfg_kernel_info(fs, p->e->kernel, ki, err) : -1;
+	ib_bootfs_close(fs);
+	return rc;
+}
+
+char *
+ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
+    bool make, ib_err *err)
+{
+	static const char *const names[5] = { "CONFIG", "LABEL", "KERNEL",
+		"INITRD", "CMDLINE" };
+	char *files[1 + IB_MAX_INITRDS], *out;
+	const char *vals[5];
+	ib_sb initrds = { 0 };
+	size_t i, n;
+
+	if (p->e == NULL) {
+		ib_err_set(err, EINVAL, "no entry chosen");
+		return NULL;
+	}
+	out = NULL;
+	for (n = 0; n < p->nfiles; n++) {
+		files[n] = dir != NULL ? ib_plan_path_new(p, dir, n) :
+		                         strdup(p->files[n]);
+		if (files[n] == NULL) {
+			ib_err_errno(err, ENOMEM, "assignments");
+			goto out;
+		}
+	}
+	for (i = 1; i < n; i++)
+		if ((i > 1 && ib_sb_addc(&initrds, ' ', err) == -1) ||
+		    ib_sb_adds(&initrds, files[i], err) == -1)
+			goto out;
+	vals[0] = ib_menu_config(p->m);
+	vals[1] = ib_plan_label(p);
+	vals[2] = files[0];
+	vals[3] = initrds.s != NULL ? initrds.s : "";
+	vals[4] = args != NULL ? args : p->e->args;
+	out = ib_assignments_new(names, vals, 5, make);
+	if (out == NULL)
+		ib_err_set(err, EINVAL,
+		    "cannot quote the values (out of memory, or a newline in "
+		    "a make value)");
+out:
+	ib_sb_release(&initrds);
+	while (n > 0)
+		free(files[--n]);
+	return out;
+}
