@@ -1,9 +1,10 @@
 /*
  * menutest: what the suites of the config readers (check_syslinux,
- * check_grubcfg) share: an image root made per TCase, files written into
- * it, a bootfs on it or on one config served from memory, and assertions
- * on boot-menu entries. Header-only; tests only. The short names are
- * those suites' vocabulary, as file-local helpers would be.
+ * check_grubcfg) and of the config finder (check_bootcfg) share: an image
+ * root made per TCase, files written into it, a bootfs on it or on one
+ * config served from memory, and assertions on boot-menu entries.
+ * Header-only; tests only. The short names are those suites' vocabulary,
+ * as file-local helpers would be.
  */
 #ifndef IB_MENUTEST_H
 #define IB_MENUTEST_H
