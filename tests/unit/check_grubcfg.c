@@ -1123,8 +1123,9 @@ START_TEST(test_hostile_snippets_no_crash)
 		"function f {", "function if { x; }", "x=\"${a}${b}\\\n\"",
 		"menuentry \"$\" { x; }", "linux /k\ninitrd /i\nboot\n",
 		"default=\nmenuentry a {x\n}",
-		"submenu a { submenu b { submenu c { menuentry d { linux "
-		"/d; } } } }\ndefault=0>0>0>0",
+		/* one element: parentheses tell clang the split is meant */
+		("submenu a { submenu b { submenu c { menuentry d { linux "
+		 "/d; } } } }\ndefault=0>0>0>0"),
 		"menuentry a --source 'linux /src' \n",
 		"menuentry a --source 'linux \"' \n", "[ ( ( ( ]", "[ -e ]",
 		"[ a -nt b ]", "test -s /boot/grub/grub.cfg", "search",
