@@ -14,15 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char *
 join_of(const char *s)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *j;
 
-	a = ib_args_split(s, &err);
-	if (a == NULL)
-		return NULL;
-	j = ib_args_join_new(a);
-	ib_args_free(a);
+	j = ib_cmdline_append(&a, s, &err) == 0 ? ib_cmdline_join_new(&a) :
+	                                          NULL;
+	ib_argv_free(&a);
 	return j;
 }
 
@@ -30,7 +28,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, *j1, *j2, *r1, *r2, *stripped;
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 
 	s = malloc(size + 1);
@@ -43,15 +41,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (j1 != NULL && (j2 == NULL || strcmp(j1, j2) != 0))
 		__builtin_trap();
 	r1 = r2 = NULL;
-	a = ib_args_split(s, &err);
-	if (a != NULL && ib_args_serial(a, NULL, "115200", &err) == 0) {
-		r1 = ib_args_join_new(a);
-		if (ib_args_serial(a, NULL, "115200", &err) == 0)
-			r2 = ib_args_join_new(a);
+	if (ib_cmdline_append(&a, s, &err) == 0 &&
+	    ib_cmdline_serial(&a, NULL, "115200", &err) == 0) {
+		r1 = ib_cmdline_join_new(&a);
+		if (ib_cmdline_serial(&a, NULL, "115200", &err) == 0)
+			r2 = ib_cmdline_join_new(&a);
 		if (r1 != NULL && r2 != NULL && strcmp(r1, r2) != 0)
 			__builtin_trap();
 	}
-	ib_args_free(a);
+	ib_argv_free(&a);
 	stripped = ib_cmdline_strip_loader_new(s);
 	if (stripped != NULL && strlen(stripped) > strlen(s))
 		__builtin_trap();

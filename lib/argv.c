@@ -5,18 +5,24 @@
 #include <string.h>
 
 #include "argv.h"
+#include "bounds.h"
 #include "compat.h"
 #include "shquote.h"
 #include "strbuf.h"
 
-static int
-add_owned(ib_argv *a, char *s, ib_err *err)
+int
+ib_argv_take(ib_argv *a, char *s, ib_err *err)
 {
 	char **v;
 	size_t cap;
 
 	if (s == NULL)
-		return ib_err_errno(err, ENOMEM, "argument");
+		return -1;
+	if (a->n >= IB_MAX_ARGS) {
+		free(s);
+		return ib_err_set(err, IB_ELIMIT, "more than %u arguments",
+		    IB_MAX_ARGS);
+	}
 	if (a->n + 2 > a->cap) {
 		cap = a->cap != 0 ? a->cap * 2 : 16;
 		v = ib_reallocarray(a->v, cap, sizeof(*v));
@@ -35,7 +41,11 @@ add_owned(ib_argv *a, char *s, ib_err *err)
 int
 ib_argv_add(ib_argv *a, const char *s, ib_err *err)
 {
-	return add_owned(a, strdup(s), err);
+	char *c = strdup(s);
+
+	if (c == NULL)
+		return ib_err_errno(err, ENOMEM, "argument");
+	return ib_argv_take(a, c, err);
 }
 
 int
@@ -56,7 +66,7 @@ ib_argv_addf(ib_argv *a, ib_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	return add_owned(a, s, err);
+	return ib_argv_take(a, s, err);
 }
 
 void

@@ -15,6 +15,11 @@ typedef struct ib_argv {
 	size_t n, cap;
 } ib_argv;
 
+/* Append s itself: a takes it over, and frees it on failure. s NULL (an
+ * allocation that failed, its error already in *err) returns -1. More
+ * than IB_MAX_ARGS words is IB_ELIMIT. */
+int ib_argv_take(ib_argv *a, char *s, ib_err *err);
+
 /* Append a copy of s. */
 int ib_argv_add(ib_argv *a, const char *s, ib_err *err);
 

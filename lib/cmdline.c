@@ -7,33 +7,29 @@
 #include "cmdline.h"
 #include "compat.h"
 
-struct ib_args {
-	char **w;
-	size_t n, cap;
-};
-
 static bool
 is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-/* Insert a copy of the n bytes at s as word i. */
+/* Insert a copy of the n bytes at s as word i, keeping a's words
+ * NULL-terminated (ib_argv's promise). */
 static int
-insert(ib_args *a, size_t i, const char *s, size_t n, ib_err *err)
+insert(ib_argv *a, size_t i, const char *s, size_t n, ib_err *err)
 {
-	char **w, *word;
+	char **v, *word;
 	size_t cap;
 
 	if (a->n >= IB_MAX_ARGS)
 		return ib_err_set(err, IB_ELIMIT,
 		    "command line has more than %u words", IB_MAX_ARGS);
-	if (a->n == a->cap) {
-		cap = a->cap ? a->cap * 2 : 16;
-		w = ib_reallocarray(a->w, cap, sizeof(*w));
-		if (w == NULL)
+	if (a->n + 2 > a->cap) {
+		cap = a->cap != 0 ? a->cap * 2 : 16;
+		v = ib_reallocarray(a->v, cap, sizeof(*v));
+		if (v == NULL)
 			return ib_err_errno(err, ENOMEM, "command line");
-		a->w = w;
+		a->v = v;
 		a->cap = cap;
 	}
 	word = malloc(n + 1);
@@ -41,16 +37,16 @@ insert(ib_args *a, size_t i, const char *s, size_t n, ib_err *err)
 		return ib_err_errno(err, ENOMEM, "command line");
 	memcpy(word, s, n);
 	word[n] = '\0';
-	memmove(a->w + i + 1, a->w + i, (a->n - i) * sizeof(*a->w));
-	a->w[i] = word;
-	a->n++;
+	memmove(a->v + i + 1, a->v + i, (a->n - i) * sizeof(*a->v));
+	a->v[i] = word;
+	a->v[++a->n] = NULL;
 	return 0;
 }
 
 /* Insert the words of s from position i on (Linux lib/cmdline.c: a
  * double quote toggles quoting; spaces inside quotes do not split). */
 static int
-insert_words(ib_args *a, size_t i, const char *s, ib_err *err)
+insert_words(ib_argv *a, size_t i, const char *s, ib_err *err)
 {
 	const char *p, *start;
 	bool quoted;
@@ -76,57 +72,15 @@ insert_words(ib_args *a, size_t i, const char *s, ib_err *err)
 	}
 }
 
-ib_args *
-ib_args_split(const char *s, ib_err *err)
-{
-	ib_args *a;
-
-	a = calloc(1, sizeof(*a));
-	if (a == NULL) {
-		ib_err_errno(err, ENOMEM, "command line");
-		return NULL;
-	}
-	if (insert_words(a, 0, s, err) == -1) {
-		ib_args_free(a);
-		return NULL;
-	}
-	return a;
-}
-
-void
-ib_args_free(ib_args *a)
-{
-	size_t i;
-
-	if (a == NULL)
-		return;
-	for (i = 0; i < a->n; i++)
-		free(a->w[i]);
-	free(a->w);
-	free(a);
-}
-
-size_t
-ib_args_count(const ib_args *a)
-{
-	return a->n;
-}
-
-const char *
-ib_args_word(const ib_args *a, size_t i)
-{
-	return i < a->n ? a->w[i] : NULL;
-}
-
 char *
-ib_args_join_new(const ib_args *a)
+ib_cmdline_join_new(const ib_argv *a)
 {
 	size_t i, len, o;
 	char *s;
 
 	len = 1;
 	for (i = 0; i < a->n; i++)
-		len += strlen(a->w[i]) + 1;
+		len += strlen(a->v[i]) + 1;
 	s = malloc(len);
 	if (s == NULL)
 		return NULL;
@@ -134,8 +88,8 @@ ib_args_join_new(const ib_args *a)
 	for (i = 0; i < a->n; i++) {
 		if (i > 0)
 			s[o++] = ' ';
-		len = strlen(a->w[i]);
-		memcpy(s + o, a->w[i], len);
+		len = strlen(a->v[i]);
+		memcpy(s + o, a->v[i], len);
 		o += len;
 	}
 	s[o] = '\0';
@@ -153,21 +107,22 @@ has_key(const char *w, const char *key)
 }
 
 static void
-drop(ib_args *a, size_t i)
+drop(ib_argv *a, size_t i)
 {
-	free(a->w[i]);
-	memmove(a->w + i, a->w + i + 1, (a->n - i - 1) * sizeof(*a->w));
+	free(a->v[i]);
+	/* the NULL after the last word moves too */
+	memmove(a->v + i, a->v + i + 1, (a->n - i) * sizeof(*a->v));
 	a->n--;
 }
 
 size_t
-ib_args_remove(ib_args *a, const char *key)
+ib_cmdline_remove(ib_argv *a, const char *key)
 {
 	size_t i, n;
 
 	n = 0;
 	for (i = 0; i < a->n;) {
-		if (has_key(a->w[i], key)) {
+		if (has_key(a->v[i], key)) {
 			drop(a, i);
 			n++;
 		} else {
@@ -178,48 +133,48 @@ ib_args_remove(ib_args *a, const char *key)
 }
 
 int
-ib_args_append(ib_args *a, const char *s, ib_err *err)
+ib_cmdline_append(ib_argv *a, const char *s, ib_err *err)
 {
 	return insert_words(a, a->n, s, err);
 }
 
 int
-ib_args_prepend(ib_args *a, const char *s, ib_err *err)
+ib_cmdline_prepend(ib_argv *a, const char *s, ib_err *err)
 {
 	return insert_words(a, 0, s, err);
 }
 
 int
-ib_args_add_module(ib_args *a, const char *mod, ib_err *err)
+ib_cmdline_add_module(ib_argv *a, const char *mod, ib_err *err)
 {
 	const char *list, *p;
 	size_t i, n, len;
 	char *w;
 
 	for (i = 0; i < a->n; i++)
-		if (strncmp(a->w[i], "modules=", 8) == 0)
+		if (strncmp(a->v[i], "modules=", 8) == 0)
 			break;
 	if (i == a->n)
 		return 0;
-	list = a->w[i] + 8;
+	list = a->v[i] + 8;
 	len = strlen(mod);
 	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
 		if (n == len && strncmp(p, mod, len) == 0)
 			return 0;
 	}
-	n = strlen(a->w[i]) + len + 2;
+	n = strlen(a->v[i]) + len + 2;
 	w = malloc(n);
 	if (w == NULL)
 		return ib_err_errno(err, ENOMEM, "command line");
-	snprintf(w, n, "%s%s%s", a->w[i], list[0] != '\0' ? "," : "", mod);
-	free(a->w[i]);
-	a->w[i] = w;
+	snprintf(w, n, "%s%s%s", a->v[i], list[0] != '\0' ? "," : "", mod);
+	free(a->v[i]);
+	a->v[i] = w;
 	return 1;
 }
 
 int
-ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
+ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed, ib_err *err)
 {
 	static const char *const noisy[] = { "console", "earlyprintk", "vga",
 		"splash", "quiet" };
@@ -233,11 +188,11 @@ ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
 	for (i = 0; i < a->n;) {
 		/* After these the words belong to init or the installed
 		 * system (Debian "---"): they keep their place. */
-		if (strcmp(a->w[i], "---") == 0 || strcmp(a->w[i], "--") == 0)
+		if (strcmp(a->v[i], "---") == 0 || strcmp(a->v[i], "--") == 0)
 			break;
 		hit = false;
 		for (k = 0; k < sizeof(noisy) / sizeof(noisy[0]); k++)
-			if (has_key(a->w[i], noisy[k]))
+			if (has_key(a->v[i], noisy[k]))
 				hit = true;
 		if (hit)
 			drop(a, i);
@@ -252,7 +207,34 @@ ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err)
 	    speed != NULL ? speed : "");
 	if (n < 0 || (size_t)n >= sizeof(first))
 		return ib_err_set(err, EINVAL, "serial device name too long");
-	return ib_args_prepend(a, first, err);
+	return ib_cmdline_prepend(a, first, err);
+}
+
+char *
+ib_cmdline_edit_new(const char *args, const ib_cmdline_edits *ed, ib_err *err)
+{
+	ib_argv a = { 0 };
+	char *s;
+	size_t i;
+
+	if (ib_cmdline_append(&a, args, err) == -1)
+		goto fail;
+	for (i = 0; i < ed->nremove; i++)
+		ib_cmdline_remove(&a, ed->remove[i]);
+	if (ed->serial &&
+	    ib_cmdline_serial(&a, ed->serial_dev, ed->serial_speed, err) == -1)
+		goto fail;
+	for (i = 0; i < ed->nappend; i++)
+		if (ib_cmdline_append(&a, ed->append[i], err) == -1)
+			goto fail;
+	s = ib_cmdline_join_new(&a);
+	ib_argv_free(&a);
+	if (s == NULL)
+		ib_err_errno(err, ENOMEM, "command line");
+	return s;
+fail:
+	ib_argv_free(&a);
+	return NULL;
 }
 
 static bool

@@ -11,35 +11,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "argv.h"
 #include "errors.h"
 
-typedef struct ib_args ib_args;
+/*
+ * A command line's words live in an ib_argv (argv.h), which the caller
+ * releases with ib_argv_free(); every function here keeps it
+ * NULL-terminated. Adding words fails with IB_ELIMIT past IB_MAX_ARGS
+ * words or IB_MAX_CMDLINE bytes.
+ */
 
-/* Split s into words. Returns a list the caller frees with
- * ib_args_free(), or NULL with *err (ENOMEM, or IB_ELIMIT past
- * IB_MAX_CMDLINE bytes). An unbalanced quote runs to the end, as the
- * kernel reads it. */
-ib_args *ib_args_split(const char *s, ib_err *err);
+/* Append the words of s, split as the kernel splits them (an unbalanced
+ * quote runs to the end). */
+int ib_cmdline_append(ib_argv *a, const char *s, ib_err *err);
 
-void ib_args_free(ib_args *a);
-
-size_t ib_args_count(const ib_args *a);
-
-/* Word i, owned by a, valid until the next change to a. */
-const char *ib_args_word(const ib_args *a, size_t i);
+/* Insert the words of s at the front. */
+int ib_cmdline_prepend(ib_argv *a, const char *s, ib_err *err);
 
 /* The words joined by single spaces; the caller frees it. NULL on ENOMEM. */
-char *ib_args_join_new(const ib_args *a);
+char *ib_cmdline_join_new(const ib_argv *a);
 
 /* Remove every word that is key or starts with "key=". Returns how many
  * were removed. */
-size_t ib_args_remove(ib_args *a, const char *key);
-
-/* Append the words of s (split as above) at the end. */
-int ib_args_append(ib_args *a, const char *s, ib_err *err);
-
-/* Insert the words of s at the front. */
-int ib_args_prepend(ib_args *a, const char *s, ib_err *err);
+size_t ib_cmdline_remove(ib_argv *a, const char *key);
 
 /*
  * The serial-console rewrite: before the first "---" or "--" (which end
@@ -48,7 +42,8 @@ int ib_args_prepend(ib_args *a, const char *s, ib_err *err);
  * first. dev NULL means ttyS0; speed NULL or "" means none. Applying it
  * twice gives the same result.
  */
-int ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err);
+int ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed,
+    ib_err *err);
 
 /*
  * Add mod to the comma list of the first "modules=" word (Alpine's
@@ -56,7 +51,23 @@ int ib_args_serial(ib_args *a, const char *dev, const char *speed, ib_err *err);
  * was added, 0 when there is no modules= word or mod is in it, -1 with
  * *err on ENOMEM.
  */
-int ib_args_add_module(ib_args *a, const char *mod, ib_err *err);
+int ib_cmdline_add_module(ib_argv *a, const char *mod, ib_err *err);
+
+/* The edits a user asks for, in the order they are made. */
+typedef struct ib_cmdline_edits {
+	const char *const *remove; /* keys, as ib_cmdline_remove() */
+	size_t nremove;
+	bool serial;               /* then ib_cmdline_serial() */
+	const char *serial_dev;    /* NULL: ttyS0 */
+	const char *serial_speed;  /* NULL: none */
+	const char *const *append; /* then these words at the end */
+	size_t nappend;
+} ib_cmdline_edits;
+
+/* args with the edits ed made. Returns a string the caller frees, or
+ * NULL with *err. */
+char *ib_cmdline_edit_new(const char *args, const ib_cmdline_edits *ed,
+    ib_err *err);
 
 /*
  * Remove the "initrd=..." and "BOOT_IMAGE=..." words from a command line

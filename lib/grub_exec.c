@@ -11,7 +11,7 @@
 #include "compat.h"
 #include "grub_int.h"
 
-typedef int cmd_fn(struct ctx *, const char *, struct argv *, ib_err *);
+typedef int cmd_fn(struct ctx *, const char *, ib_argv *, ib_err *);
 
 static void
 where_of(const struct node *n, char *buf, size_t size)
@@ -37,7 +37,7 @@ set_var(struct ctx *c, const char *where, const char *name, const char *value,
 
 /* set NAME=VALUE (kern/corecmd.c: only the first argument counts). */
 static int
-cmd_set(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_set(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	char *eq, qb[256];
 
@@ -56,7 +56,7 @@ cmd_set(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 }
 
 static int
-cmd_unset(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_unset(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	(void)where;
 	(void)err;
@@ -67,7 +67,7 @@ cmd_unset(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 }
 
 static int
-cmd_export(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_export(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	for (size_t i = 1; i < av->n; i++)
 		if (ib_grub_env_export(c->env, av->v[i], err) == -1)
@@ -77,7 +77,7 @@ cmd_export(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 }
 
 static int
-cmd_true(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_true(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	(void)where;
 	(void)err;
@@ -87,7 +87,7 @@ cmd_true(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 
 /* search [--file|--label|--fs-uuid] [--set[=VAR]] [--hint...] KEY */
 static int
-cmd_search(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	char path[IB_MAX_PATH + 1], qk[256], qv[64];
 	const char *var, *key, *a;
@@ -149,7 +149,7 @@ cmd_search(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 }
 
 static int
-cmd_load_env(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_load_env(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	(void)av;
 	(void)err;
@@ -161,23 +161,23 @@ cmd_load_env(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 	return 0;
 }
 
-static int run_file(struct ctx *c, const char *where, struct argv *av,
-    bool newctx, ib_err *err);
+static int run_file(struct ctx *c, const char *where, ib_argv *av, bool newctx,
+    ib_err *err);
 
 static int
-cmd_source(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_source(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	return run_file(c, where, av, false, err);
 }
 
 static int
-cmd_configfile(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_configfile(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	return run_file(c, where, av, true, err);
 }
 
 static int
-cmd_flow(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+cmd_flow(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	uint64_t v;
 	const char *end;
@@ -244,7 +244,7 @@ static const struct builtin {
  */
 static int
 cmd_menuentry(struct ctx *c, const struct node *n, const char *where,
-    struct argv *av, ib_err *err)
+    ib_argv *av, ib_err *err)
 {
 	static const char *const opts[] = { "class", "users", "hotkey",
 		"source", "id", "unrestricted" };
@@ -374,7 +374,7 @@ cmd_menuentry(struct ctx *c, const struct node *n, const char *where,
 /* A command that names a function: run its body with the arguments as
  * $1... (script/function.c). */
 static int
-call(struct ctx *c, const struct func *f, const char *where, struct argv *av,
+call(struct ctx *c, const struct func *f, const char *where, ib_argv *av,
     ib_err *err)
 {
 	char **opos;
@@ -408,7 +408,7 @@ find_func(const struct grub *g, const char *name)
 /* A command, after expansion: a GRUB command, else a function, else an
  * assignment NAME=VALUE (script/execute.c grub_script_execute_cmdline). */
 static int
-run_cmd(struct ctx *c, const struct node *n, struct argv *av, ib_err *err)
+run_cmd(struct ctx *c, const struct node *n, ib_argv *av, ib_err *err)
 {
 	char where[WHERE_MAX], qb[256];
 	const struct func *f;
@@ -483,7 +483,7 @@ static int
 exec_for(struct ctx *c, const struct node *n, ib_err *err)
 {
 	char where[WHERE_MAX];
-	struct argv av;
+	ib_argv av;
 	int rc;
 
 	memset(&av, 0, sizeof(av));
@@ -504,7 +504,7 @@ exec_for(struct ctx *c, const struct node *n, ib_err *err)
 	if (c->flow == F_BREAK)
 		c->flow = F_NONE;
 	c->loops--;
-	ib_grub_argv_release(&av);
+	ib_argv_free(&av);
 	return rc;
 }
 
@@ -534,7 +534,7 @@ static int
 exec_one(struct ctx *c, const struct node *n, ib_err *err)
 {
 	char where[WHERE_MAX];
-	struct argv av;
+	ib_argv av;
 	int rc;
 
 	switch (n->type) {
@@ -546,7 +546,7 @@ exec_one(struct ctx *c, const struct node *n, ib_err *err)
 			ib_err_prefix(err, "%s: ", where);
 		} else
 			rc = run_cmd(c, n, &av, err);
-		ib_grub_argv_release(&av);
+		ib_argv_free(&av);
 		return rc;
 	case N_IF:
 		c->cond++;
@@ -589,7 +589,7 @@ ib_grub_exec_list(struct ctx *c, const struct node *n, ib_err *err)
  * so it replaces this one. Both relative to $root (2.5).
  */
 static int
-run_file(struct ctx *c, const char *where, struct argv *av, bool newctx,
+run_file(struct ctx *c, const char *where, ib_argv *av, bool newctx,
     ib_err *err)
 {
 	char path[IB_MAX_PATH + 1], qb[QMAX];

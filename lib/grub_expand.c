@@ -154,41 +154,6 @@ ib_grub_menuctx_release(struct menuctx *mc)
 
 /* --- expansion (grub-core/script/execute.c, argv.c) --- */
 
-void
-ib_grub_argv_release(struct argv *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
-
-static int
-argv_push(struct argv *a, char *s, ib_err *err)
-{
-	char **v;
-
-	if (s == NULL)
-		return -1;
-	if (a->n >= IB_MAX_ARGS) {
-		free(s);
-		return ib_err_set(err, IB_ELIMIT, "more than %u arguments",
-		    IB_MAX_ARGS);
-	}
-	if (a->n + 1 >= a->cap) {
-		v = ib_reallocarray(a->v, a->cap ? a->cap * 2 : 8, sizeof(*v));
-		if (v == NULL) {
-			free(s);
-			return ib_err_errno(err, ENOMEM, "arguments");
-		}
-		a->v = v;
-		a->cap = a->cap ? a->cap * 2 : 8;
-	}
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-	return 0;
-}
-
 /* The value of $name: a variable, or $1.., $#, $*, $@, $?. NULL if
  * unset. num (and join, for $* and $@) hold what is made here. */
 static const char *
@@ -233,8 +198,8 @@ lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
  * trailing ones end nothing).
  */
 int
-ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
-    struct argv *out, ib_err *err)
+ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
+    ib_err *err)
 {
 	ib_sb cur, join;
 	const char *v, *p;
@@ -286,7 +251,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 					for (v = p; ib_grub_is_space(*v); v++)
 						;
 					if (rc == 0 && *v != '\0') {
-						rc = argv_push(out,
+						rc = ib_argv_take(out,
 						    ib_sb_take(&cur, err), err);
 						cur.max = IB_MAX_GRUB_LINE;
 						made = false;
@@ -296,7 +261,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
 			}
 		}
 		if (rc == 0 && made) {
-			rc = argv_push(out, ib_sb_take(&cur, err), err);
+			rc = ib_argv_take(out, ib_sb_take(&cur, err), err);
 			cur.max = IB_MAX_GRUB_LINE;
 		}
 		cur.len = 0;

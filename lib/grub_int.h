@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "argv.h"
 #include "bootfs.h"
 #include "bounds.h"
 #include "errors.h"
@@ -199,11 +200,6 @@ struct ctx {
 	unsigned calls, loops, cond;
 };
 
-struct argv {
-	char **v;
-	size_t n, cap;
-};
-
 enum num {
 	NUM_OK,
 	NUM_BAD,
@@ -253,29 +249,27 @@ void ib_grub_env_release(struct env *e);
 int ib_grub_env_copy(const struct env *src, struct env *dst, bool exported,
     ib_err *err);
 void ib_grub_menuctx_release(struct menuctx *mc);
-void ib_grub_argv_release(struct argv *a);
 int ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
-    struct argv *out, ib_err *err);
+    ib_argv *out, ib_err *err);
 enum num ib_grub_strtoul(const char *s, bool long32, uint64_t *out,
     const char **end);
 int64_t ib_grub_to_int(uint64_t v);
 
 /* grub_test.c */
-int ib_grub_cmd_test(struct ctx *c, const char *where, struct argv *av,
+int ib_grub_cmd_test(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err);
 
 /* grub_load.c */
 void ib_grub_body_release(struct body *b);
-int ib_grub_cmd_linux(struct ctx *c, const char *where, struct argv *av,
+int ib_grub_cmd_linux(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err);
-int ib_grub_cmd_initrd(struct ctx *c, const char *where, struct argv *av,
+int ib_grub_cmd_initrd(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err);
-int ib_grub_cmd_chainloader(struct ctx *c, const char *where, struct argv *av,
+int ib_grub_cmd_chainloader(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err);
-int ib_grub_cmd_boot(struct ctx *c, const char *where, struct argv *av,
+int ib_grub_cmd_boot(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err);
-int ib_grub_cmd_end(struct ctx *c, const char *where, struct argv *av,
-    ib_err *err);
+int ib_grub_cmd_end(struct ctx *c, const char *where, ib_argv *av, ib_err *err);
 
 /* grub_exec.c */
 int ib_grub_exec_list(struct ctx *c, const struct node *n, ib_err *err);

@@ -66,8 +66,7 @@ in_body(struct ctx *c, const char *where, const char *cmd)
 
 /* linux, linux16, linuxefi FILE ARGS... */
 int
-ib_grub_cmd_linux(struct ctx *c, const char *where, struct argv *av,
-    ib_err *err)
+ib_grub_cmd_linux(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	char path[IB_MAX_PATH + 1];
 	char *k, *args;
@@ -109,8 +108,7 @@ ib_grub_cmd_linux(struct ctx *c, const char *where, struct argv *av,
 
 /* initrd, initrd16, initrdefi F1 F2...: loaded in order (2.4). */
 int
-ib_grub_cmd_initrd(struct ctx *c, const char *where, struct argv *av,
-    ib_err *err)
+ib_grub_cmd_initrd(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	char path[IB_MAX_PATH + 1], qb[256];
 	char **list;
@@ -168,7 +166,7 @@ ib_grub_cmd_initrd(struct ctx *c, const char *where, struct argv *av,
 
 /* chainloader [--force] FILE: another boot loader or EFI image. */
 int
-ib_grub_cmd_chainloader(struct ctx *c, const char *where, struct argv *av,
+ib_grub_cmd_chainloader(struct ctx *c, const char *where, ib_argv *av,
     ib_err *err)
 {
 	char path[IB_MAX_PATH + 1];
@@ -200,7 +198,7 @@ ib_grub_cmd_chainloader(struct ctx *c, const char *where, struct argv *av,
 
 /* boot: what is loaded boots now; the rest of the body never runs. */
 int
-ib_grub_cmd_boot(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+ib_grub_cmd_boot(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	(void)err;
 	if (!in_body(c, where, av->v[0]))
@@ -217,7 +215,7 @@ ib_grub_cmd_boot(struct ctx *c, const char *where, struct argv *av, ib_err *err)
 
 /* exit, reboot, halt, fwsetup: the entry boots nothing. */
 int
-ib_grub_cmd_end(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+ib_grub_cmd_end(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	static const char *const names[] = { "exit", "reboot", "halt",
 		"fwsetup" };

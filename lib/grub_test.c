@@ -251,7 +251,7 @@ test_text(char **a, size_t n, char *buf, size_t size)
 }
 
 int
-ib_grub_cmd_test(struct ctx *c, const char *where, struct argv *av, ib_err *err)
+ib_grub_cmd_test(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
 	struct tinfo ti = { false };
 	char tb[256];

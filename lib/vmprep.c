@@ -181,20 +181,19 @@ char *
 ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial, bool cdrom,
     ib_err *err)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	char *s;
 
-	a = ib_args_split(cmdline != NULL ? cmdline : "", err);
-	if (a == NULL ||
+	if (ib_cmdline_append(&a, cmdline != NULL ? cmdline : "", err) == -1 ||
 	    (serial &&
-	        ib_args_serial(a, ib_target_console(t), NULL, err) == -1) ||
-	    (cdrom && ib_args_add_module(a, "sr-mod", err) == -1)) {
-		ib_args_free(a);
+	        ib_cmdline_serial(&a, ib_target_console(t), NULL, err) == -1) ||
+	    (cdrom && ib_cmdline_add_module(&a, "sr-mod", err) == -1)) {
+		ib_argv_free(&a);
 		ib_err_prefix(err, "command line: ");
 		return NULL;
 	}
-	s = ib_args_join_new(a);
-	ib_args_free(a);
+	s = ib_cmdline_join_new(&a);
+	ib_argv_free(&a);
 	if (s == NULL)
 		ib_err_errno(err, ENOMEM, "command line");
 	return s;

@@ -85,13 +85,13 @@ struct edits {
 	const char *serial_speed;
 };
 
-/* The entry's command line after the edits; the caller frees it. */
+/* The entry's command line, edited as asked (without edits: as the
+ * config has it, spaces and all). */
 static char *
 edited_args(const ib_menu_entry *e, const struct edits *ed, ib_err *err)
 {
-	ib_args *a;
+	ib_cmdline_edits ce;
 	char *s;
-	size_t i;
 
 	if (!ed->serial && ed->nappend == 0 && ed->nremove == 0) {
 		s = strdup(e->args);
@@ -99,25 +99,15 @@ edited_args(const ib_menu_entry *e, const struct edits *ed, ib_err *err)
 			ib_err_errno(err, ENOMEM, "command line");
 		return s;
 	}
-	a = ib_args_split(e->args, err);
-	if (a == NULL)
-		return NULL;
-	for (i = 0; i < ed->nremove; i++)
-		ib_args_remove(a, ed->remove[i]);
-	if (ed->serial &&
-	    ib_args_serial(a, ed->serial_dev, ed->serial_speed, err) == -1)
-		goto fail;
-	for (i = 0; i < ed->nappend; i++)
-		if (ib_args_append(a, ed->append[i], err) == -1)
-			goto fail;
-	s = ib_args_join_new(a);
-	ib_args_free(a);
-	if (s == NULL)
-		ib_err_errno(err, ENOMEM, "command line");
-	return s;
-fail:
-	ib_args_free(a);
-	return NULL;
+	memset(&ce, 0, sizeof(ce));
+	ce.remove = ed->remove;
+	ce.nremove = ed->nremove;
+	ce.serial = ed->serial;
+	ce.serial_dev = ed->serial_dev;
+	ce.serial_speed = ed->serial_speed;
+	ce.append = ed->append;
+	ce.nappend = ed->nappend;
+	return ib_cmdline_edit_new(e->args, &ce, err);
 }
 
 static void

@@ -12,31 +12,30 @@
 static char *
 roundtrip(const char *s)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *out;
 
-	a = ib_args_split(s, &err);
-	ck_assert_ptr_nonnull(a);
-	out = ib_args_join_new(a);
-	ib_args_free(a);
+	ck_assert_int_eq(ib_cmdline_append(&a, s, &err), 0);
+	out = ib_cmdline_join_new(&a);
+	ib_argv_free(&a);
 	return out;
 }
 
 START_TEST(test_split_quotes)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 
 	/* Linux lib/cmdline.c: double quotes group spaces into one word. */
-	a = ib_args_split("  a=1\tb=\"x y\" \"c d\"=e  ", &err);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_uint_eq(ib_args_count(a), 3);
-	ck_assert_str_eq(ib_args_word(a, 0), "a=1");
-	ck_assert_str_eq(ib_args_word(a, 1), "b=\"x y\"");
-	ck_assert_str_eq(ib_args_word(a, 2), "\"c d\"=e");
-	ck_assert_ptr_null(ib_args_word(a, 3));
-	ib_args_free(a);
+	ck_assert_int_eq(
+	    ib_cmdline_append(&a, "  a=1\tb=\"x y\" \"c d\"=e  ", &err), 0);
+	ck_assert_uint_eq(a.n, 3);
+	ck_assert_str_eq(a.v[0], "a=1");
+	ck_assert_str_eq(a.v[1], "b=\"x y\"");
+	ck_assert_str_eq(a.v[2], "\"c d\"=e");
+	ck_assert_ptr_null(a.v[3]);
+	ib_argv_free(&a);
 }
 END_TEST
 
@@ -60,65 +59,68 @@ END_TEST
 /* The Alpine virt line from the recipe, rewritten as the seed did it. */
 START_TEST(test_serial_alpine)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *s;
 
-	a = ib_args_split("modules=loop,squashfs,sd-mod,usb-storage quiet "
-	                  "console=tty0 console=ttyS0,115200",
-	    &err);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(ib_args_serial(a, NULL, NULL, &err), 0);
-	s = ib_args_join_new(a);
+	ck_assert_int_eq(ib_cmdline_append(&a,
+	                     "modules=loop,squashfs,sd-mod,usb-storage quiet "
+	                     "console=tty0 console=ttyS0,115200",
+	                     &err),
+	    0);
+	ck_assert_int_eq(ib_cmdline_serial(&a, NULL, NULL, &err), 0);
+	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
 	    "earlyprintk=serial console=ttyS0 "
 	    "modules=loop,squashfs,sd-mod,usb-storage");
 	free(s);
 	/* Idempotent. */
-	ck_assert_int_eq(ib_args_serial(a, NULL, NULL, &err), 0);
-	s = ib_args_join_new(a);
+	ck_assert_int_eq(ib_cmdline_serial(&a, NULL, NULL, &err), 0);
+	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
 	    "earlyprintk=serial console=ttyS0 "
 	    "modules=loop,squashfs,sd-mod,usb-storage");
 	free(s);
-	ib_args_free(a);
+	ib_argv_free(&a);
 }
 END_TEST
 
 /* Words after "---" belong to the installed system: kept in place. */
 START_TEST(test_serial_keeps_after_separator)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *s;
 
-	a = ib_args_split("vga=788 splash --- quiet console=tty1", &err);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(ib_args_serial(a, "ttyS1", "115200", &err), 0);
-	s = ib_args_join_new(a);
+	ck_assert_int_eq(ib_cmdline_append(&a,
+	                     "vga=788 splash --- quiet console=tty1", &err),
+	    0);
+	ck_assert_int_eq(ib_cmdline_serial(&a, "ttyS1", "115200", &err), 0);
+	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
 	    "earlyprintk=serial console=ttyS1,115200 --- quiet console=tty1");
 	free(s);
-	ib_args_free(a);
+	ib_argv_free(&a);
 }
 END_TEST
 
 START_TEST(test_remove_and_append)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *s;
 
-	a = ib_args_split("quiet root=/dev/sda root=x rootfstype=ext4 root",
-	    &err);
-	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(ib_cmdline_append(&a,
+	                     "quiet root=/dev/sda root=x rootfstype=ext4 root",
+	                     &err),
+	    0);
 	/* "root" and "root=..." go; "rootfstype=" is another key. */
-	ck_assert_uint_eq(ib_args_remove(a, "root"), 3);
-	ck_assert_int_eq(ib_args_append(a, "a=1  b=\"2 3\"", &err), 0);
-	s = ib_args_join_new(a);
+	ck_assert_uint_eq(ib_cmdline_remove(&a, "root"), 3);
+	ck_assert_int_eq(ib_cmdline_append(&a, "a=1  b=\"2 3\"", &err), 0);
+	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s, "quiet rootfstype=ext4 a=1 b=\"2 3\"");
 	free(s);
-	ib_args_free(a);
+	ib_argv_free(&a);
 }
 END_TEST
 
@@ -127,18 +129,17 @@ END_TEST
 static void
 expect_module(const char *in, int rc, const char *want)
 {
-	ib_args *a;
+	ib_argv a = { 0 };
 	ib_err err;
 	char *s;
 
-	a = ib_args_split(in, &err);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(ib_args_add_module(a, "sr-mod", &err), rc);
-	s = ib_args_join_new(a);
+	ck_assert_int_eq(ib_cmdline_append(&a, in, &err), 0);
+	ck_assert_int_eq(ib_cmdline_add_module(&a, "sr-mod", &err), rc);
+	s = ib_cmdline_join_new(&a);
 	ck_assert_msg(strcmp(s, want) == 0, "'%s' -> '%s', expected '%s'", in,
 	    s, want);
 	free(s);
-	ib_args_free(a);
+	ib_argv_free(&a);
 }
 
 START_TEST(test_add_module)
@@ -185,6 +186,7 @@ END_TEST
 
 START_TEST(test_limits)
 {
+	ib_argv a = { 0 };
 	char *big;
 	ib_err err;
 
@@ -192,8 +194,9 @@ START_TEST(test_limits)
 	ck_assert_ptr_nonnull(big);
 	memset(big, 'a', IB_MAX_CMDLINE + 1);
 	big[IB_MAX_CMDLINE + 1] = '\0';
-	ck_assert_ptr_null(ib_args_split(big, &err));
+	ck_assert_int_eq(ib_cmdline_append(&a, big, &err), -1);
 	ck_assert_int_eq(err.code, IB_ELIMIT);
+	ck_assert_uint_eq(a.n, 0);
 	free(big);
 }
 END_TEST
@@ -224,6 +227,63 @@ START_TEST(test_makequote)
 }
 END_TEST
 
+/* test_words_lose_terminator: ib_argv promises a NULL after the last
+ * word (execvp takes a.v as it is). Removing a word moved the words after
+ * it down but left the old last pointer, freed, where the NULL belongs. */
+START_TEST(test_words_lose_terminator)
+{
+	ib_argv a = { 0 };
+	ib_err err;
+	size_t i;
+
+	ck_assert_int_eq(ib_cmdline_append(&a, "a quiet b c quiet", &err), 0);
+	ck_assert_ptr_null(a.v[a.n]);
+	ck_assert_uint_eq(ib_cmdline_remove(&a, "quiet"), 2);
+	ck_assert_uint_eq(a.n, 3);
+	ck_assert_ptr_null(a.v[a.n]);
+	ck_assert_int_eq(ib_cmdline_prepend(&a, "x y", &err), 0);
+	ck_assert_ptr_null(a.v[a.n]);
+	ck_assert_int_eq(ib_cmdline_serial(&a, NULL, NULL, &err), 0);
+	ck_assert_ptr_null(a.v[a.n]);
+	for (i = 0; i < a.n; i++)
+		ck_assert_ptr_nonnull(a.v[i]);
+	ib_argv_free(&a);
+}
+END_TEST
+
+/* The edits of syslinux2cmdline run in the order its man page gives:
+ * --remove, then --serial, then --append, so an appended console= is
+ * not rewritten away. */
+START_TEST(test_edit_order)
+{
+	static const char *const rm[] = { "root" };
+	static const char *const add[] = { "console=hvc0 x=\"1 2\"" };
+	ib_cmdline_edits ed;
+	ib_err err;
+	char *s;
+
+	memset(&ed, 0, sizeof(ed));
+	ed.remove = rm;
+	ed.nremove = 1;
+	ed.serial = true;
+	ed.serial_speed = "115200";
+	ed.append = add;
+	ed.nappend = 1;
+	s = ib_cmdline_edit_new("quiet root=/dev/sr0 console=tty0 boot=live",
+	    &ed, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s,
+	    "earlyprintk=serial console=ttyS0,115200 boot=live console=hvc0 "
+	    "x=\"1 2\"");
+	free(s);
+	/* A bad serial device fails the whole edit, naming it. */
+	ed.serial_dev = "ttyS0-with-a-name-far-longer-than-any-console-device-"
+	                "could-ever-be-in-a-real-kernel-command-line-at-all";
+	tu_expect_err(ib_cmdline_edit_new("a", &ed, &err) == NULL ? -1 : 0,
+	    &err, EINVAL, "serial device name too long");
+}
+END_TEST
+
 static Suite *
 cmdline_suite(void)
 {
@@ -239,6 +299,8 @@ cmdline_suite(void)
 	tu_add(s, "limits", test_limits);
 	tu_add(s, "add_module", test_add_module);
 	tu_add(s, "makequote", test_makequote);
+	tu_add(s, "words_lose_terminator", test_words_lose_terminator);
+	tu_add(s, "edit_order", test_edit_order);
 	return s;
 }
 
