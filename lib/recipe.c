@@ -353,7 +353,7 @@ boot_files(struct run *u, ib_err *err)
 	if (!fresh && extract(u, err) == -1)
 		return ib_err_prefix(err, "extract: %s: ", u->iso);
 	memset(&in, 0, sizeof(in));
-	in.target = o->target;
+	in.target = o->vm.target;
 	in.kernel = u->files[0];
 	in.initrds = (const char *const *)u->files + 1;
 	in.ninitrds = u->nfiles - 1;
@@ -524,7 +524,7 @@ vm(struct run *u, ib_err *err)
 	int rc;
 
 	u->r->cmdline =
-	    ib_vmprep_cmdline(u->e->args, o->target, true, true, err);
+	    ib_vmprep_cmdline(u->e->args, o->vm.target, true, true, err);
 	if (u->r->cmdline == NULL)
 		return -1;
 	n = strlen(u->r->cmdline) + 2;
@@ -539,29 +539,24 @@ vm(struct run *u, ib_err *err)
 		free(diskpath);
 		return -1;
 	}
-	memset(&v, 0, sizeof(v));
-	v.target = o->target;
-	v.argv0 = o->argv0;
+	v = o->vm;
 	ib_vmprep_files_apply(&u->vf, &v);
 	v.cmdline = u->r->cmdline;
-	v.cpus = o->cpus != 0 ? o->cpus : 1;
+	v.cpus = v.cpus != 0 ? v.cpus : 1;
 	if (diskpath != NULL) {
 		v.disks[0] = diskpath;
 		v.disk_qcow2[0] = u->r->disk.qcow2;
 		v.ndisks = 1;
 	}
 	v.cdrom = u->iso;
-	v.net = o->net;
 	v.serial = IB_SERIAL_STDIO;
 	ib_vm_uuid(u->name, v.uuid);
 	v.state_dir = o->dir;
-	v.macos = o->macos;
-	v.accel = o->accel;
-	v.arm64 = o->arm64;
-	v.mem = o->mem != 0 ? o->mem : ib_vm_default_mem(&v);
+	if (v.mem == 0)
+		v.mem = ib_vm_default_mem(&v);
 	rc = -1;
 	if (ib_vm_argv(&v, &a, err) == -1) {
-		ib_err_prefix(err, "%s: ", ib_target_name(o->target));
+		ib_err_prefix(err, "%s: ", ib_target_name(o->vm.target));
 		goto out;
 	}
 	text = ib_vm_script_new(&v, &a, err);

@@ -33,14 +33,11 @@ typedef struct ib_recipe_opts {
 	int dirfd;            /* open on dir (borrowed) */
 	const char *label;    /* NULL: the entry the image boots by default */
 	const char *platform; /* "bios" (NULL) or "efi" */
-	ib_target target;
-	const char *argv0; /* the hypervisor binary, or NULL */
-	const char *accel; /* qemu's accel=, or NULL */
-	uint64_t mem;      /* 0: ib_vm_default_mem() */
-	unsigned cpus;     /* 0: 1 */
-	ib_net net;
+	/* The VM as the user asked for it: target, argv0, accel, mem (0:
+	 * ib_vm_default_mem()), cpus (0: 1), net, and the host's macos and
+	 * arm64; the recipe fills in the rest. */
+	ib_vm vm;
 	uint64_t disk_size; /* a new disk.img's size; 0: no disk */
-	bool macos, arm64;  /* the host, as in ib_vm */
 	const volatile sig_atomic_t *cancel;
 	/* Called around each step and each extracted file (see
 	 * ib_extract_opts.progress); may be NULL. */

@@ -81,6 +81,22 @@ ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err)
 }
 
 int
+ib_vm_serial_parse(const char *s, ib_serial *serial, const char **path)
+{
+	if (strcmp(s, "stdio") == 0) {
+		*serial = IB_SERIAL_STDIO;
+	} else if (strcmp(s, "pty") == 0) {
+		*serial = IB_SERIAL_PTY;
+	} else if (strncmp(s, "file:", 5) == 0 && s[5] != '\0') {
+		*serial = IB_SERIAL_FILE;
+		*path = s + 5;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+int
 ib_vm_cpus_parse(const char *s, unsigned *cpus, ib_err *err)
 {
 	unsigned long n;

@@ -83,6 +83,10 @@ const char *ib_net_name(ib_net n);
  * with *err. */
 int ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err);
 
+/* The serial port: "stdio", "pty" or "file:PATH" (*path then points
+ * into s). Returns 0, or -1 for anything else. */
+int ib_vm_serial_parse(const char *s, ib_serial *serial, const char **path);
+
 /* Virtual CPUs: 1 to 64. Returns 0, or -1 with *err. */
 int ib_vm_cpus_parse(const char *s, unsigned *cpus, ib_err *err);
 

@@ -241,3 +241,34 @@ cli_opt_platform(const char *usage, const char *s)
 		    s);
 	return s;
 }
+
+bool
+cli_vm_option(ib_vm *vm, const char **platform, int ch, const char *arg,
+    const char *usage)
+{
+	switch (ch) {
+	case 'c':
+		vm->cpus = cli_opt_cpus(usage, arg);
+		return true;
+	case 'm':
+		vm->mem = cli_opt_memory(usage, arg);
+		return true;
+	case 't':
+		vm->target = cli_opt_target(usage, arg);
+		return true;
+	case CLI_OPT_ACCEL:
+		vm->accel = arg;
+		return true;
+	case CLI_OPT_ARGV0:
+		vm->argv0 = arg;
+		return true;
+	case CLI_OPT_NET:
+		vm->net = cli_opt_net(usage, arg);
+		return true;
+	case CLI_OPT_PLATFORM:
+		*platform = cli_opt_platform(usage, arg);
+		return true;
+	default:
+		return false;
+	}
+}

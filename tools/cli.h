@@ -7,6 +7,7 @@
 #define IB_CLI_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -22,6 +23,50 @@
 #else
 #define IB_NORETURN
 #endif
+
+/*
+ * The VM options isoboot and isoboot-cmd share: their long options (past
+ * every tool's own OPT_* values), their help lines, and their parser.
+ */
+enum {
+	CLI_OPT_ACCEL = 512,
+	CLI_OPT_ARGV0,
+	CLI_OPT_NET,
+	CLI_OPT_PLATFORM
+};
+
+/* clang-format off */
+#define CLI_VM_LONGOPTS \
+	{ "accel", required_argument, NULL, CLI_OPT_ACCEL }, \
+	{ "argv0", required_argument, NULL, CLI_OPT_ARGV0 }, \
+	{ "cpus", required_argument, NULL, 'c' }, \
+	{ "memory", required_argument, NULL, 'm' }, \
+	{ "net", required_argument, NULL, CLI_OPT_NET }, \
+	{ "platform", required_argument, NULL, CLI_OPT_PLATFORM }, \
+	{ "target", required_argument, NULL, 't' },
+/* clang-format on */
+
+#define CLI_VM_HELP                                                             \
+	"  -t, --target T        hyperkit, xhyve, vfkit or qemu (default: "     \
+	"hyperkit\n"                                                            \
+	"                        on macOS x86_64, vfkit on Apple Silicon, "     \
+	"qemu\n"                                                                \
+	"                        elsewhere)\n"                                  \
+	"      --platform P      with an ISO: bios (default) or efi, the boot " \
+	"config read\n"                                                         \
+	"  -m, --memory SIZE     guest memory (default 1g, more for a big "     \
+	"initrd)\n"                                                             \
+	"  -c, --cpus N          virtual CPUs (default 1)\n"                    \
+	"      --net N           vpnkit, vmnet, user or none (default)\n"       \
+	"      --argv0 PATH      the hypervisor binary\n"                       \
+	"      --accel A         qemu's accelerators (default kvm:tcg, or "     \
+	"hvf:tcg)\n"
+
+/* Option ch of CLI_VM_LONGOPTS, with its argument arg, into vm (and
+ * --platform into *platform); a usage error for a bad value. Returns
+ * false when ch is not one of them. */
+bool cli_vm_option(ib_vm *vm, const char **platform, int ch, const char *arg,
+    const char *usage);
 
 /* Set the program name used in messages (basename of argv0). */
 void cli_init(const char *argv0);

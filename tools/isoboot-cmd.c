@@ -23,36 +23,22 @@ static const char usage[] =
 
 static const char help[] =
     "Print a hypervisor command line that boots a Linux kernel.\n"
-    "\n"
-    "  -t, --target T        hyperkit, xhyve, vfkit or qemu (default: "
-    "hyperkit\n"
-    "                        on macOS x86_64, vfkit on Apple Silicon, "
-    "qemu\n"
-    "                        elsewhere)\n"
+    "\n" CLI_VM_HELP
     "      --kernel K        the kernel (a bzImage; arm64 Image for "
     "vfkit)\n"
     "      --initrd I        an initrd; several are joined into one\n"
     "      --cmdline S       the kernel command line\n"
     "  -l, --label L         with an ISO: that entry, not the default\n"
-    "  -m, --memory SIZE     guest memory (default 1g, more for a big "
-    "initrd)\n"
-    "  -c, --cpus N          virtual CPUs (default 1)\n"
     "      --disk FILE       a virtio disk (repeatable)\n"
     "      --disk-size SIZE  create the --disk files that do not exist\n"
     "      --cdrom ISO       an ISO attached as a CD\n"
-    "      --net N           vpnkit, vmnet, user or none\n"
     "      --uuid UUID       the VM's UUID (default: derived from the "
     "name)\n"
     "      --name NAME       the VM's name (default: the kernel's)\n"
     "      --serial S        stdio (default), pty or file:PATH\n"
     "      --serial-cmdline  rewrite the command line for the target's "
     "console\n"
-    "      --platform P      with an ISO: bios (default) or efi, the boot "
-    "config read\n"
     "  -C, --state DIR       the state directory (joined initrds, vpnkit)\n"
-    "      --argv0 PATH      the hypervisor binary\n"
-    "      --accel A         qemu's accelerators (default kvm:tcg, or "
-    "hvf:tcg)\n"
     "      --script          a wrapper script: pidfile, vpnkit, restart "
     "on reboot\n"
     "      --json            the VM description and argv as JSON\n"
@@ -61,9 +47,7 @@ static const char help[] =
     "      --version         show the version\n";
 
 enum {
-	OPT_ACCEL = 256,
-	OPT_ARGV0,
-	OPT_CDROM,
+	OPT_CDROM = 256,
 	OPT_CMDLINE,
 	OPT_DISK,
 	OPT_DISK_SIZE,
@@ -72,8 +56,6 @@ enum {
 	OPT_JSON,
 	OPT_KERNEL,
 	OPT_NAME,
-	OPT_NET,
-	OPT_PLATFORM,
 	OPT_SCRIPT,
 	OPT_SERIAL,
 	OPT_SERIAL_CMDLINE,
@@ -82,11 +64,8 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "accel", required_argument, NULL, OPT_ACCEL },
-	{ "argv0", required_argument, NULL, OPT_ARGV0 },
-	{ "cdrom", required_argument, NULL, OPT_CDROM },
+	CLI_VM_LONGOPTS{ "cdrom", required_argument, NULL, OPT_CDROM },
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
-	{ "cpus", required_argument, NULL, 'c' },
 	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
 	{ "exec", no_argument, NULL, OPT_EXEC },
@@ -95,15 +74,11 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "label", required_argument, NULL, 'l' },
-	{ "memory", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, OPT_NAME },
-	{ "net", required_argument, NULL, OPT_NET },
-	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "script", no_argument, NULL, OPT_SCRIPT },
 	{ "serial", required_argument, NULL, OPT_SERIAL },
 	{ "serial-cmdline", no_argument, NULL, OPT_SERIAL_CMDLINE },
 	{ "state", required_argument, NULL, 'C' },
-	{ "target", required_argument, NULL, 't' },
 	{ "uuid", required_argument, NULL, OPT_UUID },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -125,7 +100,7 @@ struct opts {
 	const char *name;
 	const char *uuid;
 	uint64_t disk_size;
-	bool mem_given, serial_cmdline, json, exec, script;
+	bool serial_cmdline, json, exec, script;
 };
 
 static void
@@ -140,28 +115,12 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'C':
 			o->vm.state_dir = optarg;
 			break;
-		case 'c':
-			o->vm.cpus = cli_opt_cpus(usage, optarg);
-			break;
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			exit(cli_close_stdout());
 		case 'l':
 			o->label = optarg;
-			break;
-		case 'm':
-			o->vm.mem = cli_opt_memory(usage, optarg);
-			o->mem_given = true;
-			break;
-		case 't':
-			o->vm.target = cli_opt_target(usage, optarg);
-			break;
-		case OPT_ACCEL:
-			o->vm.accel = optarg;
-			break;
-		case OPT_ARGV0:
-			o->vm.argv0 = optarg;
 			break;
 		case OPT_CDROM:
 			o->vm.cdrom = optarg;
@@ -197,27 +156,13 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NAME:
 			o->name = optarg;
 			break;
-		case OPT_NET:
-			o->vm.net = cli_opt_net(usage, optarg);
-			break;
-		case OPT_PLATFORM:
-			o->platform = cli_opt_platform(usage, optarg);
-			break;
 		case OPT_SERIAL:
-			if (strcmp(optarg, "stdio") == 0) {
-				o->vm.serial = IB_SERIAL_STDIO;
-			} else if (strcmp(optarg, "pty") == 0) {
-				o->vm.serial = IB_SERIAL_PTY;
-			} else if (strncmp(optarg, "file:", 5) == 0 &&
-			    optarg[5] != '\0') {
-				o->vm.serial = IB_SERIAL_FILE;
-				o->vm.serial_path = optarg + 5;
-			} else {
+			if (ib_vm_serial_parse(optarg, &o->vm.serial,
+			        &o->vm.serial_path) == -1)
 				cli_usage_error(usage,
 				    "--serial: '%s' is not stdio, pty or "
 				    "file:PATH",
 				    optarg);
-			}
 			break;
 		case OPT_SCRIPT:
 			o->script = true;
@@ -232,7 +177,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			cli_version();
 			exit(cli_close_stdout());
 		default:
-			cli_bad_option(usage, argv);
+			if (!cli_vm_option(&o->vm, &o->platform, ch, optarg,
+			        usage))
+				cli_bad_option(usage, argv);
 		}
 	}
 	if (argc - optind > 1)
@@ -455,7 +402,7 @@ main(int argc, char **argv)
 		}
 		o.vm.cmdline = cmdline;
 	}
-	if (!o.mem_given)
+	if (o.vm.mem == 0)
 		o.vm.mem = ib_vm_default_mem(&o.vm);
 	if (o.script)
 		absolute_paths(&o);

@@ -33,23 +33,10 @@ static const char help[] =
     "\n"
     "  -o, --output DIR      the directory (default: ./ISO-NAME, without "
     ".iso)\n"
-    "  -l, --label L         the entry L, not the default\n"
-    "      --platform P      bios (default) or efi: the boot config read\n"
-    "  -t, --target T        hyperkit, xhyve, vfkit or qemu (default: "
-    "hyperkit\n"
-    "                        on macOS x86_64, vfkit on Apple Silicon, "
-    "qemu\n"
-    "                        elsewhere)\n"
-    "  -m, --memory SIZE     guest memory (default 1g, more for a big "
-    "initrd)\n"
-    "  -c, --cpus N          virtual CPUs (default 1)\n"
-    "      --net N           vpnkit, vmnet, user or none (default)\n"
+    "  -l, --label L         the entry L, not the default\n" CLI_VM_HELP
     "      --disk-size SIZE  the size of a new DIR/disk.img (default 8g;\n"
     "                        an existing one is never changed)\n"
     "      --no-disk         no disk image\n"
-    "      --argv0 PATH      the hypervisor binary\n"
-    "      --accel A         qemu's accelerators (default kvm:tcg, or "
-    "hvf:tcg)\n"
     "      --json            print boot.json instead of the summary\n"
     "  -q, --quiet           no summary and no progress\n"
     "      --run             then start the VM (exec DIR/run)\n"
@@ -58,35 +45,24 @@ static const char help[] =
     "      --version         show the version\n";
 
 enum {
-	OPT_ACCEL = 256,
-	OPT_ARGV0,
-	OPT_DISK_SIZE,
+	OPT_DISK_SIZE = 256,
 	OPT_JSON,
 	OPT_MK_PATH,
-	OPT_NET,
 	OPT_NO_DISK,
-	OPT_PLATFORM,
 	OPT_RUN,
 	OPT_VERSION
 };
 
 static const struct option longopts[] = {
-	{ "accel", required_argument, NULL, OPT_ACCEL },
-	{ "argv0", required_argument, NULL, OPT_ARGV0 },
-	{ "cpus", required_argument, NULL, 'c' },
-	{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
+	CLI_VM_LONGOPTS{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "label", required_argument, NULL, 'l' },
-	{ "memory", required_argument, NULL, 'm' },
 	{ "mk-path", no_argument, NULL, OPT_MK_PATH },
-	{ "net", required_argument, NULL, OPT_NET },
 	{ "no-disk", no_argument, NULL, OPT_NO_DISK },
 	{ "output", required_argument, NULL, 'o' },
-	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "run", no_argument, NULL, OPT_RUN },
-	{ "target", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
@@ -106,9 +82,6 @@ parse_args(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "c:hl:m:o:qt:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
-		case 'c':
-			o->r.cpus = cli_opt_cpus(usage, optarg);
-			break;
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
@@ -116,23 +89,11 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'l':
 			o->r.label = optarg;
 			break;
-		case 'm':
-			o->r.mem = cli_opt_memory(usage, optarg);
-			break;
 		case 'o':
 			o->out = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
-			break;
-		case 't':
-			o->r.target = cli_opt_target(usage, optarg);
-			break;
-		case OPT_ACCEL:
-			o->r.accel = optarg;
-			break;
-		case OPT_ARGV0:
-			o->r.argv0 = optarg;
 			break;
 		case OPT_DISK_SIZE:
 			o->r.disk_size =
@@ -145,14 +106,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_MK_PATH:
 			o->mk_path = true;
 			break;
-		case OPT_NET:
-			o->r.net = cli_opt_net(usage, optarg);
-			break;
 		case OPT_NO_DISK:
 			o->r.disk_size = 0;
-			break;
-		case OPT_PLATFORM:
-			o->r.platform = cli_opt_platform(usage, optarg);
 			break;
 		case OPT_RUN:
 			o->run = true;
@@ -161,7 +116,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			cli_version();
 			exit(cli_close_stdout());
 		default:
-			cli_bad_option(usage, argv);
+			if (!cli_vm_option(&o->r.vm, &o->r.platform, ch, optarg,
+			        usage))
+				cli_bad_option(usage, argv);
 		}
 	}
 	if (o->mk_path) {
@@ -457,7 +414,7 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
-	o.r.target = ib_target_host(&o.r.macos, &o.r.arm64);
+	o.r.vm.target = ib_target_host(&o.r.vm.macos, &o.r.vm.arm64);
 	o.r.disk_size = UINT64_C(8) << 30;
 	parse_args(argc, argv, &o);
 	if (o.mk_path) {
