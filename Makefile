@@ -57,9 +57,8 @@ MK_FILE = $(B)/share/isoboot/isoboot.mk
 UNIT = $(sort $(notdir $(basename $(wildcard tests/unit/check_*.c))))
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
 MANS = $(TOOLS:%=man/%.1)
-FUZZ = fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \
-	fuzz_syslinux fuzz_cmdline fuzz_grubcfg fuzz_disksize \
-	fuzz_kernel fuzz_qcow2
+# Every fuzz/fuzz_*.c is a target (built as a replay test in check).
+FUZZ = $(sort $(notdir $(basename $(wildcard fuzz/fuzz_*.c))))
 REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 

@@ -26,7 +26,7 @@ for t in "$@"; do
 			gzip -dc "$f" >"$corpus/$(basename "$f" .gz)"
 		done
 	fi
-	if { [ "$t" = fuzz_syslinux ] || [ "$t" = fuzz_grubcfg ]; } &&
+	if { [ "$t" = fuzz_syslinux ] || [ "$t" = fuzz_grub ]; } &&
 	    [ -d "$shared/bootcfg" ]; then
 		find "$shared/bootcfg" -name '*.cfg' | while read -r f; do
 			cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
@@ -52,7 +52,7 @@ for t in "$@"; do
 				qemu-img create -q -f qcow2 "$corpus/q$s" "$s"
 			done
 		fi ;;
-	fuzz_disksize)
+	fuzz_disk_size)
 		for s in 1g 512 1.5k 2048b 1TiB 99999999999999999999g; do
 			printf '%s' "$s" >"$corpus/s$s"
 		done ;;

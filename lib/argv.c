@@ -84,7 +84,7 @@ ib_argv_free(ib_argv *a)
 char *
 ib_argv_render(const ib_argv *a, int wrap, ib_err *err)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	size_t i;
 	char *q;
 	int rc;
@@ -97,17 +97,17 @@ ib_argv_render(const ib_argv *a, int wrap, ib_err *err)
 			break;
 		}
 		if (i > 0)
-			rc = ib_sb_adds(&b,
+			rc = ib_strbuf_adds(&b,
 			    wrap && a->v[i][0] == '-' ? " \\\n    " : " ", err);
 		if (rc == 0)
-			rc = ib_sb_adds(&b, q, err);
+			rc = ib_strbuf_adds(&b, q, err);
 		free(q);
 	}
 	if (rc == 0)
-		rc = ib_sb_addc(&b, '\n', err);
+		rc = ib_strbuf_addc(&b, '\n', err);
 	if (rc == -1) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, err);
+	return ib_strbuf_take(&b, err);
 }

@@ -8,7 +8,7 @@
 #include "bootcfg.h"
 #include "bounds.h"
 #include "eltorito.h"
-#include "grubcfg.h"
+#include "grub.h"
 #include "menu_int.h"
 #include "syslinux.h"
 
@@ -245,7 +245,7 @@ ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
 	grub = efi; /* an EFI entry: assume GRUB (shim+grub, the norm) */
 	lba = efi ? et.efi_lba : et.bios_lba;
 	if ((efi || et.has_bios) &&
-	    ib_iso_path_at(iso, lba, boot, sizeof(boot), &e2) == 0) {
+	    ib_eltorito_path_at(iso, lba, boot, sizeof(boot), &e2) == 0) {
 		/* lower case: plain ECMA-119 names are upper case */
 		snprintf(lower, sizeof(lower), "%s", strrchr(boot, '/') + 1);
 		for (c = lower; *c != '\0'; c++)

@@ -107,7 +107,7 @@ open_in(ib_bootfs *fs, const char *path, ib_err *err)
 	size_t n;
 	int fd, nfd, last;
 
-	if (ib_bootpath_resolve("/", path, cur, sizeof(cur)) == -1)
+	if (ib_bootfs_path_resolve("/", path, cur, sizeof(cur)) == -1)
 		return ib_err_set(err, IB_ELIMIT, "path too long");
 	hops = 0;
 restart:
@@ -144,7 +144,7 @@ restart:
 			/* dir = the symlink's directory */
 			snprintf(dir, sizeof(dir), "%.*s",
 			    (int)(p - cur > 1 ? p - cur - 1 : 1), cur);
-			if (ib_bootpath_resolve(dir, target, next,
+			if (ib_bootfs_path_resolve(dir, target, next,
 			        sizeof(next)) == -1)
 				return ib_err_set(err, IB_ELIMIT,
 				    "path too long");
@@ -152,7 +152,7 @@ restart:
 			n = (size_t)snprintf(target, sizeof(target), "%s%s",
 			    next, last ? "" : slash);
 			if (n >= sizeof(target) ||
-			    ib_bootpath_resolve("/", target, cur,
+			    ib_bootfs_path_resolve("/", target, cur,
 			        sizeof(cur)) == -1)
 				return ib_err_set(err, IB_ELIMIT,
 				    "path too long");
@@ -279,7 +279,7 @@ iso_lookup_head(ib_bootfs *fs, const char *path, bool rd, size_t head,
 	char norm[IB_MAX_PATH + 1];
 	struct lookup l;
 
-	if (ib_bootpath_resolve("/", path, norm, sizeof(norm)) == -1)
+	if (ib_bootfs_path_resolve("/", path, norm, sizeof(norm)) == -1)
 		return ib_err_set(err, IB_ELIMIT, "path too long");
 	memset(&l, 0, sizeof(l));
 	l.iso = fs->iso;
@@ -589,7 +589,8 @@ ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
 }
 
 int
-ib_bootpath_resolve(const char *cwd, const char *name, char *out, size_t outsz)
+ib_bootfs_path_resolve(const char *cwd, const char *name, char *out,
+    size_t outsz)
 {
 	const char *p, *s;
 	size_t o, n;

@@ -73,7 +73,7 @@ int ib_bootfs_exists(ib_bootfs *fs, const char *path);
  * root, '.' is skipped, '..' goes up and is ignored at the root, repeated
  * slashes collapse. The result, in out, is absolute. -1 if out is small.
  */
-int ib_bootpath_resolve(const char *cwd, const char *name, char *out,
+int ib_bootfs_path_resolve(const char *cwd, const char *name, char *out,
     size_t outsz);
 
 #endif

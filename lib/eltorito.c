@@ -103,7 +103,8 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 }
 
 int
-ib_iso_path_at(ib_iso *iso, uint32_t lba, char *out, size_t outsz, ib_err *err)
+ib_eltorito_path_at(ib_iso *iso, uint32_t lba, char *out, size_t outsz,
+    ib_err *err)
 {
 	struct find_at f;
 

@@ -33,7 +33,7 @@ int ib_eltorito_read(ib_iso *iso, ib_eltorito *out, ib_err *err);
  * Returns 0, or -1 with IB_ENOTFOUND (a boot image hidden from the
  * directory tree, as xorriso can do).
  */
-int ib_iso_path_at(ib_iso *iso, uint32_t lba, char *out, size_t outsz,
+int ib_eltorito_path_at(ib_iso *iso, uint32_t lba, char *out, size_t outsz,
     ib_err *err);
 
 #endif

@@ -11,7 +11,7 @@
 #include "bounds.h"
 #include "compat.h"
 #include "extract.h"
-#include "pathsafe.h"
+#include "path.h"
 #include "place.h"
 
 /* A small string map: hard-link sources by extent, flat names. */
@@ -307,11 +307,11 @@ write_special(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 		break;
 	default:
 		return ib_err_set(err, IB_EUNSUPPORTED, "cannot create a %s",
-		    ib_ftype_name(e->type));
+		    ib_iso_ftype_name(e->type));
 	}
 	if (rc == -1)
 		return ib_err_errno(err, errno, "create %s",
-		    ib_ftype_name(e->type));
+		    ib_iso_ftype_name(e->type));
 	if (x->o.preserve_times) {
 		to_timespec(ts, e->atime, e->atime_nsec, e->mtime,
 		    e->mtime_nsec);

@@ -158,7 +158,7 @@ ib_grub_menuctx_release(struct menuctx *mc)
  * unset. num (and join, for $* and $@) hold what is made here. */
 static const char *
 lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
-    ib_sb *join, ib_err *err, int *rc)
+    ib_strbuf *join, ib_err *err, int *rc)
 {
 	unsigned long k;
 
@@ -174,8 +174,8 @@ lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
 	if (strcmp(name, "*") == 0 || strcmp(name, "@") == 0) {
 		join->len = 0;
 		for (size_t i = 0; i < c->npos; i++)
-			if ((i > 0 && ib_sb_addc(join, ' ', err) == -1) ||
-			    ib_sb_add(join, c->pos[i], strlen(c->pos[i]),
+			if ((i > 0 && ib_strbuf_addc(join, ' ', err) == -1) ||
+			    ib_strbuf_add(join, c->pos[i], strlen(c->pos[i]),
 			        err) == -1) {
 				*rc = -1;
 				return NULL;
@@ -201,7 +201,7 @@ int
 ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
     ib_err *err)
 {
-	ib_sb cur, join;
+	ib_strbuf cur, join;
 	const char *v, *p;
 	char num[32];
 	bool made;
@@ -220,7 +220,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 			case P_TEXT:
 			case P_QTEXT:
 				if (pt->type == P_QTEXT || pt->s[0] != '\0') {
-					rc = ib_sb_add(&cur, pt->s,
+					rc = ib_strbuf_add(&cur, pt->s,
 					    strlen(pt->s), err);
 					made = true;
 				}
@@ -229,7 +229,8 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 				v = lookup(c, pt->s, num, sizeof(num), &join,
 				    err, &rc);
 				if (rc == 0 && v != NULL && v[0] != '\0') {
-					rc = ib_sb_add(&cur, v, strlen(v), err);
+					rc = ib_strbuf_add(&cur, v, strlen(v),
+					    err);
 					made = true;
 				}
 				break;
@@ -245,14 +246,15 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 					     !ib_grub_is_space(*p);
 					     p++)
 						;
-					rc = ib_sb_add(&cur, v, (size_t)(p - v),
-					    err);
+					rc = ib_strbuf_add(&cur, v,
+					    (size_t)(p - v), err);
 					made = true;
 					for (v = p; ib_grub_is_space(*v); v++)
 						;
 					if (rc == 0 && *v != '\0') {
 						rc = ib_argv_take(out,
-						    ib_sb_take(&cur, err), err);
+						    ib_strbuf_take(&cur, err),
+						    err);
 						cur.max = IB_MAX_GRUB_LINE;
 						made = false;
 					}
@@ -261,13 +263,13 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 			}
 		}
 		if (rc == 0 && made) {
-			rc = ib_argv_take(out, ib_sb_take(&cur, err), err);
+			rc = ib_argv_take(out, ib_strbuf_take(&cur, err), err);
 			cur.max = IB_MAX_GRUB_LINE;
 		}
 		cur.len = 0;
 	}
-	ib_sb_release(&cur);
-	ib_sb_release(&join);
+	ib_strbuf_release(&cur);
+	ib_strbuf_release(&join);
 	return rc;
 }
 

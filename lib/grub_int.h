@@ -1,6 +1,6 @@
 /*
  * The GRUB 2 reader's internals, shared by its files in lib/ only
- * (grubcfg.c, grub_*.c): the tree the parser builds, the variables, the
+ * (grub.c, grub_*.c): the tree the parser builds, the variables, the
  * running script, and the functions that cross files.
  */
 #ifndef IB_GRUB_INT_H
@@ -111,7 +111,7 @@ struct lexer {
 	unsigned line;
 	const struct gfile *file;
 	struct arena *ar;
-	ib_sb run;
+	ib_strbuf run;
 	struct part *parts;
 	size_t nparts, pcap;
 };
@@ -274,7 +274,7 @@ int ib_grub_cmd_end(struct ctx *c, const char *where, ib_argv *av, ib_err *err);
 /* grub_exec.c */
 int ib_grub_exec_list(struct ctx *c, const struct node *n, ib_err *err);
 
-/* grubcfg.c */
+/* grub.c */
 int ib_grub_image_path(struct ctx *c, const char *where, const char *name,
     bool relaxed, char *out, size_t size, ib_err *err);
 int ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,

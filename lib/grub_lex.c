@@ -53,7 +53,7 @@ push_part(struct lexer *L, enum ptype type, const char *s, size_t n,
 static int
 run_add(struct lexer *L, char c, ib_err *err)
 {
-	if (ib_sb_addc(&L->run, c, err) == 0)
+	if (ib_strbuf_addc(&L->run, c, err) == 0)
 		return 0;
 	return ib_err_prefix(err, "%s:%u: word ", L->file->disp, L->line);
 }

@@ -14,27 +14,27 @@
 static char *
 cmdline_new(char *const *v, size_t n, ib_err *err)
 {
-	ib_sb b;
+	ib_strbuf b;
 	bool space;
 
 	memset(&b, 0, sizeof(b));
 	b.max = IB_MAX_CMDLINE;
 	for (size_t i = 0; i < n; i++) {
 		space = strchr(v[i], ' ') != NULL;
-		if ((i > 0 && ib_sb_addc(&b, ' ', err) == -1) ||
-		    (space && ib_sb_addc(&b, '"', err) == -1))
+		if ((i > 0 && ib_strbuf_addc(&b, ' ', err) == -1) ||
+		    (space && ib_strbuf_addc(&b, '"', err) == -1))
 			goto fail;
 		for (const char *p = v[i]; *p != '\0'; p++)
 			if (((*p == '\\' || *p == '\'' || *p == '"') &&
-			        ib_sb_addc(&b, '\\', err) == -1) ||
-			    ib_sb_addc(&b, *p, err) == -1)
+			        ib_strbuf_addc(&b, '\\', err) == -1) ||
+			    ib_strbuf_addc(&b, *p, err) == -1)
 				goto fail;
-		if (space && ib_sb_addc(&b, '"', err) == -1)
+		if (space && ib_strbuf_addc(&b, '"', err) == -1)
 			goto fail;
 	}
-	return ib_sb_take(&b, err);
+	return ib_strbuf_take(&b, err);
 fail:
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 	return NULL;
 }
 

@@ -532,7 +532,7 @@ ib_grub_parse_script(struct grub *g, const struct gfile *f, const char *text,
 		*tail = n;
 		tail = &n->next;
 	}
-	ib_sb_release(&P.L.run);
+	ib_strbuf_release(&P.L.run);
 	free(P.L.parts);
 	if (rc == -1)
 		return -1;

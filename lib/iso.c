@@ -85,8 +85,8 @@ ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,
 		    "block %lu beyond the end of the image (%lu blocks)",
 		    (unsigned long)lsn + n - 1, (unsigned long)iso->nblocks);
 	if (iso->stream != NULL)
-		return ib_stream_read(iso->stream, (uint64_t)lsn * IB_SECTOR,
-		    buf, (size_t)n * IB_SECTOR, err);
+		return ib_iso_stream_read(iso->stream,
+		    (uint64_t)lsn * IB_SECTOR, buf, (size_t)n * IB_SECTOR, err);
 	cdio_enter(&c);
 	got = iso9660_iso_seek_read(iso->cdio, buf, (lsn_t)lsn, (long)n);
 	cdio_leave(&c);
@@ -115,7 +115,7 @@ is_compressed(const unsigned char *p, size_t n)
 static int
 open_stream(ib_iso *iso, ib_err *err)
 {
-	iso->stream = ib_stream_open(iso->fd, err);
+	iso->stream = ib_iso_stream_open(iso->fd, err);
 	if (iso->stream == NULL)
 		return -1;
 	/* Until the PVD says how big the volume is. */
@@ -319,7 +319,7 @@ ib_iso_close(ib_iso *iso)
 		return;
 	if (iso->cdio != NULL)
 		iso9660_close(iso->cdio);
-	ib_stream_close(iso->stream);
+	ib_iso_stream_close(iso->stream);
 	if (iso->fd != -1)
 		close(iso->fd);
 	free(iso->path);
@@ -348,11 +348,11 @@ void
 ib_iso_stop_spooling(ib_iso *iso)
 {
 	if (iso->stream != NULL)
-		ib_stream_stop_spooling(iso->stream);
+		ib_iso_stream_stop_spooling(iso->stream);
 }
 
 const char *
-ib_ftype_name(ib_ftype t)
+ib_iso_ftype_name(ib_ftype t)
 {
 	switch (t) {
 	case IB_FT_REG:

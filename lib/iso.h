@@ -124,6 +124,6 @@ int ib_iso_copy(ib_iso *iso, const ib_entry *e, int out, bool raw,
     const volatile sig_atomic_t *cancel, ib_err *err);
 
 /* Printable name of a type: "file", "directory", "symlink", ... */
-const char *ib_ftype_name(ib_ftype t);
+const char *ib_iso_ftype_name(ib_ftype t);
 
 #endif

@@ -1,12 +1,12 @@
-/* Shared by the files of the iso module only (iso.c, isowalk.c,
- * isodata.c). */
+/* Shared by the files of the iso module only (iso.c, iso_walk.c,
+ * iso_data.c). */
 #ifndef IB_ISO_INT_H
 #define IB_ISO_INT_H
 
 #include <cdio/iso9660.h>
 
 #include "iso.h"
-#include "isostream.h"
+#include "iso_stream.h"
 
 #define IB_DIRREC_MIN 34 /* ECMA-119 9.1: 33 bytes + a 1-byte identifier */
 

@@ -252,8 +252,9 @@ ib_menu_choose(const ib_menu *m, const char *label, ib_err *err)
 		    "%s: %s entry '%s' is a %s entry, not Linux (choose one "
 		    "with -l%s%s)",
 		    e->where, label != NULL ? "the" : "the default",
-		    e->label != NULL ? e->label : "?", ib_kind_name(e->kind),
-		    labels[0] != '\0' ? ": " : "", labels);
+		    e->label != NULL ? e->label : "?",
+		    ib_menu_kind_name(e->kind), labels[0] != '\0' ? ": " : "",
+		    labels);
 	return NULL;
 }
 
@@ -288,7 +289,7 @@ ib_menu_choose_timeout(const ib_menu *m, ib_err *err)
 	}
 	ib_err_set(err, IB_EUNSUPPORTED,
 	    "%s: on timeout the %s entry '%s' boots, not Linux", e->where,
-	    ib_kind_name(e->kind), e->label != NULL ? e->label : "?");
+	    ib_menu_kind_name(e->kind), e->label != NULL ? e->label : "?");
 	return NULL;
 }
 
@@ -317,7 +318,7 @@ ib_menu_loader(const ib_menu *m)
 }
 
 const char *
-ib_kind_name(ib_kind k)
+ib_menu_kind_name(ib_kind k)
 {
 	static const char *const names[] = { "linux", "com32", "localboot",
 		"config", "bootsector", "bss", "pxe", "floppy", "comboot",

@@ -94,6 +94,6 @@ const char *ib_menu_config(const ib_menu *m);
 /* "syslinux" or "grub". */
 const char *ib_menu_loader(const ib_menu *m);
 
-const char *ib_kind_name(ib_kind k);
+const char *ib_menu_kind_name(ib_kind k);
 
 #endif

@@ -10,7 +10,7 @@
 #include "bootcfg.h"
 #include "bootfs.h"
 #include "bounds.h"
-#include "pathsafe.h"
+#include "path.h"
 #include "plan.h"
 #include "shquote.h"
 #include "strbuf.h"
@@ -351,7 +351,7 @@ ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
 		"INITRD", "CMDLINE" };
 	char *files[1 + IB_MAX_INITRDS], *out;
 	const char *vals[5];
-	ib_sb initrds = { 0 };
+	ib_strbuf initrds = { 0 };
 	size_t i, n;
 
 	if (p->e == NULL) {
@@ -368,21 +368,21 @@ ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
 		}
 	}
 	for (i = 1; i < n; i++)
-		if ((i > 1 && ib_sb_addc(&initrds, ' ', err) == -1) ||
-		    ib_sb_adds(&initrds, files[i], err) == -1)
+		if ((i > 1 && ib_strbuf_addc(&initrds, ' ', err) == -1) ||
+		    ib_strbuf_adds(&initrds, files[i], err) == -1)
 			goto out;
 	vals[0] = ib_menu_config(p->m);
 	vals[1] = ib_plan_label(p);
 	vals[2] = files[0];
 	vals[3] = initrds.s != NULL ? initrds.s : "";
 	vals[4] = args != NULL ? args : p->e->args;
-	out = ib_assignments_new(names, vals, 5, make);
+	out = ib_shquote_assignments_new(names, vals, 5, make);
 	if (out == NULL)
 		ib_err_set(err, EINVAL,
 		    "cannot quote the values (out of memory, or a newline in "
 		    "a make value)");
 out:
-	ib_sb_release(&initrds);
+	ib_strbuf_release(&initrds);
 	while (n > 0)
 		free(files[--n]);
 	return out;

@@ -15,8 +15,8 @@
 #include "compat.h"
 #include "extract.h"
 #include "initrd.h"
-#include "menujson.h"
-#include "pathsafe.h"
+#include "menu_json.h"
+#include "path.h"
 #include "place.h"
 #include "plan.h"
 #include "recipe.h"
@@ -31,8 +31,8 @@ struct run {
 	const ib_menu_entry *e;
 	char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds: dir/base */
 	size_t nfiles;
-	ib_vmprep_files vf; /* what the VM boots */
-	char *stamp;        /* what the stamp must say before its file lines */
+	ib_vm_prep_files vf; /* what the VM boots */
+	char *stamp;         /* what the stamp must say before its file lines */
 };
 
 /* The names isoboot writes in the directory, and those the run script
@@ -73,7 +73,7 @@ read_menu(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 	const ib_menu *m;
-	ib_sb why = { 0 };
+	ib_strbuf why = { 0 };
 	size_t i, j;
 
 	u->p = ib_plan_open(u->iso, o->platform, err);
@@ -86,12 +86,12 @@ read_menu(struct run *u, ib_err *err)
 	u->r->config = strdup(ib_menu_config(m));
 	u->r->label = strdup(ib_plan_label(u->p));
 	for (i = 0; i < ib_menu_nnotes(m); i++)
-		if ((i > 0 && ib_sb_addc(&why, '\n', err) == -1) ||
-		    ib_sb_adds(&why, ib_menu_note(m, i), err) == -1) {
-			ib_sb_release(&why);
+		if ((i > 0 && ib_strbuf_addc(&why, '\n', err) == -1) ||
+		    ib_strbuf_adds(&why, ib_menu_note(m, i), err) == -1) {
+			ib_strbuf_release(&why);
 			return -1;
 		}
-	u->r->why = why.s != NULL ? ib_sb_take(&why, err) : strdup("");
+	u->r->why = why.s != NULL ? ib_strbuf_take(&why, err) : strdup("");
 	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
 		return ib_err_errno(err, ENOMEM, "menu");
 	for (i = 0; i < ib_plan_nfiles(u->p); i++) {
@@ -115,36 +115,36 @@ stamp_key(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 	struct stat st;
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	size_t i;
 	int rc;
 
 	if (stat(u->iso, &st) == -1)
 		return ib_err_errno(err, errno, "%s", u->iso);
-	rc = ib_sb_adds(&b, "isoboot stamp 1\niso ", err) ||
-	    ib_sb_add_json(&b, u->iso, err) ||
-	    ib_sb_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
+	rc = ib_strbuf_adds(&b, "isoboot stamp 1\niso ", err) ||
+	    ib_strbuf_add_json(&b, u->iso, err) ||
+	    ib_strbuf_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
 	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	        (unsigned long long)st.st_size, (long long)st.st_mtime,
 	        ib_mtime_nsec(&st)) ||
-	    ib_sb_add_json(&b, u->e->where, err) ||
-	    ib_sb_addf(&b, err, "\nplatform %s\n",
+	    ib_strbuf_add_json(&b, u->e->where, err) ||
+	    ib_strbuf_addf(&b, err, "\nplatform %s\n",
 	        o->platform != NULL ? o->platform : "bios");
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
-		rc = ib_sb_adds(&b, "wants ", err) ||
-		    ib_sb_add_json(&b, ib_path_base(u->files[i]), err) ||
-		    ib_sb_addc(&b, '\n', err);
+		rc = ib_strbuf_adds(&b, "wants ", err) ||
+		    ib_strbuf_add_json(&b, ib_path_base(u->files[i]), err) ||
+		    ib_strbuf_addc(&b, '\n', err);
 	if (rc != 0) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return -1;
 	}
-	u->stamp = ib_sb_take(&b, err);
+	u->stamp = ib_strbuf_take(&b, err);
 	return u->stamp != NULL ? 0 : -1;
 }
 
 /* "file NAME SIZE MTIME" for name in dirfd, or -1 if it is not there. */
 static int
-stamp_file(ib_sb *b, int dirfd, const char *name, ib_err *err)
+stamp_file(ib_strbuf *b, int dirfd, const char *name, ib_err *err)
 {
 	struct stat st;
 
@@ -152,8 +152,9 @@ stamp_file(ib_sb *b, int dirfd, const char *name, ib_err *err)
 	    !S_ISREG(st.st_mode))
 		return ib_err_errno(err, errno != 0 ? errno : EINVAL, "%s",
 		    name);
-	return ib_sb_adds(b, "file ", err) || ib_sb_add_json(b, name, err) ||
-	        ib_sb_addf(b, err, " %llu %lld.%09ld\n",
+	return ib_strbuf_adds(b, "file ", err) ||
+	        ib_strbuf_add_json(b, name, err) ||
+	        ib_strbuf_addf(b, err, " %llu %lld.%09ld\n",
 	            (unsigned long long)st.st_size, (long long)st.st_mtime,
 	            ib_mtime_nsec(&st)) ?
 	    -1 :
@@ -165,22 +166,22 @@ stamp_file(ib_sb *b, int dirfd, const char *name, ib_err *err)
 static char *
 stamp_now(struct run *u)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 	size_t i;
 	int rc;
 
-	rc = ib_sb_adds(&b, u->stamp, &err);
+	rc = ib_strbuf_adds(&b, u->stamp, &err);
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
 		rc = stamp_file(&b, u->o->dirfd, ib_path_base(u->files[i]),
 		    &err);
 	if (rc == 0 && u->nfiles > 2)
 		rc = stamp_file(&b, u->o->dirfd, IB_RECIPE_JOINED, &err);
 	if (rc != 0) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, &err);
+	return ib_strbuf_take(&b, &err);
 }
 
 /* The stamp as the last run left it, into buf (IB_MAX_STAMP + 1 bytes). */
@@ -206,14 +207,14 @@ read_stamp(const struct run *u, char *buf)
 static char *
 image_line(struct run *u)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 
 	if (stamp_file(&b, u->o->dirfd, IB_RECIPE_IMAGE, &err) == -1) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, &err);
+	return ib_strbuf_take(&b, &err);
 }
 
 /*
@@ -314,14 +315,14 @@ write_stamp(struct run *u, ib_err *err)
 {
 	char *now, *img;
 	bool changed;
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	int rc;
 
 	now = stamp_now(u);
 	img =
 	    strcmp(u->vf.kernel, u->files[0]) != 0 ? image_line(u) : strdup("");
-	rc = now == NULL || img == NULL || ib_sb_adds(&b, now, err) ||
-	        ib_sb_adds(&b, img, err) ?
+	rc = now == NULL || img == NULL || ib_strbuf_adds(&b, now, err) ||
+	        ib_strbuf_adds(&b, img, err) ?
 	    -1 :
 	    ib_place_bytes(u->o->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
 	        &changed, err);
@@ -329,7 +330,7 @@ write_stamp(struct run *u, ib_err *err)
 		ib_err_set(err, EIO, "%s: changed while extracting", u->o->dir);
 	free(now);
 	free(img);
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 	return rc;
 }
 
@@ -342,7 +343,7 @@ static int
 boot_files(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
-	ib_vmprep_in in;
+	ib_vm_prep_in in;
 	struct stat st;
 	bool fresh;
 	size_t i;
@@ -358,11 +359,11 @@ boot_files(struct run *u, ib_err *err)
 	in.initrds = (const char *const *)u->files + 1;
 	in.ninitrds = u->nfiles - 1;
 	in.dir = o->dir;
-	in.keep = fresh ? IB_VMPREP_KEEP_JOINED : 0;
+	in.keep = fresh ? IB_VM_PREP_KEEP_JOINED : 0;
 	if (fresh && up_to_date(u, true))
-		in.keep |= IB_VMPREP_KEEP_IMAGE;
+		in.keep |= IB_VM_PREP_KEEP_IMAGE;
 	in.cancel = o->cancel;
-	if (ib_vmprep_files_init(&u->vf, &in, err) == -1 ||
+	if (ib_vm_prep_files_init(&u->vf, &in, err) == -1 ||
 	    ((u->r->extracted || u->vf.joined || u->vf.unpacked) &&
 	        write_stamp(u, err) == -1))
 		return -1;
@@ -420,7 +421,7 @@ disk(struct run *u, char **path, ib_err *err)
 	*path = ib_path_join_new(o->dir, IB_RECIPE_DISK);
 	if (*path == NULL)
 		return ib_err_errno(err, ENOMEM, "disk");
-	if (ib_vmprep_disk(*path, o->disk_size, o->cancel, &u->r->disk, err) ==
+	if (ib_vm_prep_disk(*path, o->disk_size, o->cancel, &u->r->disk, err) ==
 	    -1)
 		return ib_err_prefix(err, "disk: ");
 	return add_output(u, IB_RECIPE_DISK, "disk", u->r->disk.created,
@@ -429,37 +430,37 @@ disk(struct run *u, char **path, ib_err *err)
 
 /* ,"why":[the menu's notes] */
 static int
-add_notes(ib_sb *b, const ib_menu *m, ib_err *err)
+add_notes(ib_strbuf *b, const ib_menu *m, ib_err *err)
 {
 	size_t i;
 
-	if (ib_sb_adds(b, ",\"why\":[", err) == -1)
+	if (ib_strbuf_adds(b, ",\"why\":[", err) == -1)
 		return -1;
 	for (i = 0; i < ib_menu_nnotes(m); i++)
-		if ((i > 0 && ib_sb_addc(b, ',', err) == -1) ||
-		    ib_sb_add_json(b, ib_menu_note(m, i), err) == -1)
+		if ((i > 0 && ib_strbuf_addc(b, ',', err) == -1) ||
+		    ib_strbuf_add_json(b, ib_menu_note(m, i), err) == -1)
 			return -1;
-	return ib_sb_addc(b, ']', err);
+	return ib_strbuf_addc(b, ']', err);
 }
 
 /* ,"files":[{"name","role","size"}...]: the outputs made so far. */
 static int
-add_files(ib_sb *b, const ib_recipe_result *r, ib_err *err)
+add_files(ib_strbuf *b, const ib_recipe_result *r, ib_err *err)
 {
 	size_t i;
 
-	if (ib_sb_adds(b, ",\"files\":[", err) == -1)
+	if (ib_strbuf_adds(b, ",\"files\":[", err) == -1)
 		return -1;
 	for (i = 0; i < r->noutputs; i++)
-		if ((i > 0 && ib_sb_addc(b, ',', err) == -1) ||
-		    ib_sb_adds(b, "{\"name\":", err) == -1 ||
-		    ib_sb_add_json(b, r->outputs[i].name, err) == -1 ||
-		    ib_sb_adds(b, ",\"role\":", err) == -1 ||
-		    ib_sb_add_json(b, r->outputs[i].role, err) == -1 ||
-		    ib_sb_addf(b, err, ",\"size\":%llu}",
+		if ((i > 0 && ib_strbuf_addc(b, ',', err) == -1) ||
+		    ib_strbuf_adds(b, "{\"name\":", err) == -1 ||
+		    ib_strbuf_add_json(b, r->outputs[i].name, err) == -1 ||
+		    ib_strbuf_adds(b, ",\"role\":", err) == -1 ||
+		    ib_strbuf_add_json(b, r->outputs[i].role, err) == -1 ||
+		    ib_strbuf_addf(b, err, ",\"size\":%llu}",
 		        (unsigned long long)r->outputs[i].size) == -1)
 			return -1;
-	return ib_sb_addc(b, ']', err);
+	return ib_strbuf_addc(b, ']', err);
 }
 
 /* boot.json: the menu as the tools print it, the files, the VM. */
@@ -468,7 +469,7 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
 	const ib_menu *m = ib_plan_menu(u->p);
 	ib_menu_files mf;
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	char *menu, *vmj;
 	int rc;
 
@@ -477,40 +478,40 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	mf.ninitrds = u->nfiles - 1;
 	menu = ib_menu_json_new(m, u->e, u->e->args, &mf, err);
 	vmj = menu != NULL ? ib_vm_json_new(vm, a, err) : NULL;
-	rc = vmj == NULL || ib_sb_adds(&b, "{\"iso\":", err) ||
-	    ib_sb_add_json(&b, u->iso, err) ||
-	    ib_sb_adds(&b, ",\"dir\":", err) ||
-	    ib_sb_add_json(&b, u->o->dir, err) ||
-	    ib_sb_addf(&b, err, ",\"platform\":\"%s\",\"config\":",
+	rc = vmj == NULL || ib_strbuf_adds(&b, "{\"iso\":", err) ||
+	    ib_strbuf_add_json(&b, u->iso, err) ||
+	    ib_strbuf_adds(&b, ",\"dir\":", err) ||
+	    ib_strbuf_add_json(&b, u->o->dir, err) ||
+	    ib_strbuf_addf(&b, err, ",\"platform\":\"%s\",\"config\":",
 	        u->o->platform != NULL ? u->o->platform : "bios") ||
-	    ib_sb_add_json(&b, u->r->config, err) ||
-	    ib_sb_adds(&b, ",\"label\":", err) ||
-	    ib_sb_add_json(&b, u->r->label, err) || add_notes(&b, m, err) ||
-	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
-	    ib_sb_add_json(&b, u->r->kernel, err) ||
-	    ib_sb_adds(&b, ",\"cmdline_in_config\":", err) ||
-	    ib_sb_add_json(&b, u->e->args, err) ||
-	    ib_sb_adds(&b, ",\"cmdline\":", err) ||
-	    ib_sb_add_json(&b, u->r->cmdline, err) ||
+	    ib_strbuf_add_json(&b, u->r->config, err) ||
+	    ib_strbuf_adds(&b, ",\"label\":", err) ||
+	    ib_strbuf_add_json(&b, u->r->label, err) || add_notes(&b, m, err) ||
+	    ib_strbuf_adds(&b, ",\"kernel_is\":", err) ||
+	    ib_strbuf_add_json(&b, u->r->kernel, err) ||
+	    ib_strbuf_adds(&b, ",\"cmdline_in_config\":", err) ||
+	    ib_strbuf_add_json(&b, u->e->args, err) ||
+	    ib_strbuf_adds(&b, ",\"cmdline\":", err) ||
+	    ib_strbuf_add_json(&b, u->r->cmdline, err) ||
 	    (u->o->disk_size == 0 ?
-	            ib_sb_adds(&b, ",\"disk\":null", err) :
-	            ib_sb_addf(&b, err,
+	            ib_strbuf_adds(&b, ",\"disk\":null", err) :
+	            ib_strbuf_addf(&b, err,
 	                ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\","
 	                "\"size\":%llu}",
 	                IB_RECIPE_DISK, u->r->disk.qcow2 ? "qcow2" : "raw",
 	                (unsigned long long)u->r->disk.size)) ||
-	    add_files(&b, u->r, err) || ib_sb_adds(&b, ",\"menu\":", err) ||
-	    ib_sb_add(&b, menu, strlen(menu) - 1, err) ||
-	    ib_sb_adds(&b, ",\"vm\":", err) ||
-	    ib_sb_add(&b, vmj, strlen(vmj) - 1, err) ||
-	    ib_sb_adds(&b, "}\n", err);
+	    add_files(&b, u->r, err) || ib_strbuf_adds(&b, ",\"menu\":", err) ||
+	    ib_strbuf_add(&b, menu, strlen(menu) - 1, err) ||
+	    ib_strbuf_adds(&b, ",\"vm\":", err) ||
+	    ib_strbuf_add(&b, vmj, strlen(vmj) - 1, err) ||
+	    ib_strbuf_adds(&b, "}\n", err);
 	free(menu);
 	free(vmj);
 	if (rc != 0) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, err);
+	return ib_strbuf_take(&b, err);
 }
 
 static int
@@ -524,7 +525,7 @@ vm(struct run *u, ib_err *err)
 	int rc;
 
 	u->r->cmdline =
-	    ib_vmprep_cmdline(u->e->args, o->vm.target, true, true, err);
+	    ib_vm_prep_cmdline(u->e->args, o->vm.target, true, true, err);
 	if (u->r->cmdline == NULL)
 		return -1;
 	n = strlen(u->r->cmdline) + 2;
@@ -540,7 +541,7 @@ vm(struct run *u, ib_err *err)
 		return -1;
 	}
 	v = o->vm;
-	ib_vmprep_files_apply(&u->vf, &v);
+	ib_vm_prep_files_apply(&u->vf, &v);
 	v.cmdline = u->r->cmdline;
 	v.cpus = v.cpus != 0 ? v.cpus : 1;
 	if (diskpath != NULL) {
@@ -556,7 +557,7 @@ vm(struct run *u, ib_err *err)
 		v.mem = ib_vm_default_mem(&v);
 	rc = -1;
 	if (ib_vm_argv(&v, &a, err) == -1) {
-		ib_err_prefix(err, "%s: ", ib_target_name(o->vm.target));
+		ib_err_prefix(err, "%s: ", ib_vm_target_name(o->vm.target));
 		goto out;
 	}
 	text = ib_vm_script_new(&v, &a, err);
@@ -590,7 +591,7 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	u.iso = realpath(o->iso, NULL);
 	if (u.iso == NULL)
 		return ib_err_errno(err, errno, "%s", o->iso);
-	u.name = ib_vmprep_name(u.iso);
+	u.name = ib_vm_prep_name(u.iso);
 	if (u.name == NULL) {
 		free(u.iso);
 		return ib_err_errno(err, ENOMEM, "%s", o->iso);
@@ -605,7 +606,7 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	    -1 :
 	    0;
 out:
-	ib_vmprep_files_release(&u.vf);
+	ib_vm_prep_files_release(&u.vf);
 	ib_plan_close(u.p);
 	for (i = 0; i < u.nfiles; i++)
 		free(u.files[i]);

@@ -25,7 +25,7 @@
 #include "errors.h"
 #include "initrd.h"
 #include "vm.h"
-#include "vmprep.h"
+#include "vm_prep.h"
 
 typedef struct ib_recipe_opts {
 	const char *iso;      /* the image */
@@ -85,7 +85,7 @@ void ib_recipe_result_free(ib_recipe_result *r);
 #define IB_RECIPE_JSON    "boot.json"
 #define IB_RECIPE_CMDLINE "cmdline"
 #define IB_RECIPE_JOINED  IB_INITRD_JOINED
-#define IB_RECIPE_IMAGE   IB_VMPREP_IMAGE
+#define IB_RECIPE_IMAGE   IB_VM_PREP_IMAGE
 #define IB_RECIPE_STAMP   ".isoboot-stamp"
 
 #endif

@@ -46,7 +46,7 @@ ib_shquote_new(const char *s)
 }
 
 char *
-ib_assignments_new(const char *const *names, const char *const *values,
+ib_shquote_assignments_new(const char *const *names, const char *const *values,
     size_t n, int make)
 {
 	char *out, *q, *t;
@@ -55,7 +55,7 @@ ib_assignments_new(const char *const *names, const char *const *values,
 	out = strdup("");
 	len = 0;
 	for (i = 0; out != NULL && i < n; i++) {
-		q = make ? ib_makequote_new(values[i]) :
+		q = make ? ib_shquote_make_new(values[i]) :
 		           ib_shquote_new(values[i]);
 		if (q == NULL) {
 			free(out);
@@ -77,7 +77,7 @@ ib_assignments_new(const char *const *names, const char *const *values,
 }
 
 char *
-ib_makequote_new(const char *s)
+ib_shquote_make_new(const char *s)
 {
 	static const char end[] = "$(subst ,,)";
 	size_t n, o, k, run;

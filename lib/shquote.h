@@ -13,14 +13,14 @@ char *ib_shquote_new(const char *s);
  * escaped (with the backslashes before it doubled), a trailing backslash
  * kept from joining the next line, newlines refused (NULL). The caller
  * frees it. */
-char *ib_makequote_new(const char *s);
+char *ib_shquote_make_new(const char *s);
 
 /*
  * n assignments NAME=VALUE, one a line: sh words (make false) or make
  * ":=" lines (make true). Returns a string the caller frees, or NULL when
  * out of memory or a make value holds a newline.
  */
-char *ib_assignments_new(const char *const *names, const char *const *values,
-    size_t n, int make);
+char *ib_shquote_assignments_new(const char *const *names,
+    const char *const *values, size_t n, int make);
 
 #endif

@@ -8,7 +8,7 @@
 #include "strbuf.h"
 
 int
-ib_sb_add(ib_sb *b, const char *s, size_t n, ib_err *err)
+ib_strbuf_add(ib_strbuf *b, const char *s, size_t n, ib_err *err)
 {
 	size_t cap, max;
 	char *p;
@@ -33,19 +33,19 @@ ib_sb_add(ib_sb *b, const char *s, size_t n, ib_err *err)
 }
 
 int
-ib_sb_addc(ib_sb *b, char c, ib_err *err)
+ib_strbuf_addc(ib_strbuf *b, char c, ib_err *err)
 {
-	return ib_sb_add(b, &c, 1, err);
+	return ib_strbuf_add(b, &c, 1, err);
 }
 
 int
-ib_sb_adds(ib_sb *b, const char *s, ib_err *err)
+ib_strbuf_adds(ib_strbuf *b, const char *s, ib_err *err)
 {
-	return ib_sb_add(b, s, strlen(s), err);
+	return ib_strbuf_add(b, s, strlen(s), err);
 }
 
 int
-ib_sb_addf(ib_sb *b, ib_err *err, const char *fmt, ...)
+ib_strbuf_addf(ib_strbuf *b, ib_err *err, const char *fmt, ...)
 {
 	char small[256], *big;
 	va_list ap;
@@ -57,14 +57,14 @@ ib_sb_addf(ib_sb *b, ib_err *err, const char *fmt, ...)
 	if (n < 0)
 		return ib_err_errno(err, EINVAL, "format");
 	if ((size_t)n < sizeof(small))
-		return ib_sb_add(b, small, (size_t)n, err);
+		return ib_strbuf_add(b, small, (size_t)n, err);
 	big = malloc((size_t)n + 1);
 	if (big == NULL)
 		return ib_err_errno(err, ENOMEM, "string");
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	rc = ib_sb_add(b, big, (size_t)n, err);
+	rc = ib_strbuf_add(b, big, (size_t)n, err);
 	free(big);
 	return rc;
 }
@@ -100,7 +100,7 @@ utf8_seq(const unsigned char *s)
 }
 
 int
-ib_sb_add_json(ib_sb *b, const char *s, ib_err *err)
+ib_strbuf_add_json(ib_strbuf *b, const char *s, ib_err *err)
 {
 	const unsigned char *p;
 	char esc[8];
@@ -108,34 +108,34 @@ ib_sb_add_json(ib_sb *b, const char *s, ib_err *err)
 	int rc;
 
 	if (s == NULL)
-		return ib_sb_adds(b, "null", err);
-	rc = ib_sb_addc(b, '"', err);
+		return ib_strbuf_adds(b, "null", err);
+	rc = ib_strbuf_addc(b, '"', err);
 	for (p = (const unsigned char *)s; rc == 0 && *p != '\0'; p += n) {
 		n = utf8_seq(p);
 		if (n == 0) {
 			/* JSON text is UTF-8 (RFC 8259 8.1). */
-			rc = ib_sb_adds(b, "\\ufffd", err);
+			rc = ib_strbuf_adds(b, "\\ufffd", err);
 			n = 1;
 		} else if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
-			rc = ib_sb_add(b, esc, 2, err);
+			rc = ib_strbuf_add(b, esc, 2, err);
 		} else if (*p == '\n') {
-			rc = ib_sb_adds(b, "\\n", err);
+			rc = ib_strbuf_adds(b, "\\n", err);
 		} else if (*p == '\t') {
-			rc = ib_sb_adds(b, "\\t", err);
+			rc = ib_strbuf_adds(b, "\\t", err);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
-			rc = ib_sb_adds(b, esc, err);
+			rc = ib_strbuf_adds(b, esc, err);
 		} else {
-			rc = ib_sb_add(b, (const char *)p, n, err);
+			rc = ib_strbuf_add(b, (const char *)p, n, err);
 		}
 	}
-	return rc == 0 ? ib_sb_addc(b, '"', err) : -1;
+	return rc == 0 ? ib_strbuf_addc(b, '"', err) : -1;
 }
 
 char *
-ib_sb_take(ib_sb *b, ib_err *err)
+ib_strbuf_take(ib_strbuf *b, ib_err *err)
 {
 	char *s;
 
@@ -148,7 +148,7 @@ ib_sb_take(ib_sb *b, ib_err *err)
 }
 
 void
-ib_sb_release(ib_sb *b)
+ib_strbuf_release(ib_strbuf *b)
 {
 	free(b->s);
 	b->s = NULL;

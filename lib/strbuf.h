@@ -11,31 +11,32 @@
 
 #include "errors.h"
 
-typedef struct ib_sb {
+typedef struct ib_strbuf {
 	char *s;
 	size_t len, cap, max;
-} ib_sb;
+} ib_strbuf;
 
 /* Append n bytes of s. IB_ELIMIT past max, ENOMEM: -1 with *err. */
-int ib_sb_add(ib_sb *b, const char *s, size_t n, ib_err *err);
+int ib_strbuf_add(ib_strbuf *b, const char *s, size_t n, ib_err *err);
 
-int ib_sb_addc(ib_sb *b, char c, ib_err *err);
+int ib_strbuf_addc(ib_strbuf *b, char c, ib_err *err);
 
 /* Append the NUL-terminated s. */
-int ib_sb_adds(ib_sb *b, const char *s, ib_err *err);
+int ib_strbuf_adds(ib_strbuf *b, const char *s, ib_err *err);
 
 /* Append printf-style text. */
-int ib_sb_addf(ib_sb *b, ib_err *err, const char *fmt, ...) IB_PRINTF(3, 4);
+int ib_strbuf_addf(ib_strbuf *b, ib_err *err, const char *fmt, ...)
+    IB_PRINTF(3, 4);
 
 /* Append s as a JSON string with its quotes (RFC 8259): '"', '\' and
  * control bytes escaped; a byte that is not UTF-8 becomes U+FFFD. NULL
  * is written as null. */
-int ib_sb_add_json(ib_sb *b, const char *s, ib_err *err);
+int ib_strbuf_add_json(ib_strbuf *b, const char *s, ib_err *err);
 
 /* The string (the caller frees it; "" if nothing was added); b is empty
  * again. NULL with *err when out of memory. */
-char *ib_sb_take(ib_sb *b, ib_err *err);
+char *ib_strbuf_take(ib_strbuf *b, ib_err *err);
 
-void ib_sb_release(ib_sb *b);
+void ib_strbuf_release(ib_strbuf *b);
 
 #endif

@@ -17,7 +17,7 @@
 #include "syslinux_int.h"
 
 void
-ib_sl_label_clear(struct label *l)
+ib_syslinux_label_clear(struct label *l)
 {
 	free(l->name);
 	free(l->title);
@@ -43,7 +43,7 @@ set_str(char **dst, const char *s, ib_err *err)
 }
 
 bool
-ib_sl_has_suffix(const char *s, const char *suf)
+ib_syslinux_has_suffix(const char *s, const char *suf)
 {
 	size_t n, k;
 
@@ -54,17 +54,18 @@ ib_sl_has_suffix(const char *s, const char *suf)
 
 /* 1.8: KERNEL's type by extension, case-sensitive as in 6.x. */
 ib_kind
-ib_sl_kind_of_file(const char *name)
+ib_syslinux_kind_of_file(const char *name)
 {
-	if (ib_sl_has_suffix(name, ".c32"))
+	if (ib_syslinux_has_suffix(name, ".c32"))
 		return IB_KIND_COM32;
-	if (ib_sl_has_suffix(name, ".img"))
+	if (ib_syslinux_has_suffix(name, ".img"))
 		return IB_KIND_FLOPPY;
-	if (ib_sl_has_suffix(name, ".bss"))
+	if (ib_syslinux_has_suffix(name, ".bss"))
 		return IB_KIND_BSS;
-	if (ib_sl_has_suffix(name, ".bin") || ib_sl_has_suffix(name, ".bs"))
+	if (ib_syslinux_has_suffix(name, ".bin") ||
+	    ib_syslinux_has_suffix(name, ".bs"))
 		return IB_KIND_BOOTSECTOR;
-	if (ib_sl_has_suffix(name, ".0"))
+	if (ib_syslinux_has_suffix(name, ".0"))
 		return IB_KIND_PXE;
 	return IB_KIND_LINUX;
 }
@@ -92,12 +93,12 @@ kind_of(enum kw kw, const char *kernel)
 	case KW_LOCALBOOT:
 		return IB_KIND_LOCALBOOT;
 	default:
-		return ib_sl_kind_of_file(kernel);
+		return ib_syslinux_kind_of_file(kernel);
 	}
 }
 
 char *
-ib_sl_resolve_new(const struct parser *p, const char *name, size_t n)
+ib_syslinux_resolve_new(const struct parser *p, const char *name, size_t n)
 {
 	char word[IB_MAX_PATH + 1], out[IB_MAX_PATH + 1];
 
@@ -105,7 +106,7 @@ ib_sl_resolve_new(const struct parser *p, const char *name, size_t n)
 		return NULL;
 	memcpy(word, name, n);
 	word[n] = '\0';
-	if (ib_bootpath_resolve(p->cwd, word, out, sizeof(out)) == -1)
+	if (ib_bootfs_path_resolve(p->cwd, word, out, sizeof(out)) == -1)
 		return NULL;
 	return strdup(out);
 }
@@ -113,8 +114,8 @@ ib_sl_resolve_new(const struct parser *p, const char *name, size_t n)
 /* 1.9: the first "initrd=" anywhere in the command line (a substring
  * match, as ldlinux does), else the INITRD keyword; comma-separated. */
 int
-ib_sl_set_initrds(const struct parser *p, ib_menu_entry *e, const char *append,
-    const char *initrd_kw, ib_err *err)
+ib_syslinux_set_initrds(const struct parser *p, ib_menu_entry *e,
+    const char *append, const char *initrd_kw, ib_err *err)
 {
 	const char *v, *end, *comma;
 	char **list;
@@ -139,7 +140,8 @@ ib_sl_set_initrds(const struct parser *p, ib_menu_entry *e, const char *append,
 			if (l == NULL)
 				goto nomem;
 			list = l;
-			list[n] = ib_sl_resolve_new(p, v, (size_t)(comma - v));
+			list[n] =
+			    ib_syslinux_resolve_new(p, v, (size_t)(comma - v));
 			if (list[n] == NULL)
 				goto nomem;
 			n++;
@@ -158,7 +160,7 @@ nomem:
 
 /* 1.4: close the open label, with the global APPEND in force now. */
 int
-ib_sl_record(struct parser *p, ib_err *err)
+ib_syslinux_record(struct parser *p, ib_err *err)
 {
 	struct label *l;
 	ib_menu_entry e;
@@ -179,12 +181,12 @@ ib_sl_record(struct parser *p, ib_err *err)
 	append = l->append != NULL ? l->append : p->global_append;
 	if (append == NULL || strcmp(append, "-") == 0)
 		append = ""; /* APPEND - : no options (1.4) */
-	/* ldlinux's ib_sl_record(): the kernel line's own words, then APPEND. */
+	/* ldlinux's ib_syslinux_record(): the kernel line's own words, then APPEND. */
 	if (l->kargs != NULL && l->kargs[0] != '\0') {
 		n = strlen(l->kargs) + strlen(append) + 2;
 		full = malloc(n);
 		if (full == NULL) {
-			ib_sl_label_clear(l);
+			ib_syslinux_label_clear(l);
 			return ib_err_errno(err, ENOMEM, "menu entry");
 		}
 		snprintf(full, n, "%s%s%s", l->kargs,
@@ -211,7 +213,7 @@ ib_sl_record(struct parser *p, ib_err *err)
 	    e.kind == IB_KIND_FLOPPY || e.kind == IB_KIND_BOOTSECTOR ||
 	    e.kind == IB_KIND_BSS || e.kind == IB_KIND_PXE ||
 	    e.kind == IB_KIND_COMBOOT)
-		e.kernel = ib_sl_resolve_new(p, kernel, strlen(kernel));
+		e.kernel = ib_syslinux_resolve_new(p, kernel, strlen(kernel));
 	else
 		e.kernel = strdup(kernel);
 	e.args = ib_cmdline_strip_loader_new(append);
@@ -222,9 +224,9 @@ ib_sl_record(struct parser *p, ib_err *err)
 	    e.args == NULL || (p->submenu != NULL && e.submenu == NULL))
 		rc = ib_err_errno(err, ENOMEM, "menu entry");
 	else if (e.kind == IB_KIND_LINUX)
-		rc = ib_sl_set_initrds(p, &e, append, l->initrd, err);
+		rc = ib_syslinux_set_initrds(p, &e, append, l->initrd, err);
 	free(full);
-	ib_sl_label_clear(l);
+	ib_syslinux_label_clear(l);
 	if (rc == -1) {
 		ib_menu_entry_release(&e);
 		return -1;
@@ -319,7 +321,7 @@ include(struct parser *p, const char *name, const char *where, ib_err *err)
 {
 	char path[IB_MAX_PATH + 1];
 
-	if (ib_bootpath_resolve(p->cwd, name, path, sizeof(path)) == -1)
+	if (ib_bootfs_path_resolve(p->cwd, name, path, sizeof(path)) == -1)
 		return ib_err_set(err, IB_ELIMIT, "%s: INCLUDE path too long",
 		    where);
 	/* 1.10: syslinux 6 hangs on a loop; we refuse it, and more than
@@ -332,7 +334,7 @@ include(struct parser *p, const char *name, const char *where, ib_err *err)
 	if (p->depth > IB_MAX_INCLUDE)
 		return ib_err_set(err, IB_ELIMIT,
 		    "%s: INCLUDE nested deeper than %u", where, IB_MAX_INCLUDE);
-	if (ib_sl_parse_file(p, path, err) == 0)
+	if (ib_syslinux_parse_file(p, path, err) == 0)
 		return 0;
 	if (err->code != IB_ENOTFOUND)
 		return -1;
@@ -375,12 +377,12 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 		} else if (looking_at(v, "hidden") != NULL) {
 			p->menu_hidden = true;
 		} else if ((s = looking_at(v, "separator")) != NULL) {
-			if (ib_sl_record(p, err) == -1)
+			if (ib_syslinux_record(p, err) == -1)
 				return -1;
 			return add_marker(p, IB_KIND_SEPARATOR, NULL, where,
 			    err);
 		} else if ((s = looking_at(v, "begin")) != NULL) {
-			if (ib_sl_record(p, err) == -1 ||
+			if (ib_syslinux_record(p, err) == -1 ||
 			    add_marker(p, IB_KIND_SUBMENU,
 			        s[0] != '\0' ? s : "(submenu)", where,
 			        err) == -1)
@@ -388,7 +390,7 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 			return submenu_push(p, s[0] != '\0' ? s : "(submenu)",
 			    err);
 		} else if (looking_at(v, "end") != NULL) {
-			if (ib_sl_record(p, err) == -1)
+			if (ib_syslinux_record(p, err) == -1)
 				return -1;
 			submenu_pop(p);
 		} else if ((s = looking_at(v, "include")) != NULL) {
@@ -402,19 +404,19 @@ directive(struct parser *p, const char *s, const char *where, ib_err *err)
 			s += n + strspn(s + n, " \t");
 			if (s[0] == '\0')
 				return include(p, word, where, err);
-			if (ib_sl_record(p, err) == -1 ||
+			if (ib_syslinux_record(p, err) == -1 ||
 			    add_marker(p, IB_KIND_SUBMENU, s, where, err) ==
 			        -1 ||
 			    submenu_push(p, s, err) == -1 ||
 			    include(p, word, where, err) == -1 ||
-			    ib_sl_record(p, err) == -1)
+			    ib_syslinux_record(p, err) == -1)
 				return -1;
 			submenu_pop(p);
 		}
 		return 0;
 	}
 	if ((v = looking_at(s, "label")) != NULL) {
-		if (ib_sl_record(p, err) == -1)
+		if (ib_syslinux_record(p, err) == -1)
 			return -1;
 		/* ldlinux: the label is the first word (1.5). 6.x has no
 		 * limit; we cap it rather than truncate a lookup. */
@@ -581,7 +583,7 @@ parse_text(struct parser *p, const char *path, const char *text, size_t len,
 }
 
 int
-ib_sl_parse_file(struct parser *p, const char *path, ib_err *err)
+ib_syslinux_parse_file(struct parser *p, const char *path, ib_err *err)
 {
 	char *text;
 	size_t len, i;

@@ -64,13 +64,14 @@ struct parser {
 };
 
 /* syslinux.c: reading config files into p->m */
-int ib_sl_parse_file(struct parser *p, const char *path, ib_err *err);
-int ib_sl_record(struct parser *p, ib_err *err);
-void ib_sl_label_clear(struct label *l);
-bool ib_sl_has_suffix(const char *s, const char *suf);
-ib_kind ib_sl_kind_of_file(const char *name);
-char *ib_sl_resolve_new(const struct parser *p, const char *name, size_t n);
-int ib_sl_set_initrds(const struct parser *p, ib_menu_entry *e,
+int ib_syslinux_parse_file(struct parser *p, const char *path, ib_err *err);
+int ib_syslinux_record(struct parser *p, ib_err *err);
+void ib_syslinux_label_clear(struct label *l);
+bool ib_syslinux_has_suffix(const char *s, const char *suf);
+ib_kind ib_syslinux_kind_of_file(const char *name);
+char *ib_syslinux_resolve_new(const struct parser *p, const char *name,
+    size_t n);
+int ib_syslinux_set_initrds(const struct parser *p, ib_menu_entry *e,
     const char *append, const char *initrd_kw, ib_err *err);
 
 #endif

@@ -37,8 +37,8 @@ static bool
 is_menu_module(const char *w)
 {
 	return strcmp(w, "menu.c32") == 0 || strcmp(w, "vesamenu.c32") == 0 ||
-	    ib_sl_has_suffix(w, "/menu.c32") ||
-	    ib_sl_has_suffix(w, "/vesamenu.c32");
+	    ib_syslinux_has_suffix(w, "/menu.c32") ||
+	    ib_syslinux_has_suffix(w, "/vesamenu.c32");
 }
 
 static bool
@@ -47,7 +47,7 @@ is_module(const char *w, const char *name)
 	size_t n = strlen(name);
 
 	return strcmp(w, name) == 0 ||
-	    (ib_sl_has_suffix(w, name) && w[strlen(w) - n - 1] == '/');
+	    (ib_syslinux_has_suffix(w, name) && w[strlen(w) - n - 1] == '/');
 }
 
 /*
@@ -73,7 +73,7 @@ entry_with(struct parser *p, const ib_menu_entry *e, const char *extra,
 	if (extra == NULL || extra[0] == '\0')
 		return d;
 	if (d->kind == IB_KIND_LINUX && d->ninitrds == 0 &&
-	    ib_sl_set_initrds(p, d, extra, NULL, err) == -1)
+	    ib_syslinux_set_initrds(p, d, extra, NULL, err) == -1)
 		goto fail;
 	n = strlen(d->args) + strlen(extra) + 2;
 	args = malloc(n);
@@ -123,8 +123,8 @@ command_entry(struct parser *p, const char *cmd, const char *where, ib_err *err)
 		return entry_with(p, e, rest, err);
 	}
 	memset(&x, 0, sizeof(x));
-	x.kind = ib_sl_kind_of_file(w);
-	x.kernel = ib_sl_resolve_new(p, w, strlen(w));
+	x.kind = ib_syslinux_kind_of_file(w);
+	x.kernel = ib_syslinux_resolve_new(p, w, strlen(w));
 	x.args = ib_cmdline_strip_loader_new(rest);
 	x.where = strdup(where);
 	if (x.kernel == NULL || x.args == NULL || x.where == NULL) {
@@ -133,7 +133,7 @@ command_entry(struct parser *p, const char *cmd, const char *where, ib_err *err)
 		return NULL;
 	}
 	if (x.kind == IB_KIND_LINUX &&
-	    ib_sl_set_initrds(p, &x, rest, NULL, err) == -1) {
+	    ib_syslinux_set_initrds(p, &x, rest, NULL, err) == -1) {
 		ib_menu_entry_release(&x);
 		return NULL;
 	}
@@ -146,7 +146,7 @@ command_entry(struct parser *p, const char *cmd, const char *where, ib_err *err)
 	ib_menu_notef(p->m,
 	    "%s: %s is no label: syslinux loads it as a %s "
 	    "file",
-	    where, w, ib_kind_name(d->kind));
+	    where, w, ib_menu_kind_name(d->kind));
 	return d;
 }
 
@@ -278,7 +278,7 @@ menu_of_files(struct parser *p, const char *files, ib_err *err)
 	const char *rest;
 
 	rest = first_word(files, w, sizeof(w));
-	if (ib_bootpath_resolve(p->cwd, w, path, sizeof(path)) == -1)
+	if (ib_bootfs_path_resolve(p->cwd, w, path, sizeof(path)) == -1)
 		return ib_err_set(err, IB_ELIMIT, "%s: path too long",
 		    p->default_where);
 	if (rest[0] != '\0')
@@ -384,7 +384,7 @@ adopt(ib_menu *dst, ib_menu *src)
 static void
 parser_release(struct parser *p)
 {
-	ib_sl_label_clear(&p->cur);
+	ib_syslinux_label_clear(&p->cur);
 	free(p->global_append);
 	free(p->default_cmd);
 	free(p->last_default);
@@ -409,7 +409,7 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 		return NULL;
 	p.m = m;
 	snprintf(p.cwd, sizeof(p.cwd), "%s", cwd);
-	if (ib_sl_parse_file(&p, path, err) == -1) {
+	if (ib_syslinux_parse_file(&p, path, err) == -1) {
 		if (err->code == IB_ENOTFOUND)
 			ib_err_set(err, IB_ENOTFOUND, "%s: no such file",
 			    path + 1);
@@ -417,7 +417,7 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 	}
 	/* as_menu: a menu module read this file and chooses from it. */
 	p.menu_runs = as_menu;
-	if (ib_sl_record(&p, err) == -1 ||
+	if (ib_syslinux_record(&p, err) == -1 ||
 	    (as_menu ? menu_choice(&p, err) : resolve_default(&p, err)) == -1)
 		goto fail;
 	/* 1.6.2: with PROMPT 0 and no menu, the default boots at once and
@@ -441,7 +441,7 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 			    "%s: on timeout (%ld/10 s) ONTIMEOUT runs %s (%s), "
 			    "not the default",
 			    p.ontimeout_where, m->timeout, w,
-			    ib_kind_name(m->tout->kind));
+			    ib_menu_kind_name(m->tout->kind));
 		}
 	}
 	m->prompts = p.prompt || p.menu_runs;
@@ -471,7 +471,8 @@ follow_config(struct parser *p, ib_err *err)
 	/* CONFIG file [dir]: the APPEND text is the new directory. */
 	snprintf(dir, sizeof(dir), "%s", p->cwd);
 	if (m->def->args[0] != '\0' &&
-	    ib_bootpath_resolve(p->cwd, m->def->args, dir, sizeof(dir)) == -1)
+	    ib_bootfs_path_resolve(p->cwd, m->def->args, dir, sizeof(dir)) ==
+	        -1)
 		return ib_err_set(err, IB_ELIMIT, "CONFIG directory too long");
 	ib_menu_notef(m,
 	    "%s: CONFIG %s: syslinux restarts with that file "

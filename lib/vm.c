@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "compat.h"
-#include "disksize.h"
+#include "disk_size.h"
 #include "vm.h"
 #include "vm_int.h"
 
@@ -15,7 +15,7 @@ static const char *const target_names[] = { "hyperkit", "xhyve", "vfkit",
 	"qemu" };
 
 int
-ib_target_parse(const char *s)
+ib_vm_target_parse(const char *s)
 {
 	size_t i;
 
@@ -26,13 +26,13 @@ ib_target_parse(const char *s)
 }
 
 const char *
-ib_target_name(ib_target t)
+ib_vm_target_name(ib_target t)
 {
 	return target_names[t];
 }
 
 ib_target
-ib_target_host(bool *macos, bool *arm64)
+ib_vm_target_host(bool *macos, bool *arm64)
 {
 	ib_host(macos, arm64);
 	if (*macos)
@@ -43,7 +43,7 @@ ib_target_host(bool *macos, bool *arm64)
 static const char *const net_names[] = { "none", "vpnkit", "vmnet", "user" };
 
 int
-ib_net_parse(const char *s)
+ib_vm_net_parse(const char *s)
 {
 	size_t i;
 
@@ -54,7 +54,7 @@ ib_net_parse(const char *s)
 }
 
 const char *
-ib_net_name(ib_net n)
+ib_vm_net_name(ib_net n)
 {
 	return net_names[n];
 }
@@ -73,7 +73,7 @@ ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err)
 		snprintf(mib, sizeof(mib), "%sm", s);
 		size = mib;
 	}
-	if (ib_disksize_parse(size, mem, err) == -1)
+	if (ib_disk_size_parse(size, mem, err) == -1)
 		return -1;
 	if (*mem % MIB != 0 || *mem == 0)
 		return ib_err_set(err, EINVAL, "'%s' is not whole MiB", s);
@@ -112,7 +112,7 @@ ib_vm_cpus_parse(const char *s, unsigned *cpus, ib_err *err)
 }
 
 const char *
-ib_target_argv0(const ib_vm *vm)
+ib_vm_target_argv0(const ib_vm *vm)
 {
 	if (vm->argv0 != NULL)
 		return vm->argv0;
@@ -122,7 +122,7 @@ ib_target_argv0(const ib_vm *vm)
 }
 
 const char *
-ib_target_console(ib_target t)
+ib_vm_target_console(ib_target t)
 {
 	return t == IB_TARGET_VFKIT ? "hvc0" : "ttyS0";
 }
@@ -346,7 +346,7 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 	switch (vm->target) {
 	case IB_TARGET_HYPERKIT:
 	case IB_TARGET_XHYVE:
-		return check_kexec(vm, ib_target_name(vm->target), err);
+		return check_kexec(vm, ib_vm_target_name(vm->target), err);
 	case IB_TARGET_VFKIT:
 		return check_vfkit(vm, err);
 	case IB_TARGET_QEMU:

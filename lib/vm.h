@@ -65,20 +65,20 @@ typedef struct ib_vm {
 } ib_vm;
 
 /* "hyperkit", "xhyve", "vfkit", "qemu" -> target; -1 for another. */
-int ib_target_parse(const char *s);
+int ib_vm_target_parse(const char *s);
 
-const char *ib_target_name(ib_target t);
+const char *ib_vm_target_name(ib_target t);
 
 /* The target for this host: hyperkit on macOS x86_64, vfkit on Apple
  * Silicon, qemu elsewhere; *macos and *arm64 get the host's facts. */
-ib_target ib_target_host(bool *macos, bool *arm64);
+ib_target ib_vm_target_host(bool *macos, bool *arm64);
 
 /* "none", "vpnkit", "vmnet", "user" -> net; -1 for another. */
-int ib_net_parse(const char *s);
+int ib_vm_net_parse(const char *s);
 
-const char *ib_net_name(ib_net n);
+const char *ib_vm_net_name(ib_net n);
 
-/* Guest memory: a size as ib_disksize_parse() reads it, a bare number
+/* Guest memory: a size as ib_disk_size_parse() reads it, a bare number
  * being MiB (as hyperkit and qemu read -m); whole MiB. Returns 0, or -1
  * with *err. */
 int ib_vm_mem_parse(const char *s, uint64_t *mem, ib_err *err);
@@ -91,11 +91,11 @@ int ib_vm_serial_parse(const char *s, ib_serial *serial, const char **path);
 int ib_vm_cpus_parse(const char *s, unsigned *cpus, ib_err *err);
 
 /* The hypervisor's usual command name. */
-const char *ib_target_argv0(const ib_vm *vm);
+const char *ib_vm_target_argv0(const ib_vm *vm);
 
 /* The console device the target's serial port is in the guest:
  * "ttyS0", or "hvc0" for vfkit (virtio console). */
-const char *ib_target_console(ib_target t);
+const char *ib_vm_target_console(ib_target t);
 
 /*
  * The least memory for vm: 64 MiB, and on hyperkit and xhyve (which put

@@ -19,7 +19,7 @@ ib_vm_argv_kexec(const ib_vm *vm, ib_argv *a, ib_err *err)
 	size_t i;
 	int rc;
 
-	rc = ib_argv_add(a, ib_target_argv0(vm), err);
+	rc = ib_argv_add(a, ib_vm_target_argv0(vm), err);
 	/* ACPI tables, RTC in UTC, and vmexit on HLT (else every vCPU
 	 * spins at 100%). */
 	if (rc == 0)

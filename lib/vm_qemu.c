@@ -51,7 +51,7 @@ ib_vm_argv_qemu(const ib_vm *vm, ib_argv *a, ib_err *err)
 	size_t i;
 	int rc;
 
-	rc = ib_argv_add(a, ib_target_argv0(vm), err) ||
+	rc = ib_argv_add(a, ib_vm_target_argv0(vm), err) ||
 	    ib_argv_add(a, "-machine", err) ||
 	    ib_argv_addf(a, err, "q35,accel=%s",
 	        vm->accel != NULL ? vm->accel :

@@ -66,7 +66,7 @@ static const char loop_tail[] = "\trc=$?\n"
 char *
 ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	char *q, *line;
 	const char *p;
 	int rc;
@@ -74,33 +74,33 @@ ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	q = ib_shquote_new(vm->state_dir != NULL ? vm->state_dir : ".");
 	rc = q == NULL ? ib_err_errno(err, ENOMEM, "script") : 0;
 	if (rc == 0)
-		rc = ib_sb_addf(&b, err,
+		rc = ib_strbuf_addf(&b, err,
 		    "#!/bin/sh\n"
 		    "# Boots the VM with %s. Made by isoboot %s.\n"
 		    "state=%s\n",
-		    ib_target_name(vm->target), IB_VERSION, q);
+		    ib_vm_target_name(vm->target), IB_VERSION, q);
 	free(q);
 	if (rc == 0)
-		rc = ib_sb_adds(&b, head, err);
+		rc = ib_strbuf_adds(&b, head, err);
 	if (rc == 0 && vm->net == IB_NET_VPNKIT)
-		rc = ib_sb_adds(&b, vpnkit_start, err);
+		rc = ib_strbuf_adds(&b, vpnkit_start, err);
 	if (rc == 0)
-		rc = ib_sb_adds(&b, loop_head, err);
+		rc = ib_strbuf_adds(&b, loop_head, err);
 	/* The command as isoboot-cmd prints it, one level in. */
 	line = rc == 0 ? ib_argv_render(a, 1, err) : NULL;
 	if (line == NULL)
 		rc = -1;
 	for (p = line; rc == 0 && *p != '\0'; p++) {
-		rc = ib_sb_addc(&b, *p, err);
+		rc = ib_strbuf_addc(&b, *p, err);
 		if (rc == 0 && *p == '\n' && p[1] != '\0')
-			rc = ib_sb_addc(&b, '\t', err);
+			rc = ib_strbuf_addc(&b, '\t', err);
 	}
 	free(line);
 	if (rc == 0)
-		rc = ib_sb_adds(&b, loop_tail, err);
+		rc = ib_strbuf_adds(&b, loop_tail, err);
 	if (rc != 0) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, err);
+	return ib_strbuf_take(&b, err);
 }

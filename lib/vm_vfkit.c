@@ -12,19 +12,19 @@
 int
 ib_vm_argv_vfkit(const ib_vm *vm, ib_argv *a, ib_err *err)
 {
-	ib_sb boot = { 0 };
+	ib_strbuf boot = { 0 };
 	size_t i;
 	int rc;
 
 	/* cmdline="..." with the quotes reaching vfkit, which splits the
 	 * option at commas outside quotes. */
-	rc = ib_sb_addf(&boot, err, "linux,kernel=%s", vm->kernel);
+	rc = ib_strbuf_addf(&boot, err, "linux,kernel=%s", vm->kernel);
 	if (rc == 0 && vm->initrd != NULL)
-		rc = ib_sb_addf(&boot, err, ",initrd=%s", vm->initrd);
+		rc = ib_strbuf_addf(&boot, err, ",initrd=%s", vm->initrd);
 	if (rc == 0 && vm->cmdline != NULL)
-		rc = ib_sb_addf(&boot, err, ",cmdline=\"%s\"", vm->cmdline);
+		rc = ib_strbuf_addf(&boot, err, ",cmdline=\"%s\"", vm->cmdline);
 	if (rc == 0)
-		rc = ib_argv_add(a, ib_target_argv0(vm), err) ||
+		rc = ib_argv_add(a, ib_vm_target_argv0(vm), err) ||
 		    ib_argv_add(a, "--cpus", err) ||
 		    ib_argv_addf(a, err, "%u", vm->cpus) ||
 		    ib_argv_add(a, "--memory", err) ||
@@ -32,7 +32,7 @@ ib_vm_argv_vfkit(const ib_vm *vm, ib_argv *a, ib_err *err)
 		        (unsigned long long)(vm->mem / MIB)) ||
 		    ib_argv_add(a, "--bootloader", err) ||
 		    ib_argv_add(a, boot.s, err);
-	ib_sb_release(&boot);
+	ib_strbuf_release(&boot);
 	if (rc == 0)
 		rc = ib_argv_add(a, "--device", err) ||
 		    (vm->serial == IB_SERIAL_STDIO ?

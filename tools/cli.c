@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "disksize.h"
+#include "disk_size.h"
 #include "place.h"
 #include "strbuf.h"
 
@@ -107,14 +107,14 @@ cli_put_name(FILE *f, const char *s)
 void
 cli_put_json(FILE *f, const char *s)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 
-	if (ib_sb_add_json(&b, s, &err) == 0)
+	if (ib_strbuf_add_json(&b, s, &err) == 0)
 		fputs(b.s, f);
 	else
 		fputs("null", f); /* out of memory */
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 }
 
 volatile sig_atomic_t cli_caught;
@@ -181,7 +181,7 @@ cli_close_stdout(void)
 ib_target
 cli_opt_target(const char *usage, const char *s)
 {
-	int t = ib_target_parse(s);
+	int t = ib_vm_target_parse(s);
 
 	if (t == -1)
 		cli_usage_error(usage,
@@ -192,7 +192,7 @@ cli_opt_target(const char *usage, const char *s)
 ib_net
 cli_opt_net(const char *usage, const char *s)
 {
-	int n = ib_net_parse(s);
+	int n = ib_vm_net_parse(s);
 
 	if (n == -1)
 		cli_usage_error(usage,
@@ -228,7 +228,7 @@ cli_opt_size(const char *usage, const char *opt, const char *s)
 	uint64_t v;
 	ib_err err;
 
-	if (ib_disksize_parse(s, &v, &err) == -1)
+	if (ib_disk_size_parse(s, &v, &err) == -1)
 		cli_usage_error(usage, "%s: %s", opt, ib_err_text(&err));
 	return v;
 }

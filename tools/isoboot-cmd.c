@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "plan.h"
 #include "vm.h"
-#include "vmprep.h"
+#include "vm_prep.h"
 
 static const char usage[] =
     "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n"
@@ -90,7 +90,7 @@ struct opts {
 	const char *label;    /* ISO mode: --label */
 	const char *platform; /* ISO mode: --platform */
 	ib_plan *plan;        /* ISO mode: the image's boot plan */
-	ib_vmprep_files files;
+	ib_vm_prep_files files;
 	/* strings made here, freed at exit: the name, the ISO's kernel and
 	 * initrds, and the absolute paths of --script */
 	char *owned[8 + IB_MAX_INITRDS + IB_MAX_DISKS];
@@ -257,7 +257,7 @@ from_iso(struct opts *o)
 static int
 prepare_files(struct opts *o)
 {
-	ib_vmprep_in in;
+	ib_vm_prep_in in;
 	ib_err err;
 
 	memset(&in, 0, sizeof(in));
@@ -267,12 +267,12 @@ prepare_files(struct opts *o)
 	in.ninitrds = o->ninitrds;
 	in.dir = o->vm.state_dir;
 	in.cancel = &cli_caught;
-	if (ib_vmprep_files_init(&o->files, &in, &err) == -1) {
+	if (ib_vm_prep_files_init(&o->files, &in, &err) == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(NULL, &err);
 		return -1;
 	}
-	ib_vmprep_files_apply(&o->files, &o->vm);
+	ib_vm_prep_files_apply(&o->files, &o->vm);
 	return 0;
 }
 
@@ -285,7 +285,7 @@ prepare_disks(struct opts *o)
 	size_t i;
 
 	for (i = 0; i < o->vm.ndisks; i++) {
-		if (ib_vmprep_disk(o->vm.disks[i], o->disk_size, &cli_caught,
+		if (ib_vm_prep_disk(o->vm.disks[i], o->disk_size, &cli_caught,
 		        &d, &err) == -1) {
 			cli_warn(NULL, "%s%s", ib_err_text(&err),
 			    err.code == ENOENT ? " (--disk-size creates it)" :
@@ -357,11 +357,11 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
-	o.vm.target = ib_target_host(&o.vm.macos, &o.vm.arm64);
+	o.vm.target = ib_vm_target_host(&o.vm.macos, &o.vm.arm64);
 	o.vm.cpus = 1;
 	parse_args(argc, argv, &o);
 	if (o.iso != NULL) {
-		base = own(&o, ib_vmprep_name(o.iso));
+		base = own(&o, ib_vm_prep_name(o.iso));
 	} else {
 		base = strrchr(o.vm.kernel, '/');
 		base = base != NULL ? base + 1 : o.vm.kernel;
@@ -394,7 +394,7 @@ main(int argc, char **argv)
 	}
 	cmdline = NULL;
 	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
-		cmdline = ib_vmprep_cmdline(o.vm.cmdline, o.vm.target,
+		cmdline = ib_vm_prep_cmdline(o.vm.cmdline, o.vm.target,
 		    o.serial_cmdline, o.vm.cdrom != NULL, &err);
 		if (cmdline == NULL) {
 			cli_warn_err(NULL, &err);
@@ -438,7 +438,7 @@ main(int argc, char **argv)
 	}
 	ib_argv_free(&a);
 	free(cmdline);
-	ib_vmprep_files_release(&o.files);
+	ib_vm_prep_files_release(&o.files);
 	ib_plan_close(o.plan);
 	while (o.nowned > 0)
 		free(o.owned[--o.nowned]);

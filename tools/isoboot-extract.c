@@ -18,7 +18,7 @@
 #include "iso.h"
 #include "kernel.h"
 #include "match.h"
-#include "menujson.h"
+#include "menu_json.h"
 #include "plan.h"
 
 static const char usage[] =
@@ -184,7 +184,7 @@ print_json(const ib_entry *e)
 	printf(",\"type\":\"%s\",\"size\":%llu,\"mode\":\"%04lo\","
 	       "\"uid\":%lu,\"gid\":%lu,\"nlink\":%lu,\"mtime\":%lld,"
 	       "\"target\":",
-	    e->type == IB_FT_REG ? "file" : ib_ftype_name(e->type),
+	    e->type == IB_FT_REG ? "file" : ib_iso_ftype_name(e->type),
 	    (unsigned long long)e->size, (unsigned long)e->mode,
 	    (unsigned long)e->uid, (unsigned long)e->gid,
 	    (unsigned long)e->nlink, (long long)e->mtime);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "disksize.h"
+#include "disk_size.h"
 #include "recipe.h"
 #include "vm.h"
 
@@ -382,7 +382,7 @@ default_dir(const char *iso)
 	char *name, *vm;
 	size_t n;
 
-	name = ib_vmprep_name(iso);
+	name = ib_vm_prep_name(iso);
 	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0) {
 		free(name);
@@ -414,7 +414,7 @@ main(int argc, char **argv)
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
-	o.r.vm.target = ib_target_host(&o.r.vm.macos, &o.r.vm.arm64);
+	o.r.vm.target = ib_vm_target_host(&o.r.vm.macos, &o.r.vm.arm64);
 	o.r.disk_size = UINT64_C(8) << 30;
 	parse_args(argc, argv, &o);
 	if (o.mk_path) {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "disksize.h"
-#include "mkdisk.h"
+#include "disk.h"
+#include "disk_size.h"
 #include "strbuf.h"
 
 static const char usage[] = "usage: mkdisk [options] SIZE FILE...\n";
@@ -63,14 +63,14 @@ parse_prealloc(const char *s)
 static const char *const prealloc_names[] = { "off", "falloc", "full" };
 
 static void
-print_json(const char *path, const ib_mkdisk_opts *o, const ib_mkdisk_result *r)
+print_json(const char *path, const ib_disk_opts *o, const ib_disk_result *r)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 
-	if (ib_sb_adds(&b, "{\"path\":", &err) == 0 &&
-	    ib_sb_add_json(&b, path, &err) == 0 &&
-	    ib_sb_addf(&b, &err,
+	if (ib_strbuf_adds(&b, "{\"path\":", &err) == 0 &&
+	    ib_strbuf_add_json(&b, path, &err) == 0 &&
+	    ib_strbuf_addf(&b, &err,
 	        ",\"format\":\"%s\",\"virtual_size\":%llu,\"file_size\":%llu,"
 	        "\"allocated\":%llu,\"preallocate\":\"%s\",\"method\":\"%s\","
 	        "\"replaced\":%s}\n",
@@ -80,7 +80,7 @@ print_json(const char *path, const ib_mkdisk_opts *o, const ib_mkdisk_result *r)
 	        (unsigned long long)r->allocated, prealloc_names[o->prealloc],
 	        r->method, r->replaced ? "true" : "false") == 0)
 		fputs(b.s, stdout);
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 }
 
 /* bytes for people: "1.5 GiB", "512 bytes". */
@@ -104,14 +104,14 @@ human(uint64_t bytes, char *buf, size_t n)
 }
 
 static int
-make_one(const char *path, uint64_t size, const ib_mkdisk_opts *o, bool verbose,
+make_one(const char *path, uint64_t size, const ib_disk_opts *o, bool verbose,
     bool json)
 {
 	char have[32], want[32];
-	ib_mkdisk_result r;
+	ib_disk_result r;
 	ib_err err;
 
-	if (ib_mkdisk(path, size, o, &r, &err) == -1) {
+	if (ib_disk_make(path, size, o, &r, &err) == -1) {
 		if (err.code == IB_EINTR)
 			return IB_EXIT_FAIL;
 		if (err.code == EEXIST)
@@ -142,7 +142,7 @@ make_one(const char *path, uint64_t size, const ib_mkdisk_opts *o, bool verbose,
 int
 main(int argc, char **argv)
 {
-	ib_mkdisk_opts o;
+	ib_disk_opts o;
 	uint64_t size;
 	ib_err err;
 	bool verbose, json;
@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	if (argc - optind < 2)
 		cli_usage_error(usage, "%s",
 		    argc - optind == 0 ? "no SIZE and FILE" : "no FILE");
-	if (ib_disksize_parse(argv[optind], &size, &err) == -1) {
+	if (ib_disk_size_parse(argv[optind], &size, &err) == -1) {
 		cli_warn(NULL, "%s", ib_err_text(&err));
 		return IB_EXIT_USAGE;
 	}

@@ -11,7 +11,7 @@
 #include "bounds.h"
 #include "cli.h"
 #include "cmdline.h"
-#include "menujson.h"
+#include "menu_json.h"
 #include "plan.h"
 
 static const char usage[] =
@@ -130,7 +130,8 @@ print_list(const ib_menu *m)
 		    e->label != NULL ? e->label : "-",
 		    e->submenu != NULL ? e->submenu : "",
 		    e->submenu != NULL ? " > " : "",
-		    e->title != NULL ? e->title : "-", ib_kind_name(e->kind),
+		    e->title != NULL ? e->title : "-",
+		    ib_menu_kind_name(e->kind),
 		    e->kernel != NULL ? e->kernel : "-");
 		for (k = 0; k < e->ninitrds; k++)
 			printf("%s%s", k > 0 ? "," : "", e->initrds[k]);
@@ -141,7 +142,8 @@ print_list(const ib_menu *m)
 	e = ib_menu_ontimeout(m);
 	if (e != NULL)
 		printf("on timeout: %s (%s) %s %s\n",
-		    e->label != NULL ? e->label : "-", ib_kind_name(e->kind),
+		    e->label != NULL ? e->label : "-",
+		    ib_menu_kind_name(e->kind),
 		    e->kernel != NULL ? e->kernel : "-", e->args);
 }
 

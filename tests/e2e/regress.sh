@@ -14,8 +14,8 @@ for dir in "$IB_TOP"/tests/regress/*/; do
 		    "$IB_BUILD/replay/$t" "$f"
 	done
 done
-for t in fuzz_iso fuzz_rrip fuzz_names fuzz_zisofs fuzz_pathsafe \
-    fuzz_syslinux fuzz_cmdline fuzz_grubcfg; do
+for t in fuzz_iso fuzz_rrip fuzz_iso_names fuzz_zisofs fuzz_path \
+    fuzz_syslinux fuzz_cmdline fuzz_grub; do
 	expect_exit 0 "$t: replay driver runs on an empty input" \
 	    "$IB_BUILD/replay/$t" /dev/null
 done

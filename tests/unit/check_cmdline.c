@@ -218,12 +218,12 @@ START_TEST(test_makequote)
 	char *q;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		q = ib_makequote_new(cases[i][0]);
+		q = ib_shquote_make_new(cases[i][0]);
 		ck_assert_ptr_nonnull(q);
 		ck_assert_str_eq(q, cases[i][1]);
 		free(q);
 	}
-	ck_assert_ptr_null(ib_makequote_new("a\nb"));
+	ck_assert_ptr_null(ib_shquote_make_new("a\nb"));
 }
 END_TEST
 

@@ -14,12 +14,12 @@
 static char *
 json_of(const char *s)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 	char *out;
 
-	ck_assert_int_eq(ib_sb_add_json(&b, s, &err), 0);
-	out = ib_sb_take(&b, &err);
+	ck_assert_int_eq(ib_strbuf_add_json(&b, s, &err), 0);
+	out = ib_strbuf_take(&b, &err);
 	ck_assert_ptr_nonnull(out);
 	return out;
 }
@@ -34,18 +34,18 @@ json_of(const char *s)
 
 START_TEST(test_add_and_take)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 	char *s;
 
-	s = ib_sb_take(&b, &err);
+	s = ib_strbuf_take(&b, &err);
 	ck_assert_str_eq(s, "");
 	free(s);
-	ck_assert_int_eq(ib_sb_adds(&b, "ab", &err), 0);
-	ck_assert_int_eq(ib_sb_addc(&b, 'c', &err), 0);
-	ck_assert_int_eq(ib_sb_addf(&b, &err, "-%d-%s", 42, "x"), 0);
+	ck_assert_int_eq(ib_strbuf_adds(&b, "ab", &err), 0);
+	ck_assert_int_eq(ib_strbuf_addc(&b, 'c', &err), 0);
+	ck_assert_int_eq(ib_strbuf_addf(&b, &err, "-%d-%s", 42, "x"), 0);
 	ck_assert_uint_eq(b.len, 8);
-	s = ib_sb_take(&b, &err);
+	s = ib_strbuf_take(&b, &err);
 	ck_assert_str_eq(s, "abc-42-x");
 	ck_assert_ptr_null(b.s);
 	ck_assert_uint_eq(b.len, 0);
@@ -56,39 +56,39 @@ END_TEST
 /* Long formatted text goes through the heap path, whole. */
 START_TEST(test_addf_long)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	char big[5000];
 	ib_err err;
 
 	memset(big, 'z', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	ck_assert_int_eq(ib_sb_addf(&b, &err, "<%s>", big), 0);
+	ck_assert_int_eq(ib_strbuf_addf(&b, &err, "<%s>", big), 0);
 	ck_assert_uint_eq(b.len, sizeof(big) + 1);
 	ck_assert_int_eq(b.s[0], '<');
 	ck_assert_int_eq(b.s[b.len - 1], '>');
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 }
 END_TEST
 
 START_TEST(test_max)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 
 	b.max = 4;
-	ck_assert_int_eq(ib_sb_adds(&b, "abcd", &err), 0);
-	ck_assert_int_eq(ib_sb_addc(&b, 'e', &err), -1);
+	ck_assert_int_eq(ib_strbuf_adds(&b, "abcd", &err), 0);
+	ck_assert_int_eq(ib_strbuf_addc(&b, 'e', &err), -1);
 	ck_assert_int_eq(err.code, IB_ELIMIT);
 	ck_assert_str_eq(b.s, "abcd");
-	ck_assert_int_eq(ib_sb_addf(&b, &err, "%s", "x"), -1);
-	ib_sb_release(&b);
+	ck_assert_int_eq(ib_strbuf_addf(&b, &err, "%s", "x"), -1);
+	ib_strbuf_release(&b);
 	ck_assert_ptr_null(b.s);
 }
 END_TEST
 
 START_TEST(test_json_plain_and_escapes)
 {
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	ib_err err;
 
 	expect_json("", "\"\"");
@@ -96,9 +96,9 @@ START_TEST(test_json_plain_and_escapes)
 	expect_json("a\"b\\c", "\"a\\\"b\\\\c\"");
 	expect_json("l1\nl2\tx", "\"l1\\nl2\\tx\"");
 	expect_json("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
-	ck_assert_int_eq(ib_sb_add_json(&b, NULL, &err), 0);
+	ck_assert_int_eq(ib_strbuf_add_json(&b, NULL, &err), 0);
 	ck_assert_str_eq(b.s, "null");
-	ib_sb_release(&b);
+	ib_strbuf_release(&b);
 }
 END_TEST
 

@@ -108,8 +108,8 @@ expect_kind_at(int line, const ib_menu_entry *e, ib_kind kind)
 {
 	ck_assert_msg(e != NULL, "line %d: no entry", line);
 	ck_assert_msg(e->kind == kind, "line %d: %s: kind %s, expected %s",
-	    line, e->label != NULL ? e->label : "(null)", ib_kind_name(e->kind),
-	    ib_kind_name(kind));
+	    line, e->label != NULL ? e->label : "(null)",
+	    ib_menu_kind_name(e->kind), ib_menu_kind_name(kind));
 }
 
 /* 1.3: keywords match ignoring case; the value is the rest of the line
@@ -969,7 +969,7 @@ START_TEST(test_menu_exit_entry)
 	ck_assert_str_eq(e->args, "");
 	expect_kind(find(m, "bye"), IB_KIND_EXIT);
 	expect_kind(find(m, "live"), IB_KIND_LINUX);
-	ck_assert_str_eq(ib_kind_name(IB_KIND_EXIT), "exit");
+	ck_assert_str_eq(ib_menu_kind_name(IB_KIND_EXIT), "exit");
 	ib_menu_free(m);
 }
 END_TEST

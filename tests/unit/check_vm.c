@@ -15,7 +15,7 @@
 #include "kernel.h"
 #include "testutil.h"
 #include "vm.h"
-#include "vmprep.h"
+#include "vm_prep.h"
 
 #define MIB (UINT64_C(1) << 20)
 
@@ -230,7 +230,7 @@ START_TEST(test_kexec_shapes)
 			hyperkit_parse(&a, &h);
 			ck_assert_str_eq(h.initrd, k == 1 ? "" : vm.initrd);
 			ck_assert_str_eq(h.cmdline, k == 2 ? "" : vm.cmdline);
-			ck_assert_str_eq(a.v[0], ib_target_name(targets[t]));
+			ck_assert_str_eq(a.v[0], ib_vm_target_name(targets[t]));
 			ib_argv_free(&a);
 		}
 }
@@ -355,7 +355,7 @@ START_TEST(test_vfkit)
 	ki.kind = IB_KERNEL_GZIP;
 	vm.kernel_info = &ki;
 	expect_refused(&vm, "uncompressed arm64 Image");
-	ck_assert_str_eq(ib_target_console(IB_TARGET_VFKIT), "hvc0");
+	ck_assert_str_eq(ib_vm_target_console(IB_TARGET_VFKIT), "hvc0");
 }
 END_TEST
 
@@ -439,12 +439,12 @@ START_TEST(test_option_parsers)
 	ck_assert_int_eq(ib_vm_cpus_parse("+2", &cpus, &err), -1);
 	ck_assert_int_eq(ib_vm_cpus_parse("2 ", &cpus, &err), -1);
 
-	ck_assert_int_eq(ib_net_parse("vpnkit"), IB_NET_VPNKIT);
-	ck_assert_int_eq(ib_net_parse("user"), IB_NET_USER);
-	ck_assert_int_eq(ib_net_parse("none"), IB_NET_NONE);
-	ck_assert_int_eq(ib_net_parse("vmnet"), IB_NET_VMNET);
-	ck_assert_int_eq(ib_net_parse("VPNKIT"), -1);
-	ck_assert_str_eq(ib_net_name(IB_NET_VMNET), "vmnet");
+	ck_assert_int_eq(ib_vm_net_parse("vpnkit"), IB_NET_VPNKIT);
+	ck_assert_int_eq(ib_vm_net_parse("user"), IB_NET_USER);
+	ck_assert_int_eq(ib_vm_net_parse("none"), IB_NET_NONE);
+	ck_assert_int_eq(ib_vm_net_parse("vmnet"), IB_NET_VMNET);
+	ck_assert_int_eq(ib_vm_net_parse("VPNKIT"), -1);
+	ck_assert_str_eq(ib_vm_net_name(IB_NET_VMNET), "vmnet");
 }
 END_TEST
 
@@ -454,25 +454,25 @@ START_TEST(test_cmdline_edits)
 	ib_err err;
 	char *s;
 
-	s = ib_vmprep_cmdline("modules=loop,squashfs quiet console=tty0 "
-	                      "console=ttyS0,115200",
+	s = ib_vm_prep_cmdline("modules=loop,squashfs quiet console=tty0 "
+	                       "console=ttyS0,115200",
 	    IB_TARGET_HYPERKIT, true, true, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s,
 	    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sr-mod");
 	free(s);
-	s = ib_vmprep_cmdline("quiet", IB_TARGET_VFKIT, true, false, &err);
+	s = ib_vm_prep_cmdline("quiet", IB_TARGET_VFKIT, true, false, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_nonnull(strstr(s, "console=hvc0"));
 	ck_assert_ptr_null(strstr(s, "ttyS0"));
 	ck_assert_ptr_null(strstr(s, "earlyprintk")); /* x86's 8250 only */
 	free(s);
 	/* No modules= list: nothing to add sr-mod to. */
-	s = ib_vmprep_cmdline("boot=live", IB_TARGET_QEMU, false, true, &err);
+	s = ib_vm_prep_cmdline("boot=live", IB_TARGET_QEMU, false, true, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s, "boot=live");
 	free(s);
-	s = ib_vmprep_cmdline(NULL, IB_TARGET_QEMU, false, false, &err);
+	s = ib_vm_prep_cmdline(NULL, IB_TARGET_QEMU, false, false, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s, "");
 	free(s);
@@ -483,16 +483,16 @@ START_TEST(test_vm_name)
 {
 	char *s;
 
-	s = ib_vmprep_name("/isos/alpine-virt-3.20.3-x86_64.iso");
+	s = ib_vm_prep_name("/isos/alpine-virt-3.20.3-x86_64.iso");
 	ck_assert_str_eq(s, "alpine-virt-3.20.3-x86_64");
 	free(s);
-	s = ib_vmprep_name("MINI.ISO");
+	s = ib_vm_prep_name("MINI.ISO");
 	ck_assert_str_eq(s, "MINI");
 	free(s);
-	s = ib_vmprep_name("image.img");
+	s = ib_vm_prep_name("image.img");
 	ck_assert_str_eq(s, "image.img");
 	free(s);
-	s = ib_vmprep_name(".iso");
+	s = ib_vm_prep_name(".iso");
 	ck_assert_str_eq(s, ".iso");
 	free(s);
 }

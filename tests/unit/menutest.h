@@ -1,6 +1,6 @@
 /*
  * menutest: what the suites of the config readers (check_syslinux,
- * check_grubcfg) and of the config finder (check_bootcfg) share: an image
+ * check_grub) and of the config finder (check_bootcfg) share: an image
  * root made per TCase, files written into it, a bootfs on it or on one
  * config served from memory, and assertions on boot-menu entries.
  * Header-only; tests only. The short names are those suites' vocabulary,
@@ -156,7 +156,7 @@ tu_expect_linux_at(int line, const ib_menu_entry *e, const char *kernel,
 	                          "(unnamed)";
 	ck_assert_msg(e->kind == IB_KIND_LINUX,
 	    "line %d: %s: kind %s, expected linux", line, name,
-	    ib_kind_name(e->kind));
+	    ib_menu_kind_name(e->kind));
 	ck_assert_msg(e->kernel != NULL && strcmp(e->kernel, kernel) == 0,
 	    "line %d: %s: kernel '%s', expected '%s'", line, name,
 	    e->kernel != NULL ? e->kernel : "(null)", kernel);

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "bounds.h"
-#include "pathsafe.h"
+#include "path.h"
 
 #ifndef O_DIRECTORY
 #define O_DIRECTORY 0

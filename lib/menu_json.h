@@ -2,8 +2,8 @@
  * menujson: a boot menu as one line of JSON, the form every tool prints
  * for --format json (and isoboot records in boot.json).
  */
-#ifndef IB_MENUJSON_H
-#define IB_MENUJSON_H
+#ifndef IB_MENU_JSON_H
+#define IB_MENU_JSON_H
 
 #include <stddef.h>
 

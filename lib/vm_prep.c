@@ -11,15 +11,15 @@
 #include "bytes.h"
 #include "cmdline.h"
 #include "compat.h"
+#include "disk.h"
 #include "kernel_unpack.h"
-#include "mkdisk.h"
-#include "pathsafe.h"
+#include "path.h"
 #include "place.h"
 #include "strbuf.h"
-#include "vmprep.h"
+#include "vm_prep.h"
 
 char *
-ib_vmprep_name(const char *path)
+ib_vm_prep_name(const char *path)
 {
 	const char *base, *dot;
 	size_t n;
@@ -40,7 +40,7 @@ ib_vmprep_name(const char *path)
 }
 
 int
-ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err)
+ib_vm_prep_inspect(const char *path, ib_kernel_info *ki, ib_err *err)
 {
 	int fd, rc;
 
@@ -53,14 +53,14 @@ ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err)
 }
 
 bool
-ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki)
+ib_vm_prep_needs_unpack(ib_target t, const ib_kernel_info *ki)
 {
 	return t == IB_TARGET_VFKIT &&
 	    (ki->kind == IB_KERNEL_GZIP || ki->kind == IB_KERNEL_ZBOOT);
 }
 
 int
-ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
+ib_vm_prep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
 	int fd, rc;
@@ -68,20 +68,20 @@ ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return ib_err_errno(err, errno, "%s", path);
-	rc = ib_kernel_unpack(fd, ki, dirfd, IB_VMPREP_IMAGE, cancel, err);
+	rc = ib_kernel_unpack(fd, ki, dirfd, IB_VM_PREP_IMAGE, cancel, err);
 	close(fd);
 	return rc == -1 ? ib_err_prefix(err, "%s: ", path) : 0;
 }
 
 /* The kernel: inspected, and unpacked into dir when the target needs. */
 static int
-prepare_kernel(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+prepare_kernel(ib_vm_prep_files *f, const ib_vm_prep_in *in, ib_err *err)
 {
 	int dirfd, rc;
 
-	if (ib_vmprep_inspect(in->kernel, &f->ki, err) == -1)
+	if (ib_vm_prep_inspect(in->kernel, &f->ki, err) == -1)
 		return -1;
-	if (!ib_vmprep_needs_unpack(in->target, &f->ki)) {
+	if (!ib_vm_prep_needs_unpack(in->target, &f->ki)) {
 		f->kernel = strdup(in->kernel);
 		return f->kernel != NULL ? 0 :
 		                           ib_err_errno(err, ENOMEM, "kernel");
@@ -89,27 +89,27 @@ prepare_kernel(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
 	if (in->dir == NULL)
 		return ib_err_set(err, EINVAL,
 		    "%s: no directory to unpack into", in->kernel);
-	f->kernel = ib_path_join_new(in->dir, IB_VMPREP_IMAGE);
+	f->kernel = ib_path_join_new(in->dir, IB_VM_PREP_IMAGE);
 	if (f->kernel == NULL)
 		return ib_err_errno(err, ENOMEM, "kernel");
-	if ((in->keep & IB_VMPREP_KEEP_IMAGE) == 0 ||
+	if ((in->keep & IB_VM_PREP_KEEP_IMAGE) == 0 ||
 	    access(f->kernel, F_OK) == -1) {
 		dirfd = ib_place_dir(in->dir, err);
 		if (dirfd == -1)
 			return -1;
-		rc = ib_vmprep_unpack(in->kernel, &f->ki, dirfd, in->cancel,
+		rc = ib_vm_prep_unpack(in->kernel, &f->ki, dirfd, in->cancel,
 		    err);
 		close(dirfd);
 		if (rc == -1)
 			return ib_err_prefix(err, "unpack: ");
 		f->unpacked = true;
 	}
-	return ib_vmprep_inspect(f->kernel, &f->ki, err);
+	return ib_vm_prep_inspect(f->kernel, &f->ki, err);
 }
 
 /* One initrd as it is; several joined in dir. */
 static int
-prepare_initrd(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+prepare_initrd(ib_vm_prep_files *f, const ib_vm_prep_in *in, ib_err *err)
 {
 	struct stat st;
 	int dirfd, rc;
@@ -125,7 +125,7 @@ prepare_initrd(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
 		if (f->initrd == NULL)
 			return ib_err_errno(err, ENOMEM, "initrd");
 	}
-	if ((in->ninitrds == 1 || (in->keep & IB_VMPREP_KEEP_JOINED) != 0) &&
+	if ((in->ninitrds == 1 || (in->keep & IB_VM_PREP_KEEP_JOINED) != 0) &&
 	    stat(f->initrd, &st) == 0) {
 		f->initrd_size = (uint64_t)st.st_size;
 		return 0;
@@ -145,7 +145,7 @@ prepare_initrd(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
 }
 
 int
-ib_vmprep_files_init(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
+ib_vm_prep_files_init(ib_vm_prep_files *f, const ib_vm_prep_in *in, ib_err *err)
 {
 	memset(f, 0, sizeof(*f));
 	if (in->kernel == NULL || (in->ninitrds > 0 && in->initrds == NULL) ||
@@ -161,7 +161,7 @@ ib_vmprep_files_init(ib_vmprep_files *f, const ib_vmprep_in *in, ib_err *err)
 }
 
 void
-ib_vmprep_files_release(ib_vmprep_files *f)
+ib_vm_prep_files_release(ib_vm_prep_files *f)
 {
 	free(f->kernel);
 	free(f->initrd);
@@ -169,7 +169,7 @@ ib_vmprep_files_release(ib_vmprep_files *f)
 }
 
 void
-ib_vmprep_files_apply(const ib_vmprep_files *f, ib_vm *vm)
+ib_vm_prep_files_apply(const ib_vm_prep_files *f, ib_vm *vm)
 {
 	vm->kernel = f->kernel;
 	vm->kernel_info = &f->ki;
@@ -178,7 +178,7 @@ ib_vmprep_files_apply(const ib_vmprep_files *f, ib_vm *vm)
 }
 
 char *
-ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial, bool cdrom,
+ib_vm_prep_cmdline(const char *cmdline, ib_target t, bool serial, bool cdrom,
     ib_err *err)
 {
 	ib_argv a = { 0 };
@@ -186,7 +186,8 @@ ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial, bool cdrom,
 
 	if (ib_cmdline_append(&a, cmdline != NULL ? cmdline : "", err) == -1 ||
 	    (serial &&
-	        ib_cmdline_serial(&a, ib_target_console(t), NULL, err) == -1) ||
+	        ib_cmdline_serial(&a, ib_vm_target_console(t), NULL, err) ==
+	            -1) ||
 	    (cdrom && ib_cmdline_add_module(&a, "sr-mod", err) == -1)) {
 		ib_argv_free(&a);
 		ib_err_prefix(err, "command line: ");
@@ -214,11 +215,11 @@ qcow2_size(int fd, uint64_t *size)
 }
 
 int
-ib_vmprep_disk(const char *path, uint64_t create_size,
+ib_vm_prep_disk(const char *path, uint64_t create_size,
     const volatile sig_atomic_t *cancel, ib_disk_info *d, ib_err *err)
 {
-	ib_mkdisk_opts mo;
-	ib_mkdisk_result r;
+	ib_disk_opts mo;
+	ib_disk_result r;
 	struct stat st;
 	const char *dot;
 	int fd;
@@ -232,7 +233,7 @@ ib_vmprep_disk(const char *path, uint64_t create_size,
 		    IB_DISK_QCOW2 :
 		    IB_DISK_RAW;
 		mo.cancel = cancel;
-		if (ib_mkdisk(path, create_size, &mo, &r, err) == -1)
+		if (ib_disk_make(path, create_size, &mo, &r, err) == -1)
 			return ib_err_prefix(err, "%s: ", path);
 		d->created = true;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -254,7 +255,7 @@ ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
 	static const char *const serials[] = { "stdio", "pty", "file" };
 	char line[512];
-	ib_sb b = { 0 };
+	ib_strbuf b = { 0 };
 	size_t i;
 	int rc;
 
@@ -262,36 +263,36 @@ ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	if (vm->kernel_info != NULL)
 		ib_kernel_describe(vm->kernel_info, vm->kernel, line,
 		    sizeof(line));
-	rc = ib_sb_addf(&b, err,
-	    "{\"target\":\"%s\",\"kernel\":", ib_target_name(vm->target));
-	rc = rc || ib_sb_add_json(&b, vm->kernel, err) ||
-	    ib_sb_adds(&b, ",\"kernel_is\":", err) ||
-	    ib_sb_add_json(&b, line, err) ||
-	    ib_sb_adds(&b, ",\"initrd\":", err) ||
-	    ib_sb_add_json(&b, vm->initrd, err) ||
-	    ib_sb_addf(&b, err, ",\"initrd_size\":%llu,\"cmdline\":",
+	rc = ib_strbuf_addf(&b, err,
+	    "{\"target\":\"%s\",\"kernel\":", ib_vm_target_name(vm->target));
+	rc = rc || ib_strbuf_add_json(&b, vm->kernel, err) ||
+	    ib_strbuf_adds(&b, ",\"kernel_is\":", err) ||
+	    ib_strbuf_add_json(&b, line, err) ||
+	    ib_strbuf_adds(&b, ",\"initrd\":", err) ||
+	    ib_strbuf_add_json(&b, vm->initrd, err) ||
+	    ib_strbuf_addf(&b, err, ",\"initrd_size\":%llu,\"cmdline\":",
 	        (unsigned long long)vm->initrd_size) ||
-	    ib_sb_add_json(&b, vm->cmdline, err) ||
-	    ib_sb_addf(&b, err,
+	    ib_strbuf_add_json(&b, vm->cmdline, err) ||
+	    ib_strbuf_addf(&b, err,
 	        ",\"memory\":%llu,\"cpus\":%u,\"net\":\"%s\","
 	        "\"serial\":\"%s\",\"uuid\":\"%s\",\"cdrom\":",
-	        (unsigned long long)vm->mem, vm->cpus, ib_net_name(vm->net),
+	        (unsigned long long)vm->mem, vm->cpus, ib_vm_net_name(vm->net),
 	        serials[vm->serial], vm->uuid) ||
-	    ib_sb_add_json(&b, vm->cdrom, err) ||
-	    ib_sb_adds(&b, ",\"state_dir\":", err) ||
-	    ib_sb_add_json(&b, vm->state_dir, err) ||
-	    ib_sb_adds(&b, ",\"disks\":[", err);
+	    ib_strbuf_add_json(&b, vm->cdrom, err) ||
+	    ib_strbuf_adds(&b, ",\"state_dir\":", err) ||
+	    ib_strbuf_add_json(&b, vm->state_dir, err) ||
+	    ib_strbuf_adds(&b, ",\"disks\":[", err);
 	for (i = 0; rc == 0 && i < vm->ndisks; i++)
-		rc = (i > 0 && ib_sb_addc(&b, ',', err)) ||
-		    ib_sb_add_json(&b, vm->disks[i], err);
-	rc = rc || ib_sb_adds(&b, "],\"argv\":[", err);
+		rc = (i > 0 && ib_strbuf_addc(&b, ',', err)) ||
+		    ib_strbuf_add_json(&b, vm->disks[i], err);
+	rc = rc || ib_strbuf_adds(&b, "],\"argv\":[", err);
 	for (i = 0; rc == 0 && i < a->n; i++)
-		rc = (i > 0 && ib_sb_addc(&b, ',', err)) ||
-		    ib_sb_add_json(&b, a->v[i], err);
-	rc = rc || ib_sb_adds(&b, "]}\n", err);
+		rc = (i > 0 && ib_strbuf_addc(&b, ',', err)) ||
+		    ib_strbuf_add_json(&b, a->v[i], err);
+	rc = rc || ib_strbuf_adds(&b, "]}\n", err);
 	if (rc != 0) {
-		ib_sb_release(&b);
+		ib_strbuf_release(&b);
 		return NULL;
 	}
-	return ib_sb_take(&b, err);
+	return ib_strbuf_take(&b, err);
 }

@@ -4,8 +4,8 @@
  * target's console, the disks made or recognised, and the VM described as
  * JSON. isoboot-cmd and isoboot's recipe share these steps.
  */
-#ifndef IB_VMPREP_H
-#define IB_VMPREP_H
+#ifndef IB_VM_PREP_H
+#define IB_VM_PREP_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -19,27 +19,27 @@
 
 /* The VM's name for an image at path: its file name without a .iso
  * suffix (any case). Returns a string the caller frees, or NULL. */
-char *ib_vmprep_name(const char *path);
+char *ib_vm_prep_name(const char *path);
 
 /* Inspect the kernel at path. Returns 0, or -1 with *err naming it. */
-int ib_vmprep_inspect(const char *path, ib_kernel_info *ki, ib_err *err);
+int ib_vm_prep_inspect(const char *path, ib_kernel_info *ki, ib_err *err);
 
 /*
  * Whether target t boots ki only once unpacked: vfkit takes an
  * uncompressed arm64 Image, distributions ship it gzip-compressed or as
  * an EFI zboot image.
  */
-bool ib_vmprep_needs_unpack(ib_target t, const ib_kernel_info *ki);
+bool ib_vm_prep_needs_unpack(ib_target t, const ib_kernel_info *ki);
 
 /* The unpacked kernel's name in a state directory. */
-#define IB_VMPREP_IMAGE "Image"
+#define IB_VM_PREP_IMAGE "Image"
 
 /*
- * Unpack the kernel at path (inspected as ki; see ib_vmprep_needs_unpack)
- * into IB_VMPREP_IMAGE in the directory dirfd, through a temporary.
+ * Unpack the kernel at path (inspected as ki; see ib_vm_prep_needs_unpack)
+ * into IB_VM_PREP_IMAGE in the directory dirfd, through a temporary.
  * Returns 0, or -1 with *err naming path.
  */
-int ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
+int ib_vm_prep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
     const volatile sig_atomic_t *cancel, ib_err *err);
 
 /*
@@ -48,7 +48,7 @@ int ib_vmprep_unpack(const char *path, const ib_kernel_info *ki, int dirfd,
  * an Alpine-style modules= list (its initramfs finds no CD without it).
  * Returns a string the caller frees, or NULL with *err.
  */
-char *ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial,
+char *ib_vm_prep_cmdline(const char *cmdline, ib_target t, bool serial,
     bool cdrom, ib_err *err);
 
 /*
@@ -56,45 +56,45 @@ char *ib_vmprep_cmdline(const char *cmdline, ib_target t, bool serial,
  * unpacked from it for vfkit) and what it is, and the one initrd (or the
  * entry's initrds joined into IB_INITRD_JOINED).
  */
-typedef struct ib_vmprep_files {
+typedef struct ib_vm_prep_files {
 	char *kernel; /* the path the VM boots */
 	ib_kernel_info ki;
 	char *initrd; /* NULL, the one initrd, or dir/IB_INITRD_JOINED */
 	uint64_t initrd_size;
-	bool unpacked; /* this call wrote dir/IB_VMPREP_IMAGE */
+	bool unpacked; /* this call wrote dir/IB_VM_PREP_IMAGE */
 	bool joined;   /* this call wrote the joined initrd */
-} ib_vmprep_files;
+} ib_vm_prep_files;
 
-/* ib_vmprep_in.keep: what dir holds already, made from these files. */
-#define IB_VMPREP_KEEP_IMAGE  1u
-#define IB_VMPREP_KEEP_JOINED 2u
+/* ib_vm_prep_in.keep: what dir holds already, made from these files. */
+#define IB_VM_PREP_KEEP_IMAGE  1u
+#define IB_VM_PREP_KEEP_JOINED 2u
 
-typedef struct ib_vmprep_in {
+typedef struct ib_vm_prep_in {
 	ib_target target;
 	const char *kernel;
 	const char *const *initrds;
 	size_t ninitrds;
 	const char *dir; /* Image and the joined initrd; made (one level)
 	                  * only when one of them is */
-	unsigned keep;   /* IB_VMPREP_KEEP_*: use dir's as it is */
+	unsigned keep;   /* IB_VM_PREP_KEEP_*: use dir's as it is */
 	const volatile sig_atomic_t *cancel;
-} ib_vmprep_in;
+} ib_vm_prep_in;
 
 /*
  * Make in's files ready into *f: inspect the kernel, unpack it when the
  * target needs that, join several initrds. Returns 0, or -1 with *err
- * naming the file at fault; release *f with ib_vmprep_files_release()
+ * naming the file at fault; release *f with ib_vm_prep_files_release()
  * either way.
  */
-int ib_vmprep_files_init(ib_vmprep_files *f, const ib_vmprep_in *in,
+int ib_vm_prep_files_init(ib_vm_prep_files *f, const ib_vm_prep_in *in,
     ib_err *err);
 
-void ib_vmprep_files_release(ib_vmprep_files *f);
+void ib_vm_prep_files_release(ib_vm_prep_files *f);
 
 /* Point vm's kernel, kernel_info, initrd and initrd_size at f's. */
-void ib_vmprep_files_apply(const ib_vmprep_files *f, ib_vm *vm);
+void ib_vm_prep_files_apply(const ib_vm_prep_files *f, ib_vm *vm);
 
-/* What ib_vmprep_disk() found or made. */
+/* What ib_vm_prep_disk() found or made. */
 typedef struct ib_disk_info {
 	bool qcow2;
 	bool created;
@@ -107,7 +107,7 @@ typedef struct ib_disk_info {
  * 0; an existing one is never touched. Returns 0 with *d, or -1 with
  * *err (ENOENT for a missing disk and no create_size).
  */
-int ib_vmprep_disk(const char *path, uint64_t create_size,
+int ib_vm_prep_disk(const char *path, uint64_t create_size,
     const volatile sig_atomic_t *cancel, ib_disk_info *d, ib_err *err);
 
 /*

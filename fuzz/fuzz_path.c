@@ -1,5 +1,5 @@
 /*
- * fuzz_pathsafe: property: a path that ib_path_check accepts, split at
+ * fuzz_path: property: a path that ib_path_check accepts, split at
  * '/', has no empty, "." or ".." component and does not start with '/',
  * so joining it under a directory can never leave that directory.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "bounds.h"
-#include "pathsafe.h"
+#include "path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 
 #include "bounds.h"
 #include "compat.h"
-#include "disksize.h"
-#include "mkdisk.h"
+#include "disk.h"
+#include "disk_size.h"
 #include "place.h"
 #include "qcow2.h"
 
@@ -37,14 +37,14 @@ ib_disk_format_name(ib_disk_format f)
 }
 
 static bool
-cancelled(const ib_mkdisk_opts *o)
+cancelled(const ib_disk_opts *o)
 {
 	return o->cancel != NULL && *o->cancel != 0;
 }
 
 /* Write size bytes of zeros from the start of fd. */
 static int
-write_zeros(int fd, uint64_t size, const ib_mkdisk_opts *o, ib_err *err)
+write_zeros(int fd, uint64_t size, const ib_disk_opts *o, ib_err *err)
 {
 	uint64_t done;
 	size_t n;
@@ -72,7 +72,7 @@ write_zeros(int fd, uint64_t size, const ib_mkdisk_opts *o, ib_err *err)
 
 /* Reserve size bytes of blocks: the system's call, else zeros. */
 static int
-reserve(int fd, uint64_t size, const ib_mkdisk_opts *o, const char **method,
+reserve(int fd, uint64_t size, const ib_disk_opts *o, const char **method,
     ib_err *err)
 {
 #if HAVE_POSIX_FALLOCATE
@@ -112,7 +112,7 @@ reserve(int fd, uint64_t size, const ib_mkdisk_opts *o, const char **method,
 }
 
 static int
-fill(int fd, uint64_t size, const ib_mkdisk_opts *o, ib_mkdisk_result *r,
+fill(int fd, uint64_t size, const ib_disk_opts *o, ib_disk_result *r,
     ib_err *err)
 {
 	if (o->format == IB_DISK_QCOW2) {
@@ -165,8 +165,8 @@ open_parent(const char *path, const char **base, ib_err *err)
 }
 
 int
-ib_mkdisk(const char *path, uint64_t size, const ib_mkdisk_opts *o,
-    ib_mkdisk_result *r, ib_err *err)
+ib_disk_make(const char *path, uint64_t size, const ib_disk_opts *o,
+    ib_disk_result *r, ib_err *err)
 {
 	struct statvfs vfs;
 	struct stat st;

@@ -5,8 +5,8 @@
  * and a trailing "." removed and their case kept. Rock Ridge NM names need
  * no conversion and are not handled here.
  */
-#ifndef IB_NAMES_H
-#define IB_NAMES_H
+#ifndef IB_ISO_NAMES_H
+#define IB_ISO_NAMES_H
 
 #include <stddef.h>
 
@@ -16,7 +16,7 @@
  * does. An unpaired surrogate or an odd final byte becomes U+FFFD.
  * Returns the UTF-8 length, or -1 if out is too small.
  */
-int ib_joliet_name(const unsigned char *in, size_t len, char *out,
+int ib_iso_name_joliet(const unsigned char *in, size_t len, char *out,
     size_t outsz);
 
 /*
@@ -24,7 +24,7 @@ int ib_joliet_name(const unsigned char *in, size_t len, char *out,
  * a final "." (ECMA-119 7.5.1: "NAME.;1" is the file "NAME"), case kept.
  * Returns the length, or -1 if out is too small.
  */
-int ib_iso9660_name(const unsigned char *in, size_t len, char *out,
+int ib_iso_name_9660(const unsigned char *in, size_t len, char *out,
     size_t outsz);
 
 #endif

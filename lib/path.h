@@ -5,8 +5,8 @@
  * destination's fd with O_NOFOLLOW, so neither a ".." nor a symlink in the
  * image or already in the destination can lead a write outside it.
  */
-#ifndef IB_PATHSAFE_H
-#define IB_PATHSAFE_H
+#ifndef IB_PATH_H
+#define IB_PATH_H
 
 #include <stdbool.h>
 

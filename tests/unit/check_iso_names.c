@@ -1,5 +1,5 @@
 /*
- * check_names: Joliet UTF-16BE names to UTF-8, and plain ECMA-119 names.
+ * check_iso_names: Joliet UTF-16BE names to UTF-8, and plain ECMA-119 names.
  * Each input is copied into an exactly-sized malloc and each output buffer
  * is one too, so that ASan sees a one-byte over-read or overflow.
  */
@@ -8,7 +8,7 @@
 
 #include <check.h>
 
-#include "names.h"
+#include "iso_names.h"
 #include "testutil.h"
 
 /* Name bytes in an exactly-sized buffer (never NULL, even for 0 bytes). */
@@ -75,7 +75,7 @@ expect_name(name_fn fn, const void *in, size_t len, size_t outsz,
 static void
 joliet(const void *in, size_t len, const char *want)
 {
-	expect_name(ib_joliet_name, in, len, 256, want, strlen(want));
+	expect_name(ib_iso_name_joliet, in, len, 256, want, strlen(want));
 }
 
 static void
@@ -91,7 +91,7 @@ joliet_ascii(const char *s, const char *want)
 static void
 iso(const char *in, size_t outsz, const char *want)
 {
-	expect_name(ib_iso9660_name, in, strlen(in), outsz, want,
+	expect_name(ib_iso_name_9660, in, strlen(in), outsz, want,
 	    want != NULL ? strlen(want) : 0);
 }
 
@@ -209,8 +209,8 @@ START_TEST(test_joliet_no_normalisation)
 	char a[16], b[16];
 	int na, nb;
 
-	na = ib_joliet_name(nfc, sizeof(nfc), a, sizeof(a));
-	nb = ib_joliet_name(nfd, sizeof(nfd), b, sizeof(b));
+	na = ib_iso_name_joliet(nfc, sizeof(nfc), a, sizeof(a));
+	nb = ib_iso_name_joliet(nfd, sizeof(nfd), b, sizeof(b));
 	ck_assert_int_eq(na, 2);
 	ck_assert_int_eq(nb, 3);
 	ck_assert_mem_eq(a, "\xc3\xa9", 2);
@@ -230,8 +230,8 @@ START_TEST(test_joliet_nul_and_slash_kept)
 	static const unsigned char slash[] = { 0x00, '.', 0x00, '.', 0x00, '/',
 		0x00, 'x' };
 
-	expect_name(ib_joliet_name, nul, sizeof(nul), 16, "a\0b", 3);
-	expect_name(ib_joliet_name, slash, sizeof(slash), 16, "../x", 4);
+	expect_name(ib_iso_name_joliet, nul, sizeof(nul), 16, "a\0b", 3);
+	expect_name(ib_iso_name_joliet, slash, sizeof(slash), 16, "../x", 4);
 }
 END_TEST
 
@@ -250,19 +250,19 @@ START_TEST(test_joliet_out_too_small)
 
 	abcd = ucs2("ABCD", &len);
 	for (outsz = 0; outsz < 5; outsz++)
-		expect_name(ib_joliet_name, abcd, len, outsz, NULL, 0);
+		expect_name(ib_iso_name_joliet, abcd, len, outsz, NULL, 0);
 	for (outsz = 0; outsz < 7; outsz++)
-		expect_name(ib_joliet_name, nihon, sizeof(nihon), outsz, NULL,
-		    0);
+		expect_name(ib_iso_name_joliet, nihon, sizeof(nihon), outsz,
+		    NULL, 0);
 	for (outsz = 0; outsz < 5; outsz++)
-		expect_name(ib_joliet_name, smile, sizeof(smile), outsz, NULL,
-		    0);
-	expect_name(ib_joliet_name, abcd, len, 64, "ABCD", 4);
-	expect_name(ib_joliet_name, abcd, len, 5, "ABCD", 4);
-	expect_name(ib_joliet_name, nihon, sizeof(nihon), 7,
+		expect_name(ib_iso_name_joliet, smile, sizeof(smile), outsz,
+		    NULL, 0);
+	expect_name(ib_iso_name_joliet, abcd, len, 64, "ABCD", 4);
+	expect_name(ib_iso_name_joliet, abcd, len, 5, "ABCD", 4);
+	expect_name(ib_iso_name_joliet, nihon, sizeof(nihon), 7,
 	    "\xe6\x97\xa5\xe6\x9c\xac", 6);
-	expect_name(ib_joliet_name, smile, sizeof(smile), 5, "\xf0\x9f\x98\x80",
-	    4);
+	expect_name(ib_iso_name_joliet, smile, sizeof(smile), 5,
+	    "\xf0\x9f\x98\x80", 4);
 	free(abcd);
 }
 END_TEST
@@ -273,9 +273,9 @@ START_TEST(test_joliet_empty_into_zero)
 	static const unsigned char none[1] = { 0 };
 	char out[2] = { 'X', 'X' };
 
-	ck_assert_int_eq(ib_joliet_name(none, 0, out, 0), -1);
+	ck_assert_int_eq(ib_iso_name_joliet(none, 0, out, 0), -1);
 	ck_assert_int_eq(out[0], 'X');
-	ck_assert_int_eq(ib_joliet_name(none, 0, out, 1), 0);
+	ck_assert_int_eq(ib_iso_name_joliet(none, 0, out, 1), 0);
 	ck_assert_int_eq(out[0], '\0');
 }
 END_TEST

@@ -52,7 +52,7 @@ copy_extent(ib_iso *iso, const ib_extent *x, int out,
 
 	off = (uint64_t)x->lsn * IB_SECTOR;
 	if (iso->stream != NULL)
-		return ib_stream_copy(iso->stream, off, x->len, out, cancel,
+		return ib_iso_stream_copy(iso->stream, off, x->len, out, cancel,
 		    err);
 	return ib_copy_range(iso->fd, off, out, x->len, cancel, err);
 }

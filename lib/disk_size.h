@@ -5,8 +5,8 @@
  * k m g t = powers of 1024 (also written KiB MiB GiB TiB). A disk is
  * made of 512-byte sectors, so the size must be a multiple of 512.
  */
-#ifndef IB_DISKSIZE_H
-#define IB_DISKSIZE_H
+#ifndef IB_DISK_SIZE_H
+#define IB_DISK_SIZE_H
 
 #include <stdint.h>
 
@@ -23,10 +23,10 @@
  * IB_ELIMIT (zero, too large, not whole sectors) error whose message
  * names the value and, where there is one, the nearest valid size.
  */
-int ib_disksize_parse(const char *s, uint64_t *size, ib_err *err);
+int ib_disk_size_parse(const char *s, uint64_t *size, ib_err *err);
 
 /* size in the largest unit that divides it: "1g", "1536m", "3b", "1000"
  * (bytes when not whole sectors). 24 bytes of buf are enough. */
-void ib_disksize_format(uint64_t size, char *buf, size_t n);
+void ib_disk_size_format(uint64_t size, char *buf, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * check_grubcfg: the GRUB 2 reader against the rules of
+ * check_grub: the GRUB 2 reader against the rules of
  * ../shared/bootcfg/SEMANTICS.md section 2 (upstream grub-2.12: lexer,
  * grammar, evaluation, get_entry_number). Each test writes small configs
  * into a fresh mkdtemp directory ($IB_WORK, else $TMPDIR, else /tmp),
@@ -24,7 +24,7 @@
 #include "bootfs.h"
 #include "bounds.h"
 #include "errors.h"
-#include "grubcfg.h"
+#include "grub.h"
 #include "menu.h"
 #include "menutest.h"
 #include "testutil.h"

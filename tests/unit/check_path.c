@@ -1,5 +1,5 @@
 /*
- * check_pathsafe: the path checks that keep extraction inside its
+ * check_path: the path checks that keep extraction inside its
  * destination, and ib_path_open_parent against a real directory tree made
  * in a fresh mkdtemp directory ($IB_WORK, else $TMPDIR, else /tmp) holding
  * "dst" (the destination) and "outside" (where a hostile symlink points;
@@ -19,7 +19,7 @@
 
 #include "bounds.h"
 #include "errors.h"
-#include "pathsafe.h"
+#include "path.h"
 #include "testutil.h"
 
 /* A path of n bytes: components of at most 200 'c's joined by '/'. */
@@ -183,7 +183,7 @@ struct tree {
 static void
 tree_init(struct tree *t)
 {
-	tu_mkdtemp(t->top, sizeof(t->top), "check_pathsafe");
+	tu_mkdtemp(t->top, sizeof(t->top), "check_path");
 	snprintf(t->dst, sizeof(t->dst), "%s/dst", t->top);
 	snprintf(t->outside, sizeof(t->outside), "%s/outside", t->top);
 	ck_assert_int_eq(mkdir(t->dst, 0755), 0);

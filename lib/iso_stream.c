@@ -9,7 +9,7 @@
 #include <archive.h>
 
 #include "compat.h"
-#include "isostream.h"
+#include "iso_stream.h"
 
 /* Bytes asked of read(2) at a time. */
 #define RBUF (256u * 1024)
@@ -69,7 +69,7 @@ read_cb(struct archive *a, void *ctx, const void **buf)
 }
 
 ib_stream *
-ib_stream_open(int fd, ib_err *err)
+ib_iso_stream_open(int fd, ib_err *err)
 {
 	ib_stream *s;
 
@@ -109,12 +109,12 @@ ib_stream_open(int fd, ib_err *err)
 		goto fail;
 	return s;
 fail:
-	ib_stream_close(s);
+	ib_iso_stream_close(s);
 	return NULL;
 }
 
 void
-ib_stream_close(ib_stream *s)
+ib_iso_stream_close(ib_stream *s)
 {
 	if (s == NULL)
 		return;
@@ -127,7 +127,7 @@ ib_stream_close(ib_stream *s)
 }
 
 const char *
-ib_stream_filter(const ib_stream *s)
+ib_iso_stream_filter(const ib_stream *s)
 {
 	const char *name;
 
@@ -136,7 +136,7 @@ ib_stream_filter(const ib_stream *s)
 }
 
 void
-ib_stream_stop_spooling(ib_stream *s)
+ib_iso_stream_stop_spooling(ib_stream *s)
 {
 	s->spooling = false;
 }
@@ -220,7 +220,8 @@ seek_forward(ib_stream *s, uint64_t off, const volatile sig_atomic_t *cancel,
 }
 
 int
-ib_stream_read(ib_stream *s, uint64_t off, void *buf, size_t len, ib_err *err)
+ib_iso_stream_read(ib_stream *s, uint64_t off, void *buf, size_t len,
+    ib_err *err)
 {
 	uint64_t end;
 
@@ -238,7 +239,7 @@ ib_stream_read(ib_stream *s, uint64_t off, void *buf, size_t len, ib_err *err)
 }
 
 int
-ib_stream_copy(ib_stream *s, uint64_t off, uint64_t len, int out,
+ib_iso_stream_copy(ib_stream *s, uint64_t off, uint64_t len, int out,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
 	uint64_t part;

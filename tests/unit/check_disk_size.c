@@ -1,5 +1,5 @@
 /*
- * check_disksize: mkdisk's SIZE with mkfile's rules. Every unit and
+ * check_disk_size: mkdisk's SIZE with mkfile's rules. Every unit and
  * spelling gives its exact byte count; every bad size fails with a
  * message that names the value (and the nearest valid sizes when it is
  * not whole sectors), never a wrong number.
@@ -9,7 +9,7 @@
 
 #include <check.h>
 
-#include "disksize.h"
+#include "disk_size.h"
 #include "testutil.h"
 
 static const struct {
@@ -61,7 +61,7 @@ START_TEST(test_good)
 	uint64_t size;
 	ib_err err;
 
-	ck_assert_msg(ib_disksize_parse(good[_i].in, &size, &err) == 0,
+	ck_assert_msg(ib_disk_size_parse(good[_i].in, &size, &err) == 0,
 	    "'%s' refused: %s", good[_i].in, err.msg);
 	ck_assert_msg(size == good[_i].bytes, "'%s' is %llu, expected %llu",
 	    good[_i].in, (unsigned long long)size,
@@ -120,7 +120,7 @@ START_TEST(test_bad)
 
 	size = 12345;
 	ib_err_clear(&err);
-	ck_assert_msg(ib_disksize_parse(bad[_i].in, &size, &err) == -1,
+	ck_assert_msg(ib_disk_size_parse(bad[_i].in, &size, &err) == -1,
 	    "'%s' accepted as %llu", bad[_i].in, (unsigned long long)size);
 	ck_assert_uint_eq(size, 12345);
 	ck_assert_msg(err.code == bad[_i].code, "'%s': code %d, expected %d",
@@ -140,7 +140,7 @@ START_TEST(test_bad)
 END_TEST
 
 /* Every accepted size is a multiple of 512 and round-trips through
- * ib_disksize_format. */
+ * ib_disk_size_format. */
 START_TEST(test_format_round_trip)
 {
 	static const uint64_t sizes[] = { 512, 1024, 1536, 3072,
@@ -152,19 +152,19 @@ START_TEST(test_format_round_trip)
 	size_t i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		ib_disksize_format(sizes[i], buf, sizeof(buf));
-		ck_assert_msg(ib_disksize_parse(buf, &back, &err) == 0,
+		ib_disk_size_format(sizes[i], buf, sizeof(buf));
+		ck_assert_msg(ib_disk_size_parse(buf, &back, &err) == 0,
 		    "'%s' refused: %s", buf, err.msg);
 		ck_assert_msg(back == sizes[i], "%s -> %llu", buf,
 		    (unsigned long long)back);
 	}
-	ib_disksize_format(UINT64_C(1) << 30, buf, sizeof(buf));
+	ib_disk_size_format(UINT64_C(1) << 30, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1g");
-	ib_disksize_format(UINT64_C(1610612736), buf, sizeof(buf));
+	ib_disk_size_format(UINT64_C(1610612736), buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1536m");
-	ib_disksize_format(1536, buf, sizeof(buf));
+	ib_disk_size_format(1536, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "3b");
-	ib_disksize_format(1000, buf, sizeof(buf));
+	ib_disk_size_format(1000, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "1000");
 }
 END_TEST

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "disksize.h"
+#include "disk_size.h"
 
 struct unit {
 	const char *name;
@@ -34,7 +34,7 @@ say(uint64_t size, char *buf, size_t n)
 {
 	char u[24];
 
-	ib_disksize_format(size, u, sizeof(u));
+	ib_disk_size_format(size, u, sizeof(u));
 	if (size < 1024)
 		snprintf(buf, n, "%llu", (unsigned long long)size);
 	else
@@ -68,7 +68,7 @@ not_whole(const char *s, uint64_t bytes, ib_err *err)
 }
 
 int
-ib_disksize_parse(const char *s, uint64_t *size, ib_err *err)
+ib_disk_size_parse(const char *s, uint64_t *size, ib_err *err)
 {
 	uint64_t whole, frac, den, unit, d, g, part, bytes;
 	const struct unit *u;
@@ -167,7 +167,7 @@ ib_disksize_parse(const char *s, uint64_t *size, ib_err *err)
 }
 
 void
-ib_disksize_format(uint64_t size, char *buf, size_t n)
+ib_disk_size_format(uint64_t size, char *buf, size_t n)
 {
 	static const struct {
 		char c;

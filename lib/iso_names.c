@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "names.h"
+#include "iso_names.h"
 
 /* Length of name without a ";digits" suffix (ECMA-119 7.5.1 version). */
 static size_t
@@ -49,7 +49,7 @@ put_utf8(char *out, unsigned long cp)
 }
 
 int
-ib_joliet_name(const unsigned char *in, size_t len, char *out, size_t outsz)
+ib_iso_name_joliet(const unsigned char *in, size_t len, char *out, size_t outsz)
 {
 	size_t i, o;
 	unsigned long cp, lo;
@@ -88,7 +88,7 @@ ib_joliet_name(const unsigned char *in, size_t len, char *out, size_t outsz)
 }
 
 int
-ib_iso9660_name(const unsigned char *in, size_t len, char *out, size_t outsz)
+ib_iso_name_9660(const unsigned char *in, size_t len, char *out, size_t outsz)
 {
 	size_t n;
 

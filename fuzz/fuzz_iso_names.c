@@ -1,9 +1,9 @@
-/* fuzz_names: Joliet and ECMA-119 name decoding into tight buffers. */
+/* fuzz_iso_names: Joliet and ECMA-119 name decoding into tight buffers. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "names.h"
+#include "iso_names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,10 +20,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = malloc(outsz ? outsz : 1);
 	if (out == NULL)
 		return 0;
-	n = ib_joliet_name(data + 1, size - 1, out, outsz);
+	n = ib_iso_name_joliet(data + 1, size - 1, out, outsz);
 	if (n >= 0 && (size_t)n >= outsz)
 		__builtin_trap();
-	n = ib_iso9660_name(data + 1, size - 1, out, outsz);
+	n = ib_iso_name_9660(data + 1, size - 1, out, outsz);
 	if (n >= 0 && (size_t)n >= outsz)
 		__builtin_trap();
 	free(out);

@@ -11,8 +11,8 @@
  * Not for: running modules, fonts or themes; loopback.cfg (2.6); deciding
  * which config an image boots (bootcfg).
  */
-#ifndef IB_GRUBCFG_H
-#define IB_GRUBCFG_H
+#ifndef IB_GRUB_H
+#define IB_GRUB_H
 
 #include "bootfs.h"
 #include "errors.h"

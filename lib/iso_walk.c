@@ -15,7 +15,7 @@
 #include "bytes.h"
 #include "compat.h"
 #include "iso_int.h"
-#include "names.h"
+#include "iso_names.h"
 #include "rrip.h"
 
 /* One directory record (ECMA-119 9.1), pointing into its buffer. */
@@ -277,9 +277,10 @@ decode_name(struct walk *w, const struct rec *r, size_t *len)
 		return 0;
 	}
 	if (w->iso->layer == IB_LAYER_JOLIET)
-		n = ib_joliet_name(r->id, r->idlen, w->name, sizeof(w->name));
+		n = ib_iso_name_joliet(r->id, r->idlen, w->name,
+		    sizeof(w->name));
 	else
-		n = ib_iso9660_name(r->id, r->idlen, w->name, sizeof(w->name));
+		n = ib_iso_name_9660(r->id, r->idlen, w->name, sizeof(w->name));
 	if (n < 0)
 		return -1;
 	*len = (size_t)n;

@@ -21,8 +21,8 @@
 #include <string.h>
 
 #include "bootfs.h"
+#include "grub.h"
 #include "grub_int.h"
-#include "grubcfg.h"
 #include "menu_int.h"
 
 /* --- files --- */
@@ -63,7 +63,7 @@ ib_grub_image_path(struct ctx *c, const char *where, const char *name,
 		    "%s: %s is not an absolute path: GRUB fails ('invalid file "
 		    "name'); read as /%s",
 		    where, ib_grub_quote(qb, sizeof(qb), name), p);
-	if (ib_bootpath_resolve("/", p, out, size) == -1)
+	if (ib_bootfs_path_resolve("/", p, out, size) == -1)
 		return ib_err_set(err, IB_ELIMIT, "%s: path too long", where);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * fuzz_grubcfg: a GRUB config tree built from the input (split at the first
+ * fuzz_grub: a GRUB config tree built from the input (split at the first
  * 0xFF byte into /a.cfg and /b.cfg, so source and configfile have a
  * second file and a loop to find), parsed for BIOS and for UEFI.
  */
@@ -12,7 +12,7 @@
 
 #include "bootfs.h"
 #include "fuzztree.h"
-#include "grubcfg.h"
+#include "grub.h"
 #include "menu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char dir[] = "/tmp/fuzz_grubcfg.XXXXXX";
+	char dir[] = "/tmp/fuzz_grub.XXXXXX";
 	ib_bootfs *fs;
 	ib_menu *m;
 	ib_err err;
