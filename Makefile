@@ -42,9 +42,10 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-ALL_CFLAGS = $(STD) $(SANFLAGS) $(WARN) -iquote lib -iquote $(B) \
+# -pthread: lib/progress.c watches a growing file from a thread.
+ALL_CFLAGS = $(STD) $(SANFLAGS) $(WARN) -pthread -iquote lib -iquote $(B) \
 	-DIB_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) -pthread $(LDFLAGS)
 
 # Every lib/*.c is in the library and every tests/unit/check_*.c is a
 # suite: a new file cannot be forgotten here.
@@ -89,9 +90,8 @@ $(B)/libisoboot.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-# isoboot: a thread shows extraction progress; isoboot.mk's installed place.
-$(B)/tools/isoboot.o: ALL_CFLAGS += -pthread -DIB_DATADIR='"$(DATADIR)"'
-$(B)/bin/isoboot: PKG_LIBS += -pthread
+# isoboot.mk's installed place.
+$(B)/tools/isoboot.o: ALL_CFLAGS += -DIB_DATADIR='"$(DATADIR)"'
 
 $(MK_FILE): share/isoboot.mk
 	@mkdir -p $(@D)

@@ -31,6 +31,8 @@ struct run {
 	const ib_menu_entry *e;
 	char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds: dir/base */
 	size_t nfiles;
+	char *dir;           /* the output directory, absolute */
+	int dirfd;           /* open on dir */
 	ib_vm_prep_files vf; /* what the VM boots */
 	char *stamp;         /* what the stamp must say before its file lines */
 };
@@ -95,7 +97,7 @@ read_menu(struct run *u, ib_err *err)
 	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
 		return ib_err_errno(err, ENOMEM, "menu");
 	for (i = 0; i < ib_plan_nfiles(u->p); i++) {
-		u->files[u->nfiles] = ib_plan_path_new(u->p, o->dir, i);
+		u->files[u->nfiles] = ib_plan_path_new(u->p, u->dir, i);
 		if (u->files[u->nfiles++] == NULL)
 			return ib_err_errno(err, ENOMEM, "menu");
 		for (j = 0; j < sizeof(reserved) / sizeof(reserved[0]); j++)
@@ -173,10 +175,9 @@ stamp_now(struct run *u)
 
 	rc = ib_strbuf_adds(&b, u->stamp, &err);
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
-		rc = stamp_file(&b, u->o->dirfd, ib_path_base(u->files[i]),
-		    &err);
+		rc = stamp_file(&b, u->dirfd, ib_path_base(u->files[i]), &err);
 	if (rc == 0 && u->nfiles > 2)
-		rc = stamp_file(&b, u->o->dirfd, IB_RECIPE_JOINED, &err);
+		rc = stamp_file(&b, u->dirfd, IB_RECIPE_JOINED, &err);
 	if (rc != 0) {
 		ib_strbuf_release(&b);
 		return NULL;
@@ -191,7 +192,7 @@ read_stamp(const struct run *u, char *buf)
 	ssize_t n;
 	int fd;
 
-	fd = openat(u->o->dirfd, IB_RECIPE_STAMP,
+	fd = openat(u->dirfd, IB_RECIPE_STAMP,
 	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return false;
@@ -210,7 +211,7 @@ image_line(struct run *u)
 	ib_strbuf b = { 0 };
 	ib_err err;
 
-	if (stamp_file(&b, u->o->dirfd, IB_RECIPE_IMAGE, &err) == -1) {
+	if (stamp_file(&b, u->dirfd, IB_RECIPE_IMAGE, &err) == -1) {
 		ib_strbuf_release(&b);
 		return NULL;
 	}
@@ -287,7 +288,7 @@ remove_stale(struct run *u)
 		if (!wanted(u, name) &&
 		    !(u->nfiles > 2 && strcmp(name, IB_RECIPE_JOINED) == 0) &&
 		    strcmp(name, IB_RECIPE_IMAGE) != 0)
-			unlinkat(u->o->dirfd, name, 0);
+			unlinkat(u->dirfd, name, 0);
 	}
 }
 
@@ -302,7 +303,7 @@ extract(struct run *u, ib_err *err)
 	xo.cancel = o->cancel;
 	xo.progress = o->progress;
 	xo.progress_ctx = o->progress_ctx;
-	if (ib_plan_extract(u->p, o->dirfd, &xo, err) == -1)
+	if (ib_plan_extract(u->p, u->dirfd, &xo, err) == -1)
 		return -1;
 	u->r->extracted = true;
 	return 0;
@@ -324,10 +325,10 @@ write_stamp(struct run *u, ib_err *err)
 	rc = now == NULL || img == NULL || ib_strbuf_adds(&b, now, err) ||
 	        ib_strbuf_adds(&b, img, err) ?
 	    -1 :
-	    ib_place_bytes(u->o->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
+	    ib_place_bytes(u->dirfd, IB_RECIPE_STAMP, b.s, b.len, 0644,
 	        &changed, err);
 	if (rc == -1 && (now == NULL || img == NULL))
-		ib_err_set(err, EIO, "%s: changed while extracting", u->o->dir);
+		ib_err_set(err, EIO, "%s: changed while extracting", u->dir);
 	free(now);
 	free(img);
 	ib_strbuf_release(&b);
@@ -358,7 +359,7 @@ boot_files(struct run *u, ib_err *err)
 	in.kernel = u->files[0];
 	in.initrds = (const char *const *)u->files + 1;
 	in.ninitrds = u->nfiles - 1;
-	in.dir = o->dir;
+	in.dir = u->dir;
 	in.keep = fresh ? IB_VM_PREP_KEEP_JOINED : 0;
 	if (fresh && up_to_date(u, true))
 		in.keep |= IB_VM_PREP_KEEP_IMAGE;
@@ -407,9 +408,9 @@ put(struct run *u, const char *name, const char *role, const char *text,
 {
 	bool changed;
 
-	if (ib_place_bytes(u->o->dirfd, name, text, strlen(text), mode,
-	        &changed, err) == -1)
-		return ib_err_prefix(err, "write %s/%s: ", u->o->dir, name);
+	if (ib_place_bytes(u->dirfd, name, text, strlen(text), mode, &changed,
+	        err) == -1)
+		return ib_err_prefix(err, "write %s/%s: ", u->dir, name);
 	return add_output(u, name, role, changed, strlen(text), err);
 }
 
@@ -418,7 +419,7 @@ disk(struct run *u, char **path, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 
-	*path = ib_path_join_new(o->dir, IB_RECIPE_DISK);
+	*path = ib_path_join_new(u->dir, IB_RECIPE_DISK);
 	if (*path == NULL)
 		return ib_err_errno(err, ENOMEM, "disk");
 	if (ib_vm_prep_disk(*path, o->disk_size, o->cancel, &u->r->disk, err) ==
@@ -481,7 +482,7 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	rc = vmj == NULL || ib_strbuf_adds(&b, "{\"iso\":", err) ||
 	    ib_strbuf_add_json(&b, u->iso, err) ||
 	    ib_strbuf_adds(&b, ",\"dir\":", err) ||
-	    ib_strbuf_add_json(&b, u->o->dir, err) ||
+	    ib_strbuf_add_json(&b, u->dir, err) ||
 	    ib_strbuf_addf(&b, err, ",\"platform\":\"%s\",\"config\":",
 	        u->o->platform != NULL ? u->o->platform : "bios") ||
 	    ib_strbuf_add_json(&b, u->r->config, err) ||
@@ -552,7 +553,7 @@ vm(struct run *u, ib_err *err)
 	v.cdrom = u->iso;
 	v.serial = IB_SERIAL_STDIO;
 	ib_vm_uuid(u->name, v.uuid);
-	v.state_dir = o->dir;
+	v.state_dir = u->dir;
 	if (v.mem == 0)
 		v.mem = ib_vm_default_mem(&v);
 	rc = -1;
@@ -577,10 +578,28 @@ out:
 	return rc;
 }
 
+/* Open the output directory, made (one level) when missing; *made says
+ * whether this run made it. */
+static int
+open_dir(struct run *u, bool *made, ib_err *err)
+{
+	struct stat st;
+
+	*made = stat(u->o->dir, &st) == -1 && errno == ENOENT;
+	u->dirfd = ib_place_dir(u->o->dir, err);
+	if (u->dirfd == -1)
+		return -1;
+	u->dir = realpath(u->o->dir, NULL);
+	if (u->dir == NULL)
+		return ib_err_errno(err, errno, "%s", u->o->dir);
+	return 0;
+}
+
 int
 ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 {
 	struct run u;
+	bool made;
 	size_t i;
 	int rc;
 
@@ -588,15 +607,20 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	memset(&u, 0, sizeof(u));
 	u.o = o;
 	u.r = r;
+	u.dirfd = -1;
+	/* A mistyped ISO must not leave a directory behind. */
 	u.iso = realpath(o->iso, NULL);
 	if (u.iso == NULL)
 		return ib_err_errno(err, errno, "%s", o->iso);
 	u.name = ib_vm_prep_name(u.iso);
-	if (u.name == NULL) {
-		free(u.iso);
-		return ib_err_errno(err, ENOMEM, "%s", o->iso);
-	}
 	rc = -1;
+	made = false;
+	if (u.name == NULL) {
+		ib_err_errno(err, ENOMEM, "%s", o->iso);
+		goto out;
+	}
+	if (open_dir(&u, &made, err) == -1)
+		goto out;
 	if (read_menu(&u, err) == -1) {
 		ib_err_prefix(err, "boot menu: %s: ", o->iso);
 		goto out;
@@ -610,10 +634,88 @@ out:
 	ib_plan_close(u.p);
 	for (i = 0; i < u.nfiles; i++)
 		free(u.files[i]);
+	if (u.dirfd != -1)
+		close(u.dirfd);
+	if (rc == -1 && made)
+		rmdir(o->dir); /* only when it is still empty */
+	free(u.dir);
 	free(u.stamp);
 	free(u.name);
 	free(u.iso);
 	return rc;
+}
+
+char *
+ib_recipe_dir_new(const char *iso)
+{
+	char *name, *vm;
+
+	name = ib_vm_prep_name(iso);
+	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		free(name);
+		return NULL;
+	}
+	if (strcmp(name, ib_path_base(iso)) != 0)
+		return name;
+	/* Not named .iso: the directory must not take the image's name. */
+	vm = malloc(strlen(name) + 4);
+	if (vm != NULL)
+		snprintf(vm, strlen(name) + 4, "%s.vm", name);
+	free(name);
+	return vm;
+}
+
+/* argv0 as the shell finds it: itself when it names a directory, else
+ * the first executable of that name in path's directories. */
+static char *
+which(const char *argv0, const char *path)
+{
+	char self[IB_MAX_PATH + 1];
+	const char *p, *colon;
+	int n;
+
+	if (strchr(argv0, '/') != NULL)
+		return realpath(argv0, NULL);
+	for (p = path; p != NULL && *p != '\0'; p = colon + 1) {
+		colon = strchr(p, ':');
+		if (colon == NULL)
+			colon = p + strlen(p);
+		n = snprintf(self, sizeof(self), "%.*s/%s", (int)(colon - p), p,
+		    argv0);
+		if (n > 0 && (size_t)n < sizeof(self) &&
+		    access(self, X_OK) == 0)
+			return realpath(self, NULL);
+		if (*colon == '\0')
+			break;
+	}
+	return NULL;
+}
+
+char *
+ib_recipe_mk_path_new(const char *argv0, const char *env, const char *path,
+    const char *datadir, bool *found)
+{
+	char buf[IB_MAX_PATH + 1], *real, *slash;
+	struct stat st;
+
+	*found = true;
+	if (env != NULL && env[0] != '\0')
+		return strdup(env);
+	real = which(argv0, path);
+	if (real != NULL && (slash = strrchr(real, '/')) != NULL) {
+		*slash = '\0';
+		snprintf(buf, sizeof(buf), "%s/../share/isoboot/isoboot.mk",
+		    real);
+		free(real);
+		real = realpath(buf, NULL);
+		if (real != NULL && stat(real, &st) == 0)
+			return real;
+	}
+	free(real);
+	snprintf(buf, sizeof(buf), "%s/isoboot/isoboot.mk", datadir);
+	*found = stat(buf, &st) == 0;
+	return strdup(buf);
 }
 
 void

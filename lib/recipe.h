@@ -29,8 +29,9 @@
 
 typedef struct ib_recipe_opts {
 	const char *iso;      /* the image */
-	const char *dir;      /* the output directory, absolute */
-	int dirfd;            /* open on dir (borrowed) */
+	const char *dir;      /* the output directory: made (one level)
+	                       * when missing, removed again when the run
+	                       * fails before it holds anything */
 	const char *label;    /* NULL: the entry the image boots by default */
 	const char *platform; /* "bios" (NULL) or "efi" */
 	/* The VM as the user asked for it: target, argv0, accel, mem (0:
@@ -78,6 +79,23 @@ typedef struct ib_recipe_result {
 int ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err);
 
 void ib_recipe_result_free(ib_recipe_result *r);
+
+/* The directory for the image at iso when none is given: its file name
+ * without .iso; NAME.vm for one not named .iso. Returns a string the
+ * caller frees, or NULL when the name gives none (".", "..", empty) or
+ * out of memory. */
+char *ib_recipe_dir_new(const char *iso);
+
+/*
+ * Where isoboot.mk is, for make's include: env ($ISOBOOT_MK) when set;
+ * else share/isoboot/isoboot.mk beside the bin directory of the program
+ * argv0 (found in path, as the shell finds it: an installed tree,
+ * Homebrew's cellar, the build tree); else datadir/isoboot/isoboot.mk,
+ * with *found false when that is missing too. Returns a string the
+ * caller frees, or NULL out of memory.
+ */
+char *ib_recipe_mk_path_new(const char *argv0, const char *env,
+    const char *path, const char *datadir, bool *found);
 
 /* The output names the recipe itself uses in dir. */
 #define IB_RECIPE_DISK    "disk.img"

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "cli.h"
 #include "disk_size.h"
+#include "progress.h"
 #include "recipe.h"
 #include "vm.h"
 
@@ -135,166 +135,26 @@ parse_args(int argc, char **argv, struct opts *o)
 		cli_usage_error(usage, "--json and --quiet: choose one");
 }
 
-/*
- * Where isoboot.mk is: $ISOBOOT_MK; else share/isoboot/isoboot.mk beside
- * the bin directory this program runs from (an installed tree, Homebrew's
- * cellar, the build tree); else the prefix it was built for.
- */
-static int
-print_mk_path(const char *argv0)
-{
-	char self[PATH_MAX], *real, *slash;
-	const char *env, *path, *p, *colon;
-	struct stat st;
-	size_t n;
-
-	env = getenv("ISOBOOT_MK");
-	if (env != NULL && env[0] != '\0') {
-		puts(env);
-		return 0;
-	}
-	real = NULL;
-	if (strchr(argv0, '/') != NULL) {
-		real = realpath(argv0, NULL);
-	} else if ((path = getenv("PATH")) != NULL) {
-		for (p = path; real == NULL && *p != '\0'; p = colon + 1) {
-			colon = strchr(p, ':');
-			if (colon == NULL)
-				colon = p + strlen(p);
-			n = (size_t)(colon - p);
-			if (snprintf(self, sizeof(self), "%.*s/%s", (int)n, p,
-			        argv0) < (int)sizeof(self) &&
-			    access(self, X_OK) == 0)
-				real = realpath(self, NULL);
-			if (*colon == '\0')
-				break;
-		}
-	}
-	if (real != NULL && (slash = strrchr(real, '/')) != NULL) {
-		*slash = '\0';
-		snprintf(self, sizeof(self), "%s/../share/isoboot/isoboot.mk",
-		    real);
-		free(real);
-		real = realpath(self, NULL);
-		if (real != NULL && stat(real, &st) == 0) {
-			puts(real);
-			free(real);
-			return 0;
-		}
-	}
-	free(real);
-	snprintf(self, sizeof(self), "%s/isoboot/isoboot.mk", IB_DATADIR);
-	puts(self);
-	if (stat(self, &st) == -1) {
-		cli_warn(self, "%s (is isoboot installed? make install)",
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The progress display: the library says which file it starts writing
- * (and its temporary); a thread shows that temporary's size as it grows,
- * five times a second, on one line of stderr.
- */
-struct progress {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	bool started, active, stop;
-	int dirfd;
-	char tmp[256], name[256];
-	uint64_t total;
-};
-
 static void
 mib(char *buf, size_t n, uint64_t bytes)
 {
 	snprintf(buf, n, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
 }
 
+/* The progress line: the file being written, how far it has come. */
 static void
-show(struct progress *p, uint64_t done)
+show_progress(void *ctx, const char *name, uint64_t done, uint64_t total,
+    bool end)
 {
-	char a[32], b[32];
+	char q[256], a[32], b[32];
 
+	(void)ctx;
 	mib(a, sizeof(a), done);
-	mib(b, sizeof(b), p->total);
-	fprintf(stderr, "\r\033[Kisoboot: extracting %s: %s / %s", p->name, a,
-	    b);
+	mib(b, sizeof(b), total);
+	/* A name from the image: quoted, so it cannot drive the terminal. */
+	fprintf(stderr, "\r\033[Kisoboot: extracting %s: %s / %s%s",
+	    ib_quote(q, sizeof(q), name, strlen(name)), a, b, end ? "\n" : "");
 	fflush(stderr);
-}
-
-static void *
-progress_main(void *arg)
-{
-	struct progress *p = arg;
-	struct timespec ts;
-	struct stat st;
-
-	pthread_mutex_lock(&p->mu);
-	while (!p->stop) {
-		if (p->active && fstatat(p->dirfd, p->tmp, &st, 0) == 0)
-			show(p, (uint64_t)st.st_size);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 200 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-static void
-progress_cb(void *ctx, const char *path, int dirfd, const char *tmp,
-    uint64_t total)
-{
-	struct progress *p = ctx;
-	const char *base;
-
-	pthread_mutex_lock(&p->mu);
-	if (tmp != NULL) {
-		/* A name from the image: quoted, so it cannot drive the
-		 * terminal. */
-		base = strrchr(path, '/');
-		base = base != NULL ? base + 1 : path;
-		ib_quote(p->name, sizeof(p->name), base, strlen(base));
-		snprintf(p->tmp, sizeof(p->tmp), "%s", tmp);
-		p->total = total;
-		p->dirfd = dirfd;
-		p->active = true;
-		show(p, 0);
-	} else {
-		p->active = false;
-		show(p, total);
-		fputc('\n', stderr);
-	}
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void
-progress_start(struct progress *p)
-{
-	memset(p, 0, sizeof(*p));
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	p->started = pthread_create(&p->thread, NULL, progress_main, p) == 0;
-}
-
-static void
-progress_end(struct progress *p)
-{
-	if (!p->started)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
 }
 
 static void
@@ -373,44 +233,16 @@ warn_result(const struct opts *o, const ib_recipe_result *r)
 	}
 }
 
-/* NAME for an image NAME.iso; NAME.vm for one named otherwise, which
- * must not be the directory's own name. */
-static char *
-default_dir(const char *iso)
-{
-	const char *base;
-	char *name, *vm;
-	size_t n;
-
-	name = ib_vm_prep_name(iso);
-	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0) {
-		free(name);
-		return NULL;
-	}
-	base = strrchr(iso, '/');
-	base = base != NULL ? base + 1 : iso;
-	if (strcmp(name, base) != 0)
-		return name;
-	n = strlen(name) + 4;
-	vm = malloc(n);
-	if (vm != NULL)
-		snprintf(vm, n, "%s.vm", name);
-	free(name);
-	return vm;
-}
-
 int
 main(int argc, char **argv)
 {
-	char dir[PATH_MAX], run[PATH_MAX + 8], *owned, *real;
-	struct progress prog;
+	char run[PATH_MAX + 8], *owned, *mk;
+	ib_progress *prog;
 	ib_recipe_result r;
-	struct stat st;
 	struct opts o;
 	ib_err err;
-	bool show_progress, made;
-	int dirfd, rc;
+	bool found;
+	int rc;
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
@@ -418,58 +250,42 @@ main(int argc, char **argv)
 	o.r.disk_size = UINT64_C(8) << 30;
 	parse_args(argc, argv, &o);
 	if (o.mk_path) {
-		rc = print_mk_path(argv[0]);
+		mk = ib_recipe_mk_path_new(argv[0], getenv("ISOBOOT_MK"),
+		    getenv("PATH"), IB_DATADIR, &found);
+		if (mk != NULL)
+			puts(mk);
+		if (mk != NULL && !found)
+			cli_warn(mk, "%s (is isoboot installed? make install)",
+			    strerror(ENOENT));
+		rc = mk == NULL || !found;
+		free(mk);
 		return cli_close_stdout() != 0 || rc != 0 ? IB_EXIT_FAIL :
 		                                            IB_EXIT_OK;
 	}
 	owned = NULL;
 	if (o.out == NULL) {
-		owned = default_dir(o.r.iso);
+		owned = ib_recipe_dir_new(o.r.iso);
 		if (owned == NULL)
 			cli_usage_error(usage,
 			    "%s: no directory name in it: give -o DIR",
 			    o.r.iso);
 		o.out = owned;
 	}
-	/* A mistyped ISO must not leave a directory behind. */
-	if (stat(o.r.iso, &st) == -1) {
-		cli_warn(o.r.iso, "%s", strerror(errno));
-		return IB_EXIT_FAIL;
-	}
-	made = stat(o.out, &st) == -1 && errno == ENOENT;
-	cli_catch_signals();
-	dirfd = cli_open_dir(o.out);
-	if (dirfd == -1)
-		return IB_EXIT_FAIL;
-	real = realpath(o.out, NULL);
-	if (real == NULL || strlen(real) >= sizeof(dir)) {
-		cli_warn(o.out, "%s",
-		    strerror(real == NULL ? errno : ENAMETOOLONG));
-		free(real);
-		return IB_EXIT_FAIL;
-	}
-	snprintf(dir, sizeof(dir), "%s", real);
-	free(real);
-	o.r.dir = dir;
-	o.r.dirfd = dirfd;
+	o.r.dir = o.out;
 	o.r.cancel = &cli_caught;
-	show_progress = !o.quiet && isatty(STDERR_FILENO);
-	if (show_progress) {
-		progress_start(&prog);
-		if (prog.started) {
-			o.r.progress = progress_cb;
-			o.r.progress_ctx = &prog;
-		}
+	cli_catch_signals();
+	prog = !o.quiet && isatty(STDERR_FILENO) ?
+	    ib_progress_start(show_progress, NULL, &err) :
+	    NULL;
+	if (prog != NULL) {
+		o.r.progress = ib_progress_hook;
+		o.r.progress_ctx = prog;
 	}
 	rc = ib_recipe_run(&o.r, &r, &err);
-	if (show_progress)
-		progress_end(&prog);
-	close(dirfd);
+	ib_progress_stop(prog);
 	if (rc == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn(NULL, "%s", ib_err_text(&err));
-		if (made)
-			rmdir(o.out); /* only if it is still empty */
 		ib_recipe_result_free(&r);
 		free(owned);
 		cli_reraise();
@@ -482,7 +298,7 @@ main(int argc, char **argv)
 		print_summary(&o, &r);
 	ib_recipe_result_free(&r);
 	if (o.run) {
-		snprintf(run, sizeof(run), "%s/%s", dir, IB_RECIPE_RUN);
+		snprintf(run, sizeof(run), "%s/%s", o.out, IB_RECIPE_RUN);
 		fflush(stdout);
 		free(owned);
 		execl(run, run, (char *)NULL);
