@@ -69,6 +69,26 @@ ib_path_base(const char *path)
 }
 
 char *
+ib_path_absolute_new(const char *path, ib_err *err)
+{
+	char cwd[IB_MAX_PATH + 1], *r;
+
+	r = realpath(path, NULL);
+	if (r != NULL || path[0] == '/') {
+		if (r == NULL)
+			r = strdup(path);
+	} else if (getcwd(cwd, sizeof(cwd)) != NULL) {
+		r = ib_path_join_new(cwd, path);
+	} else {
+		ib_err_errno(err, errno, "%s: working directory", path);
+		return NULL;
+	}
+	if (r == NULL)
+		ib_err_errno(err, ENOMEM, "%s", path);
+	return r;
+}
+
+char *
 ib_path_join_new(const char *dir, const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;

@@ -21,6 +21,11 @@ const char *ib_path_strip(const char *path, unsigned n);
 /* The last component of path. */
 const char *ib_path_base(const char *path);
 
+/* path as an absolute path: resolved (realpath) when it exists, else
+ * joined to the working directory. A string the caller frees, or NULL
+ * with *err. */
+char *ib_path_absolute_new(const char *path, ib_err *err);
+
 /* dir/name, in a string the caller frees (NULL: out of memory). */
 char *ib_path_join_new(const char *dir, const char *name);
 

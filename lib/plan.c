@@ -100,10 +100,47 @@ ib_plan_open_tree(const char *root, const char *cfg, const char *platform,
 	return p;
 }
 
-ib_plan *
-ib_plan_open_config(const char *path, const char *text, size_t len,
-    const char *platform, ib_err *err)
+/* All fd holds, up to IB_MAX_CONFIG bytes, into *text (NUL-terminated,
+ * the caller frees it). The caller names fd in messages. */
+static int
+read_all(int fd, char **text, size_t *len, ib_err *err)
 {
+	char *buf;
+	size_t n;
+	ssize_t r;
+
+	buf = malloc(IB_MAX_CONFIG + 1);
+	if (buf == NULL)
+		return ib_err_errno(err, ENOMEM, "read");
+	for (n = 0; n <= IB_MAX_CONFIG; n += (size_t)r) {
+		r = read(fd, buf + n, IB_MAX_CONFIG + 1 - n);
+		if (r == -1 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r == -1) {
+			free(buf);
+			return ib_err_errno(err, errno, "read");
+		}
+		if (r == 0)
+			break;
+	}
+	if (n > IB_MAX_CONFIG) {
+		free(buf);
+		return ib_err_set(err, IB_ELIMIT, "config over %u bytes",
+		    IB_MAX_CONFIG);
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+ib_plan *
+ib_plan_open_config(const char *path, int fd, const char *platform, ib_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
 	char dir[IB_MAX_PATH + 1], cfg[IB_MAX_PATH + 1];
 	const char *slash;
 	ib_bootfs *fs;
@@ -120,16 +157,19 @@ ib_plan_open_config(const char *path, const char *text, size_t len,
 	/* INCLUDEs resolve against the config's directory. */
 	snprintf(cfg, sizeof(cfg), "/%s", ib_path_base(path));
 	slash = strrchr(path, '/');
-	if (text != NULL || slash == NULL)
+	if (fd != -1 || slash == NULL)
 		snprintf(dir, sizeof(dir), ".");
 	else
 		snprintf(dir, sizeof(dir), "%.*s",
 		    slash == path ? 1 : (int)(slash - path), path);
 	fs = ib_bootfs_open_dir(dir, err);
 	if (fs != NULL &&
-	    (text == NULL || ib_bootfs_set_file(fs, cfg, text, len, err) == 0))
+	    (fd == -1 ||
+	        (read_all(fd, &text, &len, err) == 0 &&
+	            ib_bootfs_set_file(fs, cfg, text, len, err) == 0)))
 		p->m = ib_bootcfg_read_config(fs, cfg, NULL, p->platform, err);
 	ib_bootfs_close(fs);
+	free(text);
 	if (p->m == NULL) {
 		ib_plan_close(p);
 		return NULL;

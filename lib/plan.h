@@ -44,12 +44,12 @@ ib_plan *ib_plan_open_tree(const char *root, const char *cfg,
 
 /*
  * One config file at path, its INCLUDEs and relative names resolved in
- * path's directory; when text is not NULL, the config's len bytes are
- * text (standard input, named path) and names resolve in ".". A plan
- * without an image: it has no files to extract.
+ * path's directory; when fd is not -1, the config is what fd holds
+ * (standard input, named path: at most IB_MAX_CONFIG bytes) and names
+ * resolve in ".". A plan without an image: it has no files to extract.
  */
-ib_plan *ib_plan_open_config(const char *path, const char *text, size_t len,
-    const char *platform, ib_err *err);
+ib_plan *ib_plan_open_config(const char *path, int fd, const char *platform,
+    ib_err *err);
 
 void ib_plan_close(ib_plan *p);
 

@@ -5,6 +5,7 @@
 
 #include "compat.h"
 #include "disk_size.h"
+#include "path.h"
 #include "vm.h"
 #include "vm_int.h"
 
@@ -373,4 +374,36 @@ ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err)
 		return ib_vm_argv_qemu(vm, a, err);
 	}
 	return ib_err_set(err, EINVAL, "unknown target");
+}
+
+/* *p made absolute, kept in keep. */
+static int
+absolute(const char **p, ib_argv *keep, ib_err *err)
+{
+	char *s;
+
+	if (*p == NULL || (*p)[0] == '/')
+		return 0;
+	s = ib_path_absolute_new(*p, err);
+	if (ib_argv_take(keep, s, err) == -1)
+		return -1;
+	*p = s;
+	return 0;
+}
+
+int
+ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err)
+{
+	size_t i;
+
+	if (absolute(&vm->kernel, keep, err) == -1 ||
+	    absolute(&vm->initrd, keep, err) == -1 ||
+	    absolute(&vm->cdrom, keep, err) == -1 ||
+	    absolute(&vm->state_dir, keep, err) == -1 ||
+	    absolute(&vm->serial_path, keep, err) == -1)
+		return -1;
+	for (i = 0; i < vm->ndisks; i++)
+		if (absolute(&vm->disks[i], keep, err) == -1)
+			return -1;
+	return 0;
 }

@@ -124,6 +124,12 @@ int ib_vm_check(const ib_vm *vm, ib_err *err);
 /* Append the hypervisor's argv for vm (checked first) to a. */
 int ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err);
 
+/* Make vm's paths (kernel, initrd, cdrom, disks, state directory, serial
+ * file) absolute, as a script that changes directory needs; the strings
+ * made are kept in keep (release it with ib_argv_free()). Returns 0, or
+ * -1 with *err. */
+int ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err);
+
 /*
  * A POSIX sh wrapper script that runs argv a for vm: set -eu, cd to its
  * own directory, the state directory with a pidfile (refusing a second

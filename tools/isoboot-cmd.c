@@ -92,9 +92,8 @@ struct opts {
 	ib_plan *plan;        /* ISO mode: the image's boot plan */
 	ib_vm_prep_files files;
 	/* strings made here, freed at exit: the name, the ISO's kernel and
-	 * initrds, and the absolute paths of --script */
-	char *owned[8 + IB_MAX_INITRDS + IB_MAX_DISKS];
-	size_t nowned;
+	 * initrds */
+	ib_argv owned;
 	const char *initrds[IB_MAX_INITRDS];
 	size_t ninitrds;
 	const char *name;
@@ -197,8 +196,10 @@ parse_args(int argc, char **argv, struct opts *o)
 static char *
 own(struct opts *o, char *s)
 {
-	if (s != NULL && o->nowned < sizeof(o->owned) / sizeof(o->owned[0]))
-		o->owned[o->nowned++] = s;
+	ib_err err;
+
+	if (ib_argv_take(&o->owned, s, &err) == -1)
+		return NULL;
 	return s;
 }
 
@@ -297,39 +298,6 @@ prepare_disks(struct opts *o)
 	return 0;
 }
 
-/* p as an absolute path (a script cds to its own directory). */
-static const char *
-absolute(struct opts *o, const char *p)
-{
-	char cwd[4096], *r;
-	size_t n;
-
-	if (p == NULL || p[0] == '/')
-		return p;
-	r = realpath(p, NULL);
-	if (r == NULL && getcwd(cwd, sizeof(cwd)) != NULL) {
-		n = strlen(cwd) + strlen(p) + 2;
-		r = malloc(n);
-		if (r != NULL)
-			snprintf(r, n, "%s/%s", cwd, p);
-	}
-	return r != NULL ? own(o, r) : p;
-}
-
-static void
-absolute_paths(struct opts *o)
-{
-	size_t i;
-
-	o->vm.kernel = absolute(o, o->vm.kernel);
-	o->vm.initrd = absolute(o, o->vm.initrd);
-	o->vm.cdrom = absolute(o, o->vm.cdrom);
-	o->vm.state_dir = absolute(o, o->vm.state_dir);
-	o->vm.serial_path = absolute(o, o->vm.serial_path);
-	for (i = 0; i < o->vm.ndisks; i++)
-		o->vm.disks[i] = absolute(o, o->vm.disks[i]);
-}
-
 static void
 print_json(const struct opts *o, const ib_argv *a)
 {
@@ -404,8 +372,10 @@ main(int argc, char **argv)
 	}
 	if (o.vm.mem == 0)
 		o.vm.mem = ib_vm_default_mem(&o.vm);
-	if (o.script)
-		absolute_paths(&o);
+	if (o.script && ib_vm_absolute_paths(&o.vm, &o.owned, &err) == -1) {
+		cli_warn_err(NULL, &err);
+		return IB_EXIT_FAIL;
+	}
 	if (ib_vm_argv(&o.vm, &a, &err) == -1) {
 		cli_warn_err(o.vm.kernel, &err);
 		free(cmdline);
@@ -440,7 +410,6 @@ main(int argc, char **argv)
 	free(cmdline);
 	ib_vm_prep_files_release(&o.files);
 	ib_plan_close(o.plan);
-	while (o.nowned > 0)
-		free(o.owned[--o.nowned]);
+	ib_argv_free(&o.owned);
 	return cli_close_stdout();
 }

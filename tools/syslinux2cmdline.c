@@ -178,37 +178,6 @@ explain(const ib_menu *m)
 		fprintf(stderr, "%s: %s\n", cli_progname(), ib_menu_note(m, i));
 }
 
-static char *
-read_stdin(size_t *len)
-{
-	char *buf, *t;
-	size_t cap, n;
-	ssize_t r;
-
-	cap = 8192;
-	n = 0;
-	buf = malloc(cap);
-	while (buf != NULL) {
-		r = read(STDIN_FILENO, buf + n, cap - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (n > IB_MAX_CONFIG)
-			break;
-		if (n == cap) {
-			cap *= 2;
-			t = realloc(buf, cap);
-			if (t == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = t;
-		}
-	}
-	*len = n;
-	return buf;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -219,7 +188,7 @@ main(int argc, char **argv)
 	const ib_menu *m;
 	ib_plan *p;
 	ib_err err;
-	char *args, *text, *out;
+	char *args, *out;
 	size_t len;
 	bool list, kernel, initrd, expl, timeout_action;
 	int ch, status;
@@ -340,16 +309,10 @@ main(int argc, char **argv)
 		    platform, &err);
 	} else if (strcmp(argv[0], "-") == 0) {
 		name = "-";
-		text = read_stdin(&len);
-		if (text == NULL) {
-			cli_warn(name, "cannot read standard input");
-			return IB_EXIT_FAIL;
-		}
-		p = ib_plan_open_config(name, text, len, platform, &err);
-		free(text);
+		p = ib_plan_open_config(name, STDIN_FILENO, platform, &err);
 	} else {
 		name = argv[0];
-		p = ib_plan_open_config(name, NULL, 0, platform, &err);
+		p = ib_plan_open_config(name, -1, platform, &err);
 	}
 	if (p == NULL) {
 		cli_warn_err(name, &err);

@@ -101,6 +101,17 @@ if [ -f "$alpine" ]; then
 	check_eq "alpine from stdin, --serial=ttyS1,9600" \
 	    "earlyprintk=serial console=ttyS1,9600 modules=loop,squashfs,sd-mod,usb-storage" \
 	    "$(cat "$T/out")"
+	# A config from standard input is bounded like a file: over 1 MiB
+	# is refused by name, not cut short and parsed.
+	{
+		cat "$alpine"
+		head -c 1100000 /dev/zero | tr '\0' '#'
+	} >"$T/huge.cfg"
+	expect_exit 1 "a config over 1 MiB on stdin" \
+	    sh -c 'syslinux2cmdline - <"$1"' sh "$T/huge.cfg"
+	check_eq "a config over 1 MiB on stdin: the message" \
+	    "syslinux2cmdline: -: config over 1048576 bytes" \
+	    "$(cat "$T/err")"
 	expect_exit 0 "alpine --kernel --initrd" \
 	    syslinux2cmdline --kernel --initrd "$alpine"
 	check_eq "alpine --kernel --initrd" \
