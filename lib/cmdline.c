@@ -210,6 +210,25 @@ ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed, ib_err *err)
 	return ib_cmdline_prepend(a, first, err);
 }
 
+int
+ib_cmdline_serial_parse(const char *s, char *dev, size_t devsz,
+    const char **speed, ib_err *err)
+{
+	const char *comma = strchr(s, ',');
+	size_t len = comma != NULL ? (size_t)(comma - s) : strlen(s);
+
+	if (len == 0 || len >= devsz)
+		return ib_err_set(err, EINVAL, "bad device '%s'", s);
+	memcpy(dev, s, len);
+	dev[len] = '\0';
+	*speed = comma != NULL ? comma + 1 : NULL;
+	if (*speed != NULL &&
+	    ((*speed)[0] == '\0' ||
+	        strspn(*speed, "0123456789") != strlen(*speed)))
+		return ib_err_set(err, EINVAL, "bad speed in '%s'", s);
+	return 0;
+}
+
 char *
 ib_cmdline_edit_new(const char *args, const ib_cmdline_edits *ed, ib_err *err)
 {
@@ -217,6 +236,12 @@ ib_cmdline_edit_new(const char *args, const ib_cmdline_edits *ed, ib_err *err)
 	char *s;
 	size_t i;
 
+	if (!ed->serial && ed->nremove == 0 && ed->nappend == 0) {
+		s = strdup(args);
+		if (s == NULL)
+			ib_err_errno(err, ENOMEM, "command line");
+		return s;
+	}
 	if (ib_cmdline_append(&a, args, err) == -1)
 		goto fail;
 	for (i = 0; i < ed->nremove; i++)

@@ -53,6 +53,12 @@ int ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed,
  */
 int ib_cmdline_add_module(ib_argv *a, const char *mod, ib_err *err);
 
+/* A serial console named "DEV[,SPEED]" (ttyS1,115200): DEV into dev
+ * (devsz bytes), *speed to SPEED (digits) or NULL. Returns 0, or -1
+ * with *err saying which part is bad. */
+int ib_cmdline_serial_parse(const char *s, char *dev, size_t devsz,
+    const char **speed, ib_err *err);
+
 /* The edits a user asks for, in the order they are made. */
 typedef struct ib_cmdline_edits {
 	const char *const *remove; /* keys, as ib_cmdline_remove() */
@@ -64,8 +70,8 @@ typedef struct ib_cmdline_edits {
 	size_t nappend;
 } ib_cmdline_edits;
 
-/* args with the edits ed made. Returns a string the caller frees, or
- * NULL with *err. */
+/* args with the edits ed made; with none, args as they are (spaces and
+ * all). Returns a string the caller frees, or NULL with *err. */
 char *ib_cmdline_edit_new(const char *args, const ib_cmdline_edits *ed,
     ib_err *err);
 

@@ -234,6 +234,16 @@ cli_opt_size(const char *usage, const char *opt, const char *s)
 }
 
 const char *
+cli_opt_format(const char *usage, const char *s)
+{
+	if (strcmp(s, "plain") != 0 && strcmp(s, "shell") != 0 &&
+	    strcmp(s, "make") != 0 && strcmp(s, "json") != 0)
+		cli_usage_error(usage,
+		    "--format: '%s' is not plain, shell, make or json", s);
+	return s;
+}
+
+const char *
 cli_opt_platform(const char *usage, const char *s)
 {
 	if (strcmp(s, "bios") != 0 && strcmp(s, "efi") != 0)

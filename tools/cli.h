@@ -127,6 +127,9 @@ uint64_t cli_opt_memory(const char *usage, const char *s);
 unsigned cli_opt_cpus(const char *usage, const char *s);
 uint64_t cli_opt_size(const char *usage, const char *opt, const char *s);
 
+/* --format: plain, shell, make or json (s itself), or a usage error. */
+const char *cli_opt_format(const char *usage, const char *s);
+
 /* --platform: "bios" or "efi" (s itself), or a usage error. */
 const char *cli_opt_platform(const char *usage, const char *s);
 

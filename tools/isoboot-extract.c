@@ -437,14 +437,7 @@ main(int argc, char **argv)
 			xo.devices = true;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
-			if (strcmp(format, "plain") != 0 &&
-			    strcmp(format, "shell") != 0 &&
-			    strcmp(format, "make") != 0 &&
-			    strcmp(format, "json") != 0)
-				cli_usage_error(usage,
-				    "--format: '%s' is not plain, shell, make or json",
-				    format);
+			format = cli_opt_format(usage, optarg);
 			break;
 		case OPT_LABEL:
 			label = optarg;

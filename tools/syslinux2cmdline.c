@@ -76,39 +76,13 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* --remove, --serial and --append: the edits and their storage. */
 struct edits {
+	ib_cmdline_edits ce;
 	const char *append[64];
 	const char *remove[64];
-	size_t nappend, nremove;
-	bool serial;
 	char serial_dev[64];
-	const char *serial_speed;
 };
-
-/* The entry's command line, edited as asked (without edits: as the
- * config has it, spaces and all). */
-static char *
-edited_args(const ib_menu_entry *e, const struct edits *ed, ib_err *err)
-{
-	ib_cmdline_edits ce;
-	char *s;
-
-	if (!ed->serial && ed->nappend == 0 && ed->nremove == 0) {
-		s = strdup(e->args);
-		if (s == NULL)
-			ib_err_errno(err, ENOMEM, "command line");
-		return s;
-	}
-	memset(&ce, 0, sizeof(ce));
-	ce.remove = ed->remove;
-	ce.nremove = ed->nremove;
-	ce.serial = ed->serial;
-	ce.serial_dev = ed->serial_dev;
-	ce.serial_speed = ed->serial_speed;
-	ce.append = ed->append;
-	ce.nappend = ed->nappend;
-	return ib_cmdline_edit_new(e->args, &ce, err);
-}
 
 static void
 print_list(const ib_menu *m)
@@ -183,18 +157,20 @@ main(int argc, char **argv)
 {
 	const ib_menu_entry *e;
 	struct edits ed;
-	const char *root, *label, *format, *name, *comma, *platform;
+	const char *root, *label, *format, *name, *platform;
 	const char *iso_path;
 	const ib_menu *m;
 	ib_plan *p;
 	ib_err err;
 	char *args, *out;
-	size_t len;
 	bool list, kernel, initrd, expl, timeout_action;
 	int ch, status;
 
 	cli_init(argv[0]);
 	memset(&ed, 0, sizeof(ed));
+	ed.ce.append = ed.append;
+	ed.ce.remove = ed.remove;
+	ed.ce.serial_dev = ed.serial_dev;
 	root = label = iso_path = NULL;
 	platform = "bios";
 	format = "plain";
@@ -217,23 +193,15 @@ main(int argc, char **argv)
 			root = optarg;
 			break;
 		case OPT_APPEND:
-			if (ed.nappend == 64)
+			if (ed.ce.nappend == 64)
 				cli_usage_error(usage, "too many --append");
-			ed.append[ed.nappend++] = optarg;
+			ed.append[ed.ce.nappend++] = optarg;
 			break;
 		case OPT_EXPLAIN:
 			expl = true;
 			break;
 		case OPT_FORMAT:
-			format = optarg;
-			if (strcmp(format, "plain") != 0 &&
-			    strcmp(format, "shell") != 0 &&
-			    strcmp(format, "make") != 0 &&
-			    strcmp(format, "json") != 0)
-				cli_usage_error(usage,
-				    "--format: '%s' is not plain, shell, make "
-				    "or json",
-				    format);
+			format = cli_opt_format(usage, optarg);
 			break;
 		case OPT_INITRD:
 			initrd = true;
@@ -248,29 +216,17 @@ main(int argc, char **argv)
 			platform = cli_opt_platform(usage, optarg);
 			break;
 		case OPT_REMOVE:
-			if (ed.nremove == 64)
+			if (ed.ce.nremove == 64)
 				cli_usage_error(usage, "too many --remove");
-			ed.remove[ed.nremove++] = optarg;
+			ed.remove[ed.ce.nremove++] = optarg;
 			break;
 		case OPT_SERIAL:
-			ed.serial = true;
-			if (optarg == NULL)
-				break;
-			comma = strchr(optarg, ',');
-			len = comma != NULL ? (size_t)(comma - optarg) :
-			                      strlen(optarg);
-			if (len == 0 || len >= sizeof(ed.serial_dev))
-				cli_usage_error(usage,
-				    "--serial: bad device '%s'", optarg);
-			memcpy(ed.serial_dev, optarg, len);
-			ed.serial_dev[len] = '\0';
-			ed.serial_speed = comma != NULL ? comma + 1 : NULL;
-			if (ed.serial_speed != NULL &&
-			    (ed.serial_speed[0] == '\0' ||
-			        strspn(ed.serial_speed, "0123456789") !=
-			            strlen(ed.serial_speed)))
-				cli_usage_error(usage,
-				    "--serial: bad speed in '%s'", optarg);
+			ed.ce.serial = true;
+			if (optarg != NULL &&
+			    ib_cmdline_serial_parse(optarg, ed.serial_dev,
+			        sizeof(ed.serial_dev), &ed.ce.serial_speed,
+			        &err) == -1)
+				cli_usage_error(usage, "--serial: %s", err.msg);
 			break;
 		case OPT_TIMEOUT_ACTION:
 			timeout_action = true;
@@ -342,7 +298,7 @@ main(int argc, char **argv)
 	}
 	args = NULL;
 	if (e != NULL) {
-		args = edited_args(e, &ed, &err);
+		args = ib_cmdline_edit_new(e->args, &ed.ce, &err);
 		if (args == NULL) {
 			cli_warn_err(name, &err);
 			ib_plan_close(p);

@@ -284,6 +284,39 @@ START_TEST(test_edit_order)
 }
 END_TEST
 
+/* --serial=DEV[,SPEED]: a device and a speed of digits; anything else
+ * is refused naming the part that is bad, never passed on half-read. */
+START_TEST(test_serial_parse)
+{
+	char dev[8];
+	const char *speed;
+	ib_err err;
+
+	ck_assert_int_eq(ib_cmdline_serial_parse("ttyS1,115200", dev,
+	                     sizeof(dev), &speed, &err),
+	    0);
+	ck_assert_str_eq(dev, "ttyS1");
+	ck_assert_str_eq(speed, "115200");
+	ck_assert_int_eq(
+	    ib_cmdline_serial_parse("hvc0", dev, sizeof(dev), &speed, &err), 0);
+	ck_assert_str_eq(dev, "hvc0");
+	ck_assert_ptr_null(speed);
+	tu_expect_err(
+	    ib_cmdline_serial_parse(",9600", dev, sizeof(dev), &speed, &err),
+	    &err, EINVAL, "bad device ',9600'");
+	/* dev holds 7 bytes and a NUL: an 8-byte name does not fit. */
+	tu_expect_err(
+	    ib_cmdline_serial_parse("ttyUSB10", dev, sizeof(dev), &speed, &err),
+	    &err, EINVAL, "bad device");
+	tu_expect_err(
+	    ib_cmdline_serial_parse("ttyS0,", dev, sizeof(dev), &speed, &err),
+	    &err, EINVAL, "bad speed in 'ttyS0,'");
+	tu_expect_err(ib_cmdline_serial_parse("ttyS0,96k", dev, sizeof(dev),
+	                  &speed, &err),
+	    &err, EINVAL, "bad speed");
+}
+END_TEST
+
 static Suite *
 cmdline_suite(void)
 {
@@ -301,6 +334,7 @@ cmdline_suite(void)
 	tu_add(s, "makequote", test_makequote);
 	tu_add(s, "words_lose_terminator", test_words_lose_terminator);
 	tu_add(s, "edit_order", test_edit_order);
+	tu_add(s, "serial_parse", test_serial_parse);
 	return s;
 }
 
