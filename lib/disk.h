@@ -1,5 +1,5 @@
 /*
- * mkdisk: make a disk image file (raw or qcow2) of an exact size, built
+ * disk: make a disk image file (raw or qcow2) of an exact size, built
  * under a temporary name beside it and put in place only when complete.
  * An existing file is never replaced unless asked.
  */

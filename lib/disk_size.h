@@ -1,5 +1,5 @@
 /*
- * disksize: the SIZE argument of mkdisk, with mkfile's rules. A number
+ * disk_size: the SIZE argument of mkdisk, with mkfile's rules. A number
  * (decimals allowed when the result is a whole number of bytes) and an
  * optional unit, case-insensitive: none = bytes, b = 512-byte blocks,
  * k m g t = powers of 1024 (also written KiB MiB GiB TiB). A disk is

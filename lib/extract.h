@@ -2,7 +2,7 @@
  * extract: write members of an image under a destination directory,
  * safely. Every file is written to a temporary name in its final
  * directory and renamed into place only when complete; paths are opened
- * relative to the destination's fd without following symlinks (pathsafe);
+ * relative to the destination's fd without following symlinks (path);
  * hard links (members sharing an extent), symlinks and FIFOs are
  * recreated; device nodes only when asked. Extracted files get the current
  * time unless preserve_times is set, so that make(1) rules work.

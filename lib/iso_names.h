@@ -1,5 +1,5 @@
 /*
- * names: turn the name bytes of a directory record into the name isoboot
+ * iso_names: turn the name bytes of a directory record into the name isoboot
  * shows and extracts: Joliet UTF-16BE decoded to UTF-8 (surrogate pairs
  * included, no normalisation), plain ECMA-119 names with the ";1" version
  * and a trailing "." removed and their case kept. Rock Ridge NM names need

@@ -1,5 +1,5 @@
 /*
- * isostream: an image read forward only, from a pipe or through a
+ * iso_stream: an image read forward only, from a pipe or through a
  * decompressor (libarchive's filters: gzip, xz, bzip2, zstd, ...), with
  * the random access the reader needs while it walks the directories.
  *

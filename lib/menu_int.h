@@ -1,4 +1,4 @@
-/* Building a menu: for the readers in lib/ (syslinux, grubcfg) only. */
+/* Building a menu: for the readers in lib/ (syslinux, grub) only. */
 #ifndef IB_MENU_INT_H
 #define IB_MENU_INT_H
 

@@ -1,5 +1,5 @@
 /*
- * menujson: a boot menu as one line of JSON, the form every tool prints
+ * menu_json: a boot menu as one line of JSON, the form every tool prints
  * for --format json (and isoboot records in boot.json).
  */
 #ifndef IB_MENU_JSON_H

@@ -1,5 +1,5 @@
 /*
- * pathsafe: keep every write inside the destination directory. Paths from
+ * path: keep every write inside the destination directory. Paths from
  * an image are checked once (relative, no "." or ".." or empty component,
  * bounded lengths), then opened one component at a time relative to the
  * destination's fd with O_NOFOLLOW, so neither a ".." nor a symlink in the

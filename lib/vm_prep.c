@@ -150,7 +150,8 @@ ib_vm_prep_files_init(ib_vm_prep_files *f, const ib_vm_prep_in *in, ib_err *err)
 	memset(f, 0, sizeof(*f));
 	if (in->kernel == NULL || (in->ninitrds > 0 && in->initrds == NULL) ||
 	    (in->dir == NULL && in->ninitrds > 1))
-		return ib_err_set(err, EINVAL, "vmprep: no kernel or no dir");
+		return ib_err_set(err, EINVAL,
+		    "vm_prep: no kernel, or several initrds and no dir");
 	if (in->ninitrds > IB_MAX_INITRDS)
 		return ib_err_set(err, IB_ELIMIT, "%zu initrds: more than %u",
 		    in->ninitrds, IB_MAX_INITRDS);

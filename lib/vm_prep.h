@@ -1,5 +1,5 @@
 /*
- * vmprep: the files a VM boots, made ready for a target: the kernel
+ * vm_prep: the files a VM boots, made ready for a target: the kernel
  * inspected (and unpacked for vfkit), the command line edited for the
  * target's console, the disks made or recognised, and the VM described as
  * JSON. isoboot-cmd and isoboot's recipe share these steps.

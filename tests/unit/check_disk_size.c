@@ -170,9 +170,9 @@ START_TEST(test_format_round_trip)
 END_TEST
 
 static Suite *
-disksize_suite(void)
+disk_size_suite(void)
 {
-	Suite *s = suite_create("disksize");
+	Suite *s = suite_create("disk_size");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_good, 0, sizeof(good) / sizeof(good[0]));
@@ -185,5 +185,5 @@ disksize_suite(void)
 int
 main(void)
 {
-	return tu_run(disksize_suite());
+	return tu_run(disk_size_suite());
 }

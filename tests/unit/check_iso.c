@@ -1,6 +1,6 @@
 /*
  * check_iso: the image reader against the test images of libarchive's and
- * libcdio's own suites (../shared/isos, with the listings those suites
+ * libcdio's own suites (fixtures/isos, with the listings those suites
  * assert), and against crafted images for what no mastering tool writes.
  */
 #include <sys/types.h>
@@ -51,7 +51,7 @@ free_lines(struct lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* The escapes of shared/isos/README.md: \\, \t, \n, \xHH. */
+/* The escapes of fixtures/isos/README.md: \\, \t, \n, \xHH. */
 static void
 escape(char *out, size_t size, const char *s)
 {
@@ -136,7 +136,7 @@ shared(void)
 	const char *s;
 
 	s = getenv("IB_SHARED");
-	return s != NULL ? s : "../shared";
+	return s != NULL ? s : "fixtures";
 }
 
 /* The image NAME.iso, or NAME.iso.gz decompressed into a temporary;

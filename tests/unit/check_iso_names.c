@@ -323,9 +323,9 @@ START_TEST(test_iso9660_out_too_small)
 END_TEST
 
 static Suite *
-names_suite(void)
+iso_names_suite(void)
 {
-	Suite *s = suite_create("names");
+	Suite *s = suite_create("iso_names");
 
 	tu_add(s, "joliet_ascii", test_joliet_ascii);
 	tu_add(s, "joliet_bmp", test_joliet_bmp);
@@ -346,5 +346,5 @@ names_suite(void)
 int
 main(void)
 {
-	return tu_run(names_suite());
+	return tu_run(iso_names_suite());
 }

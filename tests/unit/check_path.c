@@ -436,9 +436,9 @@ START_TEST(test_open_parent_unsafe_path)
 END_TEST
 
 static Suite *
-pathsafe_suite(void)
+path_suite(void)
 {
-	Suite *s = suite_create("pathsafe");
+	Suite *s = suite_create("path");
 
 	tu_add(s, "check_rejects", test_check_rejects);
 	tu_add(s, "check_accepts", test_check_accepts);
@@ -460,5 +460,5 @@ pathsafe_suite(void)
 int
 main(void)
 {
-	return tu_run(pathsafe_suite());
+	return tu_run(path_suite());
 }
