@@ -124,6 +124,14 @@
  * boot.json). */
 #define IB_MAX_OUTPUTS (IB_MAX_INITRDS + 8u)
 
+/* El Torito boot catalog blocks read: one block of 64 entries is the
+ * norm; 4 hold 256. */
+#define IB_MAX_CATALOG_BLOCKS 4u
+
+/* The largest arm64 Image unpacked for vfkit: real kernels are tens of
+ * MiB; a gzip bomb stops here. */
+#define IB_MAX_KERNEL_IMAGE (512u * 1024 * 1024)
+
 /* The recipe's stamp: a few lines per boot file. */
 #define IB_MAX_STAMP 65536u
 

@@ -6,13 +6,10 @@
 #include "eltorito.h"
 #include "iso_int.h"
 
-/* Catalog entries read at most (one block of 64 entries is the norm). */
-#define MAX_CATALOG_BLOCKS 4u
-
 int
 ib_eltorito_read(ib_iso *iso, ib_eltorito *out, ib_err *err)
 {
-	unsigned char vd[IB_SECTOR], cat[MAX_CATALOG_BLOCKS * IB_SECTOR];
+	unsigned char vd[IB_SECTOR], cat[IB_MAX_CATALOG_BLOCKS * IB_SECTOR];
 	unsigned i, platform;
 	size_t pos;
 	bool in_section;

@@ -65,10 +65,10 @@ inflate_gzip(int in, uint64_t off, uint64_t len, int out,
 			break;
 		}
 		have = CHUNK - z.avail_out;
-		if (*total + have > IB_KERNEL_MAX_IMAGE) {
+		if (*total + have > IB_MAX_KERNEL_IMAGE) {
 			rc = ib_err_set(err, IB_ELIMIT,
 			    "inflates past %u MiB: not a kernel",
-			    IB_KERNEL_MAX_IMAGE >> 20);
+			    IB_MAX_KERNEL_IMAGE >> 20);
 			break;
 		}
 		if (have != 0 &&

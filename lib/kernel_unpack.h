@@ -12,9 +12,6 @@
 #include "errors.h"
 #include "kernel.h"
 
-/* The largest Image we inflate: arm64 kernels are tens of MiB. */
-#define IB_KERNEL_MAX_IMAGE (512u * 1024 * 1024)
-
 /*
  * Inflate the kernel in fd (inspected as ki: IB_KERNEL_GZIP or an
  * IB_KERNEL_ZBOOT with a gzip payload) into name in dirfd, through a
