@@ -28,22 +28,44 @@ dir_of(const char *path, char *cwd, size_t cwdsz)
 	snprintf(cwd, cwdsz, "%.*s", (int)n, path);
 }
 
+/*
+ * Whether the file at path is there: 1, 0, or -1 with *err naming path.
+ * A file that is there but cannot be read stops a finder: the loader
+ * would fail on it, not go on to the next place (a partial download
+ * would otherwise read as "no config", or boot another one).
+ */
+static int
+has(ib_bootfs *fs, const char *path, ib_err *err)
+{
+	char q[IB_MAX_PATH + 1];
+	int rc;
+
+	rc = ib_bootfs_lookup(fs, path, err);
+	if (rc != -1)
+		return rc;
+	path += path[0] == '/';
+	ib_quote(q, sizeof(q), path, strlen(path));
+	return ib_err_prefix(err, "%s: ", q);
+}
+
 /* The first DIR/NAME that exists, directory-major as the syslinux family
  * searches (all names in one directory before the next; "" is the root),
- * in out. */
-static bool
+ * in out: 1, 0 (none), or -1 with *err. */
+static int
 first_existing(ib_bootfs *fs, const char *const *dirs, size_t nd,
-    const char *const *names, size_t nn, char *out, size_t outsz)
+    const char *const *names, size_t nn, char *out, size_t outsz, ib_err *err)
 {
 	size_t d, k;
+	int rc;
 
 	for (d = 0; d < nd; d++)
 		for (k = 0; k < nn; k++) {
 			snprintf(out, outsz, "%s/%s", dirs[d], names[k]);
-			if (ib_bootfs_exists(fs, out))
-				return true;
+			rc = has(fs, out, err);
+			if (rc != 0)
+				return rc;
 		}
-	return false;
+	return 0;
 }
 
 /* Put the finder's reasons (boot image, which config and why) before the
@@ -100,10 +122,14 @@ ib_bootcfg_find_grub(ib_bootfs *fs, const char *platform, char *out,
 		"/boot/grub/loopback.cfg" };
 	const char *const *list;
 	size_t i;
+	int rc;
 
 	list = strcmp(platform, "efi") == 0 ? efi : pc;
 	for (i = 0; i < sizeof(pc) / sizeof(pc[0]); i++) {
-		if (!ib_bootfs_exists(fs, list[i]))
+		rc = has(fs, list[i], err);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
 			continue;
 		snprintf(out, outsz, "%s", list[i]);
 		snprintf(why, whysz,
@@ -137,12 +163,19 @@ ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz, char *cwd,
 	static const char *const names[] = { "extlinux.conf", "syslx64.cfg",
 		"syslinux.cfg" };
 	char grub[IB_MAX_PATH + 1];
+	int rc;
 
-	if (ib_bootfs_search(fs, own, sizeof(own) / sizeof(own[0]), 6, out,
-	        outsz) == 0) {
+	rc = ib_bootfs_search(fs, own, sizeof(own) / sizeof(own[0]), 6, out,
+	    outsz, err);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
 		dir_of(out, cwd, cwdsz);
 		snprintf(grub, sizeof(grub), "%s/grub.cfg", cwd);
-		if (!ib_bootfs_exists(fs, grub)) {
+		rc = has(fs, grub, err);
+		if (rc == -1)
+			return -1;
+		if (rc == 0) {
 			snprintf(why, whysz,
 			    "SYSLINUX for EFI reads %s: a syslinux config in "
 			    "the EFI boot directory, and no grub.cfg beside "
@@ -155,9 +188,14 @@ ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz, char *cwd,
 		static const char *const bin[] = { "EFI/BOOT/syslinux.efi",
 			"EFI/Boot/syslinux.efi", "EFI/boot/syslinux.efi" };
 
-		if (ib_bootfs_search(fs, bin, 3, 6, out, outsz) == 0 &&
-		    first_existing(fs, dirs, sizeof(dirs) / sizeof(dirs[0]),
-		        names, 3, out, outsz)) {
+		rc = ib_bootfs_search(fs, bin, 3, 6, out, outsz, err);
+		if (rc == 1)
+			rc = first_existing(fs, dirs,
+			    sizeof(dirs) / sizeof(dirs[0]), names, 3, out,
+			    outsz, err);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
 			dir_of(out, cwd, cwdsz);
 			snprintf(why, whysz,
 			    "SYSLINUX for EFI (syslinux.efi in the EFI boot "
@@ -195,19 +233,22 @@ ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err)
 {
 	char cfg[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], why[IB_MAX_PATH + 256];
 	ib_menu *m;
+	int rc;
 
 	/* BIOS: ISOLINUX first, as the corpus's ISOs boot; EFI: GRUB
-	 * unless the EFI boot directory holds SYSLINUX's config. */
-	if (strcmp(platform, "efi") != 0 &&
-	    ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
-	        sizeof(cwd), why, sizeof(why), err) == 0) {
+	 * unless the EFI boot directory holds SYSLINUX's config. A config
+	 * that is there but unreadable stops the search. */
+	if (strcmp(platform, "efi") != 0)
+		rc = ib_bootcfg_find_syslinux(fs, NULL, cfg, sizeof(cfg), cwd,
+		    sizeof(cwd), why, sizeof(why), err);
+	else
+		rc = ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd,
+		    sizeof(cwd), why, sizeof(why), err);
+	if (rc == 0) {
 		m = ib_syslinux_parse(fs, cfg, cwd, err);
-	} else if (strcmp(platform, "efi") == 0 &&
-	    ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd, sizeof(cwd),
-	        why, sizeof(why), err) == 0) {
-		m = ib_syslinux_parse(fs, cfg, cwd, err);
-	} else if (ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
-	               sizeof(why), err) == 0) {
+	} else if (err->code == IB_ENOTFOUND &&
+	    ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
+	        sizeof(why), err) == 0) {
 		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
 	} else {
 		return NULL;
@@ -227,9 +268,10 @@ ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
 	ib_bootfs *fs;
 	ib_menu *m;
 	ib_err e2;
-	bool efi, grub;
+	bool efi, grub, sys;
 	char *c, *slash;
 	uint32_t lba;
+	int rc;
 
 	if (ib_eltorito_read(iso, &et, err) == -1)
 		return NULL;
@@ -268,25 +310,31 @@ ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err)
 	fs = ib_bootfs_open_iso(iso, err);
 	if (fs == NULL)
 		return NULL;
-	m = NULL;
-	if (!grub &&
-	    ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg), cwd,
-	        sizeof(cwd), why, sizeof(why), err) == 0)
-		m = ib_syslinux_parse(fs, cfg, cwd, err);
-	else if (grub &&
-	    ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
-	        sizeof(why), err) == 0)
-		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
-	else if (efi &&
-	    ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd, sizeof(cwd),
-	        why, sizeof(why), err) == 0)
-		m = ib_syslinux_parse(fs, cfg, cwd, err);
-	else if (grub && boot[0] != '\0')
+	/* Each finder after the first runs only when nothing was found: a
+	 * config that is there but unreadable is the answer, as an error. */
+	sys = !grub;
+	if (sys)
+		rc = ib_bootcfg_find_syslinux(fs, bootdir, cfg, sizeof(cfg),
+		    cwd, sizeof(cwd), why, sizeof(why), err);
+	else
+		rc = ib_bootcfg_find_grub(fs, platform, cfg, sizeof(cfg), why,
+		    sizeof(why), err);
+	if (rc == -1 && err->code == IB_ENOTFOUND && efi) {
+		sys = true;
+		rc = ib_bootcfg_find_efi_syslinux(fs, cfg, sizeof(cfg), cwd,
+		    sizeof(cwd), why, sizeof(why), err);
+	}
+	if (rc == -1 && err->code == IB_ENOTFOUND && grub && boot[0] != '\0')
 		/* Neither loader's config: memtest86+'s floppy image, say. */
 		ib_err_set(err, IB_ENOTFOUND,
 		    "the El Torito %s entry boots %s, and there is no "
 		    "ISOLINUX or GRUB config: no Linux entry to read",
 		    efi ? "EFI" : "BIOS", boot);
+	m = NULL;
+	if (rc == 0 && sys)
+		m = ib_syslinux_parse(fs, cfg, cwd, err);
+	else if (rc == 0)
+		m = ib_grub_parse(fs, cfg, grub_platform(platform), err);
 	ib_bootfs_close(fs);
 	return m != NULL ? with_reasons(m, bootnote, why, err) : NULL;
 }
@@ -295,15 +343,27 @@ int
 ib_bootcfg_find_syslinux(ib_bootfs *fs, const char *bootdir, char *out,
     size_t outsz, char *cwd, size_t cwdsz, char *why, size_t whysz, ib_err *err)
 {
-	int rc;
+	ib_err e2;
+	int rc, pxe;
 
 	rc = ib_bootcfg_find_isolinux(fs, bootdir, out, outsz, why, whysz, err);
+	if (rc == -1 && err->code != IB_ENOTFOUND)
+		return -1;
 	/* A netboot tree: PXELINUX reads pxelinux.cfg/default (after the
 	 * per-machine names, none of which a VM has) and works in the
 	 * directory of pxelinux.0 (sl:core/fs/pxe/pxe.c). */
-	if (ib_bootfs_exists(fs, "/pxelinux.0") &&
-	    ib_bootfs_exists(fs, "/pxelinux.cfg/default") &&
-	    (rc == -1 || strncmp(why, "not in ISOLINUX", 15) == 0)) {
+	pxe = 0;
+	if (rc == -1 || strncmp(why, "not in ISOLINUX", 15) == 0) {
+		ib_err_clear(&e2);
+		pxe = has(fs, "/pxelinux.0", &e2);
+		if (pxe == 1)
+			pxe = has(fs, "/pxelinux.cfg/default", &e2);
+		if (pxe == -1) {
+			*err = e2;
+			return -1;
+		}
+	}
+	if (pxe == 1) {
 		snprintf(out, outsz, "/pxelinux.cfg/default");
 		snprintf(cwd, cwdsz, "/");
 		snprintf(why, whysz,
@@ -326,9 +386,13 @@ ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 		"/boot/syslinux", "/syslinux", "" };
 	static const char *const names[] = { "isolinux.cfg", "syslinux.cfg" };
 	size_t k;
+	int rc;
 
-	if (first_existing(fs, dirs, sizeof(dirs) / sizeof(dirs[0]), names, 2,
-	        out, outsz)) {
+	rc = first_existing(fs, dirs, sizeof(dirs) / sizeof(dirs[0]), names, 2,
+	    out, outsz, err);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
 		snprintf(why, whysz,
 		    "ISOLINUX's search order (/boot/isolinux, /isolinux, "
 		    "/boot/syslinux, /syslinux, /; isolinux.cfg before "
@@ -341,7 +405,10 @@ ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 			snprintf(out, outsz, "%s%s%s",
 			    strcmp(bootdir, "/") == 0 ? "" : bootdir, "/",
 			    names[k]);
-			if (!ib_bootfs_exists(fs, out))
+			rc = has(fs, out, err);
+			if (rc == -1)
+				return -1;
+			if (rc == 0)
 				continue;
 			snprintf(why, whysz,
 			    "not in ISOLINUX's stock search order; found in "
@@ -355,16 +422,22 @@ ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
 		static const char *const bin[] = { "isolinux.bin" };
 		char found[IB_MAX_PATH + 1], *slash;
 
-		if (ib_bootfs_search(fs, bin, 1, 4, found, sizeof(found)) ==
-		    0) {
+		rc = ib_bootfs_search(fs, bin, 1, 4, found, sizeof(found), err);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
 			slash = strrchr(found, '/');
 			*slash = '\0';
-			if (ib_bootcfg_find_isolinux(fs,
-			        found[0] != '\0' ? found : "/", out, outsz, why,
-			        whysz, err) == 0)
-				return 0;
+			rc = ib_bootcfg_find_isolinux(fs,
+			    found[0] != '\0' ? found : "/", out, outsz, why,
+			    whysz, err);
+			if (rc == 0 || err->code != IB_ENOTFOUND)
+				return rc;
 		}
-		if (ib_bootfs_search(fs, names, 2, 4, out, outsz) == 0) {
+		rc = ib_bootfs_search(fs, names, 2, 4, out, outsz, err);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
 			snprintf(why, whysz,
 			    "not in ISOLINUX's stock search order and no boot "
 			    "catalog to say where isolinux.bin is: %s is the "

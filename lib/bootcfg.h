@@ -18,8 +18,12 @@
  * /boot/syslinux, /syslinux, /, each with isolinux.cfg then syslinux.cfg),
  * then bootdir (the El Torito boot image's directory; may be NULL) with
  * both names; a tree without a boot catalog (bootdir NULL) is last searched
- * for isolinux.bin, then for the configs themselves. On success the config's absolute path is in out and why says
- * which rule found it. Returns 0, or -1 with IB_ENOTFOUND.
+ * for isolinux.bin, then for the configs themselves. On success the
+ * config's absolute path is in out and why says which rule found it.
+ * Returns 0, or -1 with IB_ENOTFOUND; a config (or a directory on the
+ * way) that is there but cannot be read stops the search: -1 with the
+ * path and its problem (IB_EFORMAT: "file data beyond the end of the
+ * image"), as for every finder below.
  */
 int ib_bootcfg_find_isolinux(ib_bootfs *fs, const char *bootdir, char *out,
     size_t outsz, char *why, size_t whysz, ib_err *err);
@@ -64,7 +68,8 @@ ib_menu *ib_bootcfg_read_config(ib_bootfs *fs, const char *path,
 
 /* The menu a tree boots: on "bios" the syslinux config if there is one,
  * else GRUB's; on "efi" SYSLINUX for EFI's if its EFI directory has one,
- * else GRUB's. The finder's reason is the first note. */
+ * else GRUB's (not when the first is there but unreadable: that is the
+ * error). The finder's reason is the first note. */
 ib_menu *ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err);
 
 /*

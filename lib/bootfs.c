@@ -230,25 +230,48 @@ read_member(struct lookup *l, const ib_entry *e)
 	return 0;
 }
 
+/*
+ * The member at the target, or a directory on its way, is there but
+ * cannot be read (its data lies past the end of a partial download, say):
+ * the lookup fails with that problem. Passing over it would turn a read
+ * error into "not found", and the finders would go on to another config.
+ */
+static int
+broken(struct lookup *l, const ib_entry *e, bool on_way)
+{
+	char q[IB_MAX_PATH + 1];
+
+	l->found = true;
+	if (!on_way)
+		return ib_err_set(&l->rerr, IB_EFORMAT, "%s", e->problem);
+	ib_quote(q, sizeof(q), e->path, strlen(e->path));
+	return ib_err_set(&l->rerr, IB_EFORMAT, "%s: %s", q, e->problem);
+}
+
 static int
 lookup_visit(void *ctx, const ib_entry *e, ib_err *err)
 {
 	struct lookup *l;
 	size_t n;
+	bool on_way;
 
 	(void)err;
 	l = ctx;
-	if (l->found || e->problem != NULL)
+	if (l->found)
 		return IB_WALK_SKIP;
 	n = strlen(e->path);
-	if (e->type == IB_FT_DIR)
-		return n < l->tlen && l->target[n] == '/' &&
-		        name_eq(l, e->path, l->target, n) ?
-		    0 :
-		    IB_WALK_SKIP;
+	if (e->type == IB_FT_DIR) {
+		on_way = n < l->tlen && l->target[n] == '/' &&
+		    name_eq(l, e->path, l->target, n);
+		if (on_way && e->problem != NULL)
+			l->rc = broken(l, e, true);
+		return on_way && e->problem == NULL ? 0 : IB_WALK_SKIP;
+	}
 	if (n == l->tlen && name_eq(l, e->path, l->target, n)) {
 		l->found = true;
-		if (l->read)
+		if (e->problem != NULL)
+			l->rc = broken(l, e, false);
+		else if (l->read)
 			l->rc = read_member(l, e);
 	}
 	return 0;
@@ -288,8 +311,10 @@ iso_lookup_head(ib_bootfs *fs, const char *path, bool rd, size_t head,
 	l.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
 	l.read = rd;
 	l.head = head;
-	if (ib_iso_walk(fs->iso, lookup_visit, &l, err) == -1)
+	if (ib_iso_walk(fs->iso, lookup_visit, &l, err) == -1) {
+		free(l.data);
 		return -1;
+	}
 	if (!l.found)
 		return ib_err_set(err, IB_ENOTFOUND, "not found");
 	if (l.rc == -1) {
@@ -393,22 +418,48 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 }
 
 int
-ib_bootfs_exists(ib_bootfs *fs, const char *path)
+ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 {
 	struct stat st;
-	ib_err err;
+	ib_err e;
 	int fd, ok;
 
 	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0)
 		return 1;
-	if (fs->iso != NULL)
-		return iso_lookup(fs, path, false, NULL, NULL, &err) == 0;
-	fd = open_in(fs, path, &err);
-	if (fd == -1)
-		return 0;
-	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	ib_err_clear(&e);
+	if (fs->iso != NULL) {
+		if (iso_lookup(fs, path, false, NULL, NULL, &e) == 0)
+			return 1;
+		if (e.code == IB_ENOTFOUND)
+			return 0;
+		*err = e;
+		return -1;
+	}
+	fd = open_in(fs, path, &e);
+	if (fd == -1) {
+		/* Missing, or a file where a directory should be. */
+		if (e.code == IB_ENOTFOUND || e.code == ENOTDIR ||
+		    e.code == EISDIR)
+			return 0;
+		*err = e;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		ib_err_errno(err, errno, "fstat");
+		close(fd);
+		return -1;
+	}
+	ok = S_ISREG(st.st_mode);
 	close(fd);
 	return ok;
+}
+
+int
+ib_bootfs_exists(ib_bootfs *fs, const char *path)
+{
+	ib_err err;
+
+	return ib_bootfs_lookup(fs, path, &err) == 1;
 }
 
 static int
@@ -513,22 +564,45 @@ struct isearch {
 	unsigned best_depth;
 	size_t best_name;
 	char best[IB_MAX_PATH + 1];
+	ib_err best_err;       /* code 0: the best match can be read */
+	unsigned hidden_depth; /* 0, or where a broken directory's members
+	                        * would have been */
+	ib_err hidden;         /* that directory and its problem */
 };
+
+/* A directory within reach that cannot be read: what it holds might
+ * have been the match. The shallowest is kept. */
+static void
+note_hidden(struct isearch *s, const ib_entry *e)
+{
+	char q[IB_MAX_PATH + 1];
+
+	if (e->depth > s->maxdepth ||
+	    (s->hidden_depth != 0 && s->hidden_depth <= e->depth + 1))
+		return;
+	ib_quote(q, sizeof(q), e->path, strlen(e->path));
+	ib_err_set(&s->hidden, IB_EFORMAT, "%s: %s", q, e->problem);
+	s->hidden_depth = e->depth + 1;
+}
 
 static int
 search_visit(void *ctx, const ib_entry *e, ib_err *err)
 {
 	struct isearch *s;
+	char q[IB_MAX_PATH + 1];
 	const char *base;
 	size_t i, dl, nlen, plen;
 	int better;
 
 	(void)err;
 	s = ctx;
-	if (e->problem != NULL)
-		return IB_WALK_SKIP;
-	if (e->type == IB_FT_DIR)
+	if (e->type == IB_FT_DIR) {
+		if (e->problem != NULL) {
+			note_hidden(s, e);
+			return IB_WALK_SKIP;
+		}
 		return e->depth <= s->maxdepth ? 0 : IB_WALK_SKIP;
+	}
 	if (e->type != IB_FT_REG)
 		return 0;
 	plen = strlen(e->path);
@@ -554,38 +628,71 @@ search_visit(void *ctx, const ib_entry *e, ib_err *err)
 			snprintf(s->best, sizeof(s->best), "/%s", e->path);
 			s->best_depth = e->depth;
 			s->best_name = i;
+			ib_err_clear(&s->best_err);
+			if (e->problem != NULL) {
+				ib_quote(q, sizeof(q), e->path, plen);
+				ib_err_set(&s->best_err, IB_EFORMAT, "%s: %s",
+				    q, e->problem);
+			}
 		}
 	}
 	return 0;
 }
 
+/* Search the image; see ib_bootfs_search(). */
+static int
+iso_search(ib_bootfs *fs, const char *const *names, size_t n, unsigned maxdepth,
+    char *out, size_t outsz, ib_err *err)
+{
+	struct isearch *is;
+	int rc;
+
+	is = calloc(1, sizeof(*is));
+	if (is == NULL)
+		return ib_err_errno(err, ENOMEM, "search");
+	is->names = names;
+	is->n = n;
+	is->maxdepth = maxdepth;
+	is->icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
+	rc = -1;
+	if (ib_iso_walk(fs->iso, search_visit, is, err) == -1)
+		goto out;
+	/* A broken directory may hold what would have been found. */
+	if (is->hidden_depth != 0 &&
+	    (is->best[0] == '\0' || is->best_depth >= is->hidden_depth)) {
+		*err = is->hidden;
+		goto out;
+	}
+	if (is->best[0] == '\0') {
+		rc = 0;
+		goto out;
+	}
+	if (is->best_err.code != 0) {
+		*err = is->best_err;
+		goto out;
+	}
+	snprintf(out, outsz, "%s", is->best);
+	rc = 1;
+out:
+	free(is);
+	return rc;
+}
+
 int
 ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
-    unsigned maxdepth, char *out, size_t outsz)
+    unsigned maxdepth, char *out, size_t outsz, ib_err *err)
 {
-	struct isearch is;
-	ib_err err;
 	unsigned d;
 
-	if (fs->iso != NULL) {
-		memset(&is, 0, sizeof(is));
-		is.names = names;
-		is.n = n;
-		is.maxdepth = maxdepth;
-		is.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
-		if (ib_iso_walk(fs->iso, search_visit, &is, &err) == -1 ||
-		    is.best[0] == '\0')
-			return -1;
-		snprintf(out, outsz, "%s", is.best);
-		return 0;
-	}
+	if (fs->iso != NULL)
+		return iso_search(fs, names, n, maxdepth, out, outsz, err);
 	if (fs->dirfd == -1)
-		return -1;
+		return 0;
 
 	for (d = 0; d <= maxdepth; d++)
 		if (search_at(fs->dirfd, "/", names, n, d, out, outsz))
-			return 0;
-	return -1;
+			return 1;
+	return 0;
 }
 
 int

@@ -40,7 +40,8 @@ int ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
 /*
  * Read the file at path (absolute in the image) into a NUL-terminated
  * buffer the caller frees, of at most IB_MAX_CONFIG bytes. A missing file
- * is IB_ENOTFOUND; a path that would leave the root, IB_EUNSAFE.
+ * is IB_ENOTFOUND; a path that would leave the root, IB_EUNSAFE; a member
+ * that is there but unreadable, IB_EFORMAT. *err does not name path.
  */
 int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
     ib_err *err);
@@ -49,22 +50,34 @@ int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
  * Search the tree breadth first, at most maxdepth directories deep, for a
  * regular file with one of the names (tried in order at each directory;
  * directories in byte order). A name may hold directories ("EFI/BOOT/x":
- * found below any directory). The absolute path of the first found is
- * put in out. Returns 0, or -1 (nothing found, or no tree: a single
- * file).
+ * found below any directory). Returns 1 with the absolute path of the
+ * first found in out; 0 when there is none (or no tree: a single file);
+ * -1 with *err (IB_EFORMAT) when the first found, or a directory that
+ * may hold it, cannot be read.
  */
 int ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
-    unsigned maxdepth, char *out, size_t outsz);
+    unsigned maxdepth, char *out, size_t outsz, ib_err *err);
 
 /*
  * The first bytes of the file at path (a kernel, to see what it is): at
  * most max bytes into buf, the count in *got, the file's size in *fsize.
- * Any file size. Returns 0, or -1 with *err (IB_ENOTFOUND: missing).
+ * Any file size. Returns 0, or -1 with *err (IB_ENOTFOUND: missing;
+ * IB_EFORMAT: unreadable, as ib_bootfs_read()).
  */
 int ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
     unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err);
 
-/* Whether path names an existing regular file. */
+/*
+ * Whether path names an existing regular file: 1, 0 (missing), or -1 with
+ * *err when that cannot be told: the file or a directory on its way is
+ * there but unreadable (IB_EFORMAT: its data lies beyond the end of the
+ * image, say), or the image's directories cannot be read. *err does not
+ * name path: the caller does.
+ */
+int ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err);
+
+/* ib_bootfs_lookup() == 1: an unreadable file counts as missing. Where
+ * that would pick another file, use ib_bootfs_lookup(). */
 int ib_bootfs_exists(ib_bootfs *fs, const char *path);
 
 /*

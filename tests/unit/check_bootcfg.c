@@ -8,6 +8,8 @@
  * plain ECMA-119 names, an El Torito catalog when a test asks for one).
  */
 
+#include <sys/stat.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,9 +259,9 @@ build(const struct spec *s)
 	return tu_at(top, "img.iso");
 }
 
-/* Open the image of s as boot loaders see it (no Joliet). */
+/* Open the image built last as boot loaders see it (no Joliet). */
 static ib_iso *
-open_image(const struct spec *s)
+open_built(void)
 {
 	ib_iso_opts o;
 	ib_iso *iso;
@@ -267,22 +269,38 @@ open_image(const struct spec *s)
 
 	memset(&o, 0, sizeof(o));
 	o.no_joliet = true;
-	iso = ib_iso_open(build(s), &o, &err);
+	iso = ib_iso_open(tu_at(top, "img.iso"), &o, &err);
 	ck_assert_msg(iso != NULL, "open: %s", err.msg);
 	return iso;
+}
+
+/* Open the image of s as boot loaders see it. */
+static ib_iso *
+open_image(const struct spec *s)
+{
+	build(s);
+	return open_built();
+}
+
+/* The menu the image built last boots on platform, or NULL with *err. */
+static ib_menu *
+built_menu(const char *platform, ib_err *err)
+{
+	ib_iso *iso;
+	ib_menu *m;
+
+	iso = open_built();
+	m = ib_bootcfg_read_iso(iso, platform, err);
+	ib_iso_close(iso);
+	return m;
 }
 
 /* The menu the image of s boots on platform, or NULL with *err. */
 static ib_menu *
 iso_menu(const struct spec *s, const char *platform, ib_err *err)
 {
-	ib_iso *iso;
-	ib_menu *m;
-
-	iso = open_image(s);
-	m = ib_bootcfg_read_iso(iso, platform, err);
-	ib_iso_close(iso);
-	return m;
+	build(s);
+	return built_menu(platform, err);
 }
 
 static ib_menu *
@@ -961,6 +979,162 @@ START_TEST(test_kernel_info)
 }
 END_TEST
 
+/* --- partial images: a read error is never "not found" --- */
+
+/* Build s, then again without its last sector: the last member's data
+ * lies past the end of the image, as in a partial download. */
+static void
+build_truncated(struct spec *s)
+{
+	struct stat st;
+
+	s->keep = 0;
+	build(s);
+	ck_assert_int_eq(stat(tu_at(top, "img.iso"), &st), 0);
+	s->keep = (size_t)st.st_size / ISOGEN_SECTOR - 1;
+}
+
+/*
+ * The config ISOLINUX or GRUB reads first lies past the end of a cut
+ * image. The lookup skipped the broken entry, so the finders went on:
+ * "no isolinux.cfg or syslinux.cfg" (the first 1 MB of ipxe.iso), or the
+ * next config in the search order read as if it were the one.
+ */
+START_TEST(test_truncated_config_read_as_not_found)
+{
+	static const struct member iso_only[] = {
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
+	};
+	static const struct member iso_next[] = {
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
+		{ "SYSLINUX/SYSLINUX.CFG", SL("wrong") },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
+	};
+	static const struct member grub_next[] = {
+		{ "BOOT/GRUB/I386_PC/ELTORITO.IMG", "grub" },
+		{ "EFI/BOOT/GRUB.CFG", GRUB("wrong") },
+		{ "BOOT/GRUB/GRUB.CFG", GRUB("bootgrub") },
+	};
+	struct spec s[] = {
+		{ iso_only, NMEMB(iso_only), "ISOLINUX/ISOLINUX.BIN", NULL, 0 },
+		{ iso_next, NMEMB(iso_next), "ISOLINUX/ISOLINUX.BIN", NULL, 0 },
+		{ grub_next, NMEMB(grub_next), "BOOT/GRUB/I386_PC/ELTORITO.IMG",
+		    NULL, 0 },
+	};
+	static const char *const want[] = {
+		"isolinux/isolinux.cfg: file data beyond the end of the image",
+		"isolinux/isolinux.cfg: file data beyond the end of the image",
+		"boot/grub/grub.cfg: file data beyond the end of the image",
+	};
+	ib_menu *m;
+	ib_err err;
+
+	for (size_t i = 0; i < NMEMB(s); i++) {
+		build_truncated(&s[i]);
+		ib_err_clear(&err);
+		m = iso_menu(&s[i], "bios", &err);
+		if (m != NULL)
+			ck_abort_msg("case %zu: read %s (default kernel %s) "
+			             "instead of failing",
+			    i, ib_menu_config(m),
+			    ib_menu_default(m) != NULL ?
+			        ib_menu_default(m)->kernel :
+			        "(none)");
+		ck_assert_msg(err.code != 0 && err.code != IB_ENOTFOUND,
+		    "case %zu: code %d (IB_ENOTFOUND is %d): %s", i, err.code,
+		    IB_ENOTFOUND, err.msg);
+		ck_assert_msg(strstr(err.msg, "beyond the end") != NULL,
+		    "case %zu: message '%s' lacks 'beyond the end'", i,
+		    err.msg);
+		ck_assert_int_eq(err.code, IB_EFORMAT);
+		ck_assert_str_eq(err.msg, want[i]);
+	}
+}
+END_TEST
+
+/* Point the record of directory name in the root directory past the end
+ * of the image built last, as a cut image whose directory was last. */
+static void
+break_root_dir(const char *name)
+{
+	unsigned char d[ISOGEN_SECTOR];
+	size_t off, len;
+	FILE *f;
+
+	f = fopen(tu_at(top, "img.iso"), "r+b");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, (long)DIR0 * ISOGEN_SECTOR, SEEK_SET), 0);
+	ck_assert_uint_eq(fread(d, 1, sizeof(d), f), sizeof(d));
+	len = strlen(name);
+	for (off = 0; off < sizeof(d) && d[off] != 0; off += d[off])
+		if (d[off + 32] == len && memcmp(d + off + 33, name, len) == 0)
+			break;
+	ck_assert_msg(off < sizeof(d) && d[off] != 0, "no %s", name);
+	isogen_both32(d + off + 2, 0x00ffffff);
+	ck_assert_int_eq(fseek(f, (long)DIR0 * ISOGEN_SECTOR, SEEK_SET), 0);
+	ck_assert_uint_eq(fwrite(d, 1, sizeof(d), f), sizeof(d));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * A directory on the way cannot be read: the lookup skipped it and
+ * ISOLINUX's search went on to /syslinux.cfg; the tree search for a
+ * config (no boot catalog) found nothing where the broken directory may
+ * hold it.
+ */
+START_TEST(test_broken_directory_read_as_not_found)
+{
+	static const struct member on_way[] = {
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
+		{ "SYSLINUX.CFG", SL("wrong") },
+	};
+	static const struct member searched[] = {
+		{ "LOADER/ISOLINUX.BIN", "isolinux.bin" },
+		{ "LOADER/ISOLINUX.CFG", SL("loader") },
+	};
+	struct spec s = { on_way, NMEMB(on_way), NULL, NULL, 0 };
+	ib_menu *m;
+	ib_err err;
+
+	build(&s);
+	break_root_dir("ISOLINUX");
+	m = built_menu("bios", &err);
+	ck_assert_msg(m == NULL, "read %s", ib_menu_config(m));
+	tu_expect_err(-1, &err, IB_EFORMAT,
+	    "isolinux/isolinux.cfg: ISOLINUX: directory beyond the end of "
+	    "the image");
+
+	s.m = searched;
+	s.n = NMEMB(searched);
+	build(&s);
+	break_root_dir("LOADER");
+	m = built_menu("bios", &err);
+	ck_assert_msg(m == NULL, "read %s", ib_menu_config(m));
+	tu_expect_err(-1, &err, IB_EFORMAT,
+	    "LOADER: directory beyond the end of the image");
+}
+END_TEST
+
+/* A tree without a boot catalog: the config the search finds first is
+ * cut off. Not "no config", and not a deeper one. */
+START_TEST(test_truncated_searched_config_read_as_not_found)
+{
+	static const struct member mm[] = {
+		{ "A/B/SYSLINUX.CFG", SL("deeper") },
+		{ "A/SYSLINUX.CFG", SL("first") },
+	};
+	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
+	ib_err err;
+
+	build_truncated(&s);
+	ck_assert_ptr_null(iso_menu(&s, "bios", &err));
+	tu_expect_err(-1, &err, IB_EFORMAT,
+	    "A/SYSLINUX.CFG: file data beyond the end of the image");
+}
+END_TEST
+
 static Suite *
 bootcfg_suite(void)
 {
@@ -1000,6 +1174,13 @@ bootcfg_suite(void)
 	add(s, "iso_isolinux_without_config", test_iso_isolinux_without_config);
 	/* kernels */
 	add(s, "kernel_info", test_kernel_info);
+	/* partial and broken images */
+	add(s, "truncated_config_read_as_not_found",
+	    test_truncated_config_read_as_not_found);
+	add(s, "broken_directory_read_as_not_found",
+	    test_broken_directory_read_as_not_found);
+	add(s, "truncated_searched_config_read_as_not_found",
+	    test_truncated_searched_config_read_as_not_found);
 	return s;
 }
 
