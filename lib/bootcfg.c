@@ -455,18 +455,22 @@ int
 ib_bootcfg_kernel_info(ib_bootfs *fs, const char *path, ib_kernel_info *ki,
     ib_err *err)
 {
+	char q[IB_MAX_PATH + 1];
 	unsigned char *head;
 	uint64_t fsize;
 	size_t got;
 	int rc;
 
+	ib_quote(q, sizeof(q), path, strlen(path));
 	head = malloc(IB_KERNEL_HEAD);
 	if (head == NULL)
-		return ib_err_errno(err, ENOMEM, "%s", path);
+		return ib_err_errno(err, ENOMEM, "%s", q);
 	rc = ib_bootfs_read_head(fs, path, IB_KERNEL_HEAD, head, &got, &fsize,
 	    err);
 	if (rc == 0)
 		rc = ib_kernel_inspect(head, got, fsize, ki, err);
+	else
+		ib_err_prefix(err, "%s: ", q);
 	free(head);
 	return rc;
 }

@@ -57,7 +57,8 @@ int ib_bootcfg_find_efi_syslinux(ib_bootfs *fs, char *out, size_t outsz,
     char *cwd, size_t cwdsz, char *why, size_t whysz, ib_err *err);
 
 /* What the file at path in fs is (the kernel of an entry), from its
- * first bytes. Returns 0, or -1 with *err (IB_ENOTFOUND: missing). */
+ * first bytes. Returns 0, or -1 with *err naming path (IB_ENOTFOUND:
+ * missing; IB_EFORMAT: there but unreadable). */
 int ib_bootcfg_kernel_info(ib_bootfs *fs, const char *path, ib_kernel_info *ki,
     ib_err *err);
 

@@ -979,6 +979,33 @@ START_TEST(test_kernel_info)
 }
 END_TEST
 
+/* A missing kernel's message says which file is missing: plan and the
+ * tools print it without the path. */
+START_TEST(test_missing_kernel_message_names_path)
+{
+	static const struct member mm[] = {
+		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest" },
+	};
+	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
+	ib_kernel_info ki;
+	ib_bootfs *fs;
+	ib_iso *iso;
+	ib_err err;
+
+	fs = top_fs(&err);
+	tu_expect_err(ib_bootcfg_kernel_info(fs, "/boot/none", &ki, &err), &err,
+	    IB_ENOTFOUND, "/boot/none: not found");
+	ib_bootfs_close(fs);
+	iso = open_image(&s);
+	fs = ib_bootfs_open_iso(iso, &err);
+	ck_assert_ptr_nonnull(fs);
+	tu_expect_err(ib_bootcfg_kernel_info(fs, "/boot/none", &ki, &err), &err,
+	    IB_ENOTFOUND, "/boot/none: not found");
+	ib_bootfs_close(fs);
+	ib_iso_close(iso);
+}
+END_TEST
+
 /* --- partial images: a read error is never "not found" --- */
 
 /* Build s, then again without its last sector: the last member's data
@@ -1050,6 +1077,36 @@ START_TEST(test_truncated_config_read_as_not_found)
 		ck_assert_int_eq(err.code, IB_EFORMAT);
 		ck_assert_str_eq(err.msg, want[i]);
 	}
+}
+END_TEST
+
+/* The kernel of a cut image: "not found" said the file was not there,
+ * when its data is what is missing. */
+START_TEST(test_truncated_kernel_read_as_not_found)
+{
+	static const struct member mm[] = {
+		{ "ISOLINUX/ISOLINUX.CFG", SL("boot/vmlinuz") },
+		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest" },
+	};
+	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
+	ib_kernel_info ki;
+	ib_bootfs *fs;
+	ib_iso *iso;
+	ib_err err;
+
+	build_truncated(&s);
+	iso = open_image(&s);
+	fs = ib_bootfs_open_iso(iso, &err);
+	ck_assert_ptr_nonnull(fs);
+	ck_assert_int_eq(ib_bootcfg_kernel_info(fs, "/boot/vmlinuz", &ki, &err),
+	    -1);
+	ck_assert_msg(err.code != IB_ENOTFOUND, "code %d: %s", err.code,
+	    err.msg);
+	ck_assert_msg(strstr(err.msg, "beyond the end") != NULL, "%s", err.msg);
+	ck_assert_str_eq(err.msg,
+	    "/boot/vmlinuz: file data beyond the end of the image");
+	ib_bootfs_close(fs);
+	ib_iso_close(iso);
 }
 END_TEST
 
@@ -1174,9 +1231,13 @@ bootcfg_suite(void)
 	add(s, "iso_isolinux_without_config", test_iso_isolinux_without_config);
 	/* kernels */
 	add(s, "kernel_info", test_kernel_info);
+	add(s, "missing_kernel_message_names_path",
+	    test_missing_kernel_message_names_path);
 	/* partial and broken images */
 	add(s, "truncated_config_read_as_not_found",
 	    test_truncated_config_read_as_not_found);
+	add(s, "truncated_kernel_read_as_not_found",
+	    test_truncated_kernel_read_as_not_found);
 	add(s, "broken_directory_read_as_not_found",
 	    test_broken_directory_read_as_not_found);
 	add(s, "truncated_searched_config_read_as_not_found",
