@@ -153,4 +153,45 @@ tu_put_n(const char *top, const char *rel, const char *data, size_t len)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* The bytes of the file at path, in a malloc'd buffer of exactly *len
+ * bytes (1 for an empty file) the caller frees; fails the test if it
+ * cannot be read. */
+static inline char *
+tu_read_new(const char *path, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fstat(fileno(f), &st), 0);
+	*len = (size_t)st.st_size;
+	buf = malloc(*len != 0 ? *len : 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_msg(fread(buf, 1, *len, f) == *len, "%s: short read", path);
+	ck_assert_int_eq(fclose(f), 0);
+	return buf;
+}
+
+/* The file at path holds exactly the len bytes at data. */
+#define tu_expect_file(path, data, len)                                        \
+	tu_expect_file_at(__LINE__, path, data, len)
+
+static inline void
+tu_expect_file_at(int line, const char *path, const void *data, size_t len)
+{
+	size_t n, i;
+	char *buf;
+
+	buf = tu_read_new(path, &n);
+	for (i = 0; i < n && i < len; i++)
+		if (buf[i] != ((const char *)data)[i])
+			break;
+	ck_assert_msg(n == len && i == len,
+	    "line %d: %s: %zu bytes, expected %zu; first difference at %zu",
+	    line, path, n, len, i);
+	free(buf);
+}
+
 #endif /* IB_TESTUTIL_H */
