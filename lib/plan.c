@@ -10,6 +10,7 @@
 #include "bootcfg.h"
 #include "bootfs.h"
 #include "bounds.h"
+#include "menu_json.h"
 #include "path.h"
 #include "plan.h"
 #include "shquote.h"
@@ -291,6 +292,7 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 {
 	struct want *w = ctx;
 	const char *name;
+	ib_entry named;
 	size_t i;
 
 	if (w->cancel != NULL && *w->cancel != 0)
@@ -304,7 +306,11 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 		                strcmp(e->path, name)) != 0)
 			continue;
 		w->found[i] = true;
-		if (w->x != NULL && ib_extract_entry(w->x, e, err) == -1)
+		/* Written under the name the config gives: ISOLINUX finds
+		 * /boot/vmlinuz as BOOT/VMLINUZ, the VM is told vmlinuz. */
+		named = *e;
+		named.path = name;
+		if (w->x != NULL && ib_extract_entry(w->x, &named, err) == -1)
 			return err->code == IB_EINTR ?
 			    -1 :
 			    ib_err_prefix(err, "%s: ", w->p->files[i]);
@@ -423,6 +429,32 @@ ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
 		    "a make value)");
 out:
 	ib_strbuf_release(&initrds);
+	while (n > 0)
+		free(files[--n]);
+	return out;
+}
+
+char *
+ib_plan_json_new(const ib_plan *p, const char *dir, const char *args,
+    ib_err *err)
+{
+	char *files[1 + IB_MAX_INITRDS], *out;
+	ib_menu_files mf;
+	size_t n;
+
+	out = NULL;
+	for (n = 0; dir != NULL && n < p->nfiles; n++) {
+		files[n] = ib_plan_path_new(p, dir, n);
+		if (files[n] == NULL) {
+			ib_err_errno(err, ENOMEM, "json");
+			goto out;
+		}
+	}
+	mf.kernel = n > 0 ? files[0] : NULL;
+	mf.initrds = n > 0 ? (const char *const *)files + 1 : NULL;
+	mf.ninitrds = n > 0 ? n - 1 : 0;
+	out = ib_menu_json_new(p->m, p->e, args, n > 0 ? &mf : NULL, err);
+out:
 	while (n > 0)
 		free(files[--n]);
 	return out;

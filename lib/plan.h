@@ -118,4 +118,13 @@ int ib_plan_kernel_info(const ib_plan *p, int dirfd, ib_kernel_info *ki,
 char *ib_plan_assignments_new(const ib_plan *p, const char *dir,
     const char *args, bool make, ib_err *err);
 
+/*
+ * The menu as JSON (ib_menu_json_new) with the chosen entry and args as
+ * its command line (NULL: the entry's own), and with its files as
+ * extracted into dir when dir is not NULL. Returns a string the caller
+ * frees, or NULL with *err.
+ */
+char *ib_plan_json_new(const ib_plan *p, const char *dir, const char *args,
+    ib_err *err);
+
 #endif

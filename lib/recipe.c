@@ -15,7 +15,6 @@
 #include "compat.h"
 #include "extract.h"
 #include "initrd.h"
-#include "menu_json.h"
 #include "path.h"
 #include "place.h"
 #include "plan.h"
@@ -469,15 +468,11 @@ static char *
 boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
 	const ib_menu *m = ib_plan_menu(u->p);
-	ib_menu_files mf;
 	ib_strbuf b = { 0 };
 	char *menu, *vmj;
 	int rc;
 
-	mf.kernel = u->files[0];
-	mf.initrds = (const char *const *)u->files + 1;
-	mf.ninitrds = u->nfiles - 1;
-	menu = ib_menu_json_new(m, u->e, u->e->args, &mf, err);
+	menu = ib_plan_json_new(u->p, u->dir, u->e->args, err);
 	vmj = menu != NULL ? ib_vm_json_new(vm, a, err) : NULL;
 	rc = vmj == NULL || ib_strbuf_adds(&b, "{\"iso\":", err) ||
 	    ib_strbuf_add_json(&b, u->iso, err) ||

@@ -18,7 +18,6 @@
 #include "iso.h"
 #include "kernel.h"
 #include "match.h"
-#include "menu_json.h"
 #include "plan.h"
 
 static const char usage[] =
@@ -268,39 +267,25 @@ report(void *ctx, const char *path, const ib_err *err)
 static int
 auto_print(const ib_plan *p, const char *dir, const char *format, ib_err *err)
 {
-	char *files[1 + IB_MAX_INITRDS], *out;
-	ib_menu_files mf;
-	size_t i, n;
+	char *out;
+	size_t i;
 
-	out = NULL;
-	if (strcmp(format, "shell") == 0 || strcmp(format, "make") == 0) {
-		out = ib_plan_assignments_new(p, dir, NULL,
-		    strcmp(format, "make") == 0, err);
-	} else {
-		for (n = 0; n < ib_plan_nfiles(p); n++) {
-			files[n] = dir != NULL ? ib_plan_path_new(p, dir, n) :
-			                         strdup(ib_plan_file(p, n));
-			if (files[n] == NULL)
-				break;
+	if (strcmp(format, "plain") == 0) {
+		for (i = 0; i < ib_plan_nfiles(p); i++) {
+			out = dir != NULL ? ib_plan_path_new(p, dir, i) :
+			                    strdup(ib_plan_file(p, i));
+			if (out == NULL)
+				return ib_err_errno(err, ENOMEM, "files");
+			printf("%s\n", out);
+			free(out);
 		}
-		if (n < ib_plan_nfiles(p))
-			ib_err_errno(err, ENOMEM, "files");
-		else if (strcmp(format, "plain") == 0)
-			for (i = 0; i <= n; i++)
-				printf("%s\n",
-				    i < n ? files[i] : ib_plan_entry(p)->args);
-		mf.kernel = files[0];
-		mf.initrds = (const char *const *)files + 1;
-		mf.ninitrds = n - 1;
-		if (n == ib_plan_nfiles(p) && strcmp(format, "json") == 0)
-			out =
-			    ib_menu_json_new(ib_plan_menu(p), ib_plan_entry(p),
-			        NULL, dir != NULL ? &mf : NULL, err);
-		else if (n == ib_plan_nfiles(p))
-			out = strdup("");
-		while (n > 0)
-			free(files[--n]);
+		printf("%s\n", ib_plan_entry(p)->args);
+		return 0;
 	}
+	out = strcmp(format, "json") == 0 ?
+	    ib_plan_json_new(p, dir, NULL, err) :
+	    ib_plan_assignments_new(p, dir, NULL, strcmp(format, "make") == 0,
+	        err);
 	if (out == NULL)
 		return -1;
 	fputs(out, stdout);

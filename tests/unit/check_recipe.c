@@ -871,6 +871,36 @@ START_TEST(test_disk_made_once)
 }
 END_TEST
 
+/* A plain ECMA-119 image (no Rock Ridge): ISOLINUX finds /boot/vmlinuz
+ * as BOOT/VMLINUZ. It was extracted as VMLINUZ and the recipe then
+ * failed: "DIR/vmlinuz: No such file or directory". */
+START_TEST(test_recipe_plain_ecma119_names_not_found)
+{
+	static const struct member mm[] = {
+		{ "ISOLINUX/ISOLINUX.CFG",
+		    "DEFAULT a\nLABEL a\n  KERNEL /boot/vmlinuz\n"
+		    "  INITRD /boot/initrd.gz\n",
+		    0 },
+		{ "BOOT/VMLINUZ", "kernel", 0 },
+		{ "BOOT/INITRD.GZ", "initrd", 0 },
+	};
+	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
+	ib_recipe_opts o;
+	ib_recipe_result r;
+	ib_err err;
+
+	isotest_build(&s, tu_at(top, "img.iso"));
+	memset(&o, 0, sizeof(o));
+	o.iso = tu_at(top, "img.iso");
+	o.dir = tu_at(top, "out");
+	o.vm.target = IB_TARGET_QEMU;
+	ck_assert_msg(ib_recipe_run(&o, &r, &err) == 0, "%s", err.msg);
+	tu_expect_file(tu_at(top, "out/vmlinuz"), "kernel", 6);
+	tu_expect_file(tu_at(top, "out/initrd.gz"), "initrd", 6);
+	ib_recipe_result_free(&r);
+}
+END_TEST
+
 static Suite *
 recipe_suite(void)
 {
@@ -912,6 +942,8 @@ recipe_suite(void)
 	add(s, "unknown_label_named", test_unknown_label_named);
 	/* the disk */
 	add(s, "disk_made_once", test_disk_made_once);
+	add(s, "recipe_plain_ecma119_names_not_found",
+	    test_recipe_plain_ecma119_names_not_found);
 	return s;
 }
 
