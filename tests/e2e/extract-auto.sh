@@ -136,8 +136,14 @@ genisoimage -quiet -b isolinux/isolinux.bin -c isolinux/boot.cat \
     -o "$T/plain.iso" "$T/plain" 2>/dev/null
 expect_exit 0 "plain ECMA-119: automatic mode" \
     isoboot-extract "$T/plain.iso" -C "$T/pl"
+# Found without regard to case, written under the config's name: the
+# path printed is the file written (it was VMLINUZ, printed as vmlinuz).
 check_files "plain ECMA-119: the kernel, found without regard to case" \
-    "$T/plain/boot/vmlinuz" "$T/pl/VMLINUZ"
+    "$T/plain/boot/vmlinuz" "$T/pl/vmlinuz"
+check_eq "plain ECMA-119: the paths printed" \
+    "$T/pl/vmlinuz $T/pl/initrd.gz" "$(sed -n '1,2p' "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+check_files "plain ECMA-119: the initrd printed is the one written" \
+    "$T/plain/boot/initrd.gz" "$(sed -n '2p' "$T/out")"
 
 # Usage: automatic-mode options do not go with -t or -x.
 expect_exit 2 "--label with -x: usage error" \

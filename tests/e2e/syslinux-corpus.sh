@@ -107,6 +107,7 @@ if [ -f "$alpine" ]; then
 		cat "$alpine"
 		head -c 1100000 /dev/zero | tr '\0' '#'
 	} >"$T/huge.cfg"
+	# shellcheck disable=SC2016 # $1 is the inner shell's
 	expect_exit 1 "a config over 1 MiB on stdin" \
 	    sh -c 'syslinux2cmdline - <"$1"' sh "$T/huge.cfg"
 	check_eq "a config over 1 MiB on stdin: the message" \
