@@ -121,7 +121,7 @@ $(B)/replay/%: fuzz/%.c fuzz/replay.c $(B)/libisoboot.a
 		fuzz/replay.c $(B)/libisoboot.a $(PKG_LIBS)
 
 # libFuzzer targets (clang, ASan+UBSan) in build-fuzz; fuzz-run runs each
-# for FUZZ_TIME seconds from seeds made of ../shared/isos.
+# for FUZZ_TIME seconds from seeds made of fixtures/isos.
 FUZZ_TIME ?= 60
 FUZZ_SAN = -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1,6 +1,6 @@
 /*
  * grub: read a GRUB 2 grub.cfg the way GRUB's normal mode reads it
- * (../shared/bootcfg/SEMANTICS.md section 2, upstream grub-2.12): GRUB's
+ * (fixtures/bootcfg/SEMANTICS.md section 2, upstream grub-2.12): GRUB's
  * lines, quoting and variable expansion, set/export and the submenu
  * context that sees only exported variables, if/elif/else with the tests
  * a static reader can decide, functions, for loops, source and

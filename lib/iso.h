@@ -1,8 +1,8 @@
 /*
  * iso: read an ISO 9660 image. libcdio opens the image and reads the
  * volume descriptors and blocks; directory records, multi-extent files,
- * Rock Ridge (through rrip) and Joliet names (through names) are parsed
- * here, because libcdio 2.1 gets them wrong (see ISO-READERS.md).
+ * Rock Ridge (through rrip) and Joliet names (through iso_names) are parsed
+ * here, because libcdio 2.1 gets them wrong (see fixtures/isos/ISO-READERS.md).
  *
  * The tree is visited, never held: ib_iso_walk() streams entries to a
  * callback, depth first, with every loop bounded (bounds.h) and directory

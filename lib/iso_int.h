@@ -1,5 +1,5 @@
-/* Shared by the files of the iso module only (iso.c, iso_walk.c,
- * iso_data.c). */
+/* Shared by the files that read the image's blocks only (iso.c,
+ * iso_walk.c, iso_data.c, eltorito.c). */
 #ifndef IB_ISO_INT_H
 #define IB_ISO_INT_H
 

@@ -350,7 +350,7 @@ set_attrs(struct walk *w, const struct rec *r, const ib_rr *rr)
 		e->mtime = rr->mtime.sec;
 		e->mtime_nsec = rr->mtime.nsec;
 	} else {
-		e->mtime = ib_iso_date7(r->date);
+		e->mtime = ib_rrip_date7(r->date);
 		e->mtime_nsec = 0;
 	}
 	if (rr->tf_seen & 0x04) {

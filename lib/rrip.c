@@ -30,7 +30,7 @@ to_epoch(int64_t year, unsigned mon, unsigned day, unsigned h, unsigned mi,
 }
 
 int64_t
-ib_iso_date7(const unsigned char *p)
+ib_rrip_date7(const unsigned char *p)
 {
 	return to_epoch(1900 + (int64_t)p[0], p[1], p[2], p[3], p[4], p[5],
 	    (signed char)p[6]);
@@ -49,7 +49,7 @@ digits(const unsigned char *p, unsigned n)
 }
 
 int64_t
-ib_iso_date17(const unsigned char *p, long *nsec)
+ib_rrip_date17(const unsigned char *p, long *nsec)
 {
 	*nsec = (long)digits(p + 14, 2) * 10000000L;
 	return to_epoch(digits(p, 4), digits(p + 4, 2), digits(p + 6, 2),
@@ -138,17 +138,17 @@ parse_tf(ib_rr *rr, const unsigned char *p, size_t len)
 		if (pos + step > len)
 			return;
 		if (step == 7) {
-			dst[i]->sec = ib_iso_date7(p + pos);
+			dst[i]->sec = ib_rrip_date7(p + pos);
 			dst[i]->nsec = 0;
 		} else {
-			dst[i]->sec = ib_iso_date17(p + pos, &dst[i]->nsec);
+			dst[i]->sec = ib_rrip_date17(p + pos, &dst[i]->nsec);
 		}
 		rr->tf_seen |= order[i];
 		pos += step;
 	}
 }
 
-/* ZF (v1) and ZF/Z2 (v2): ISO-READERS.md "zisofs on-disk format". */
+/* ZF (v1) and ZF/Z2 (v2): fixtures/isos/ISO-READERS.md "zisofs on-disk format". */
 static void
 parse_zf(ib_rr *rr, const unsigned char *e, size_t elen, bool z2)
 {
@@ -300,7 +300,7 @@ ib_rrip_parse(const unsigned char *su, size_t len, size_t skip,
 			    "rock ridge: more than %u continuation areas "
 			    "(CE loop?)",
 			    IB_MAX_CE);
-		if (ce_off >= IB_SECTOR || ce_len > IB_SECTOR - ce_off)
+		if (ce_off >= IB_MAX_CE_LEN || ce_len > IB_MAX_CE_LEN - ce_off)
 			return ib_err_set(err, IB_EFORMAT,
 			    "rock ridge: continuation area at block %lu "
 			    "offset %lu length %lu crosses its block",

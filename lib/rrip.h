@@ -72,9 +72,9 @@ int ib_rrip_parse(const unsigned char *su, size_t len, size_t skip,
     ib_rrip_read_fn rd, void *rctx, ib_rr *rr, ib_err *err);
 
 /* Convert a 7-byte ECMA-119 9.1.5 date; returns seconds since the epoch. */
-int64_t ib_iso_date7(const unsigned char *p);
+int64_t ib_rrip_date7(const unsigned char *p);
 
 /* Convert a 17-byte ECMA-119 8.4.26.1 date; *nsec gets the hundredths. */
-int64_t ib_iso_date17(const unsigned char *p, long *nsec);
+int64_t ib_rrip_date17(const unsigned char *p, long *nsec);
 
 #endif

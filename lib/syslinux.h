@@ -1,6 +1,6 @@
 /*
  * syslinux: read a syslinux / isolinux / extlinux config with the boot
- * loader's own semantics (../shared/bootcfg/SEMANTICS.md section 1, from
+ * loader's own semantics (fixtures/bootcfg/SEMANTICS.md section 1, from
  * syslinux 6.04's ldlinux and menu parsers): case-insensitive keywords,
  * lines cut at the first CR, INCLUDE against the working directory,
  * DEFAULT / UI / MENU DEFAULT precedence, MENU BEGIN submenus, initrd=

@@ -1,7 +1,7 @@
 /*
  * zisofs: decode zisofs (v1) and zisofs2 (v2, zlib only) file data.
  * Layouts: libisofs doc/zisofs_format.txt and doc/zisofs2_format.txt,
- * summarised in ISO-READERS.md "zisofs on-disk format".
+ * summarised in fixtures/isos/ISO-READERS.md "zisofs on-disk format".
  */
 #include <errno.h>
 #include <inttypes.h>

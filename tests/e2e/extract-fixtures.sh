@@ -6,7 +6,7 @@
 # Rock Ridge, zisofs and zisofs2, El Torito, multi-session, and a
 # multi-extent file patched together from two. For each image, the
 # listing must equal the tree (through the image's name layer) and
-# bsdtar's listing (where bsdtar is right, see ISO-READERS.md), and -x
+# bsdtar's listing (where bsdtar is right, see fixtures/isos/ISO-READERS.md), and -x
 # must give back every byte, symlink target, FIFO, hard link, mode and
 # empty directory of the tree, and nothing else.
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -213,7 +213,7 @@ printf 'long name\n' >"$src/$long200"
 printf 'utf-8\n' >"$src/ü-日本.txt"
 ln -s boot/vmlinuz "$src/link"
 ln -s ../.. "$src/a/b/up"
-# 299 bytes in 30 components: more than one SL entry (ISO-READERS.md).
+# 299 bytes in 30 components: more than one SL entry (fixtures/isos/ISO-READERS.md).
 target300=$(awk 'BEGIN { for (i = 0; i < 30; i++)
 	printf "%scomp%05d", (i ? "/" : ""), i }')
 ln -s "$target300" "$src/longlink"
@@ -231,7 +231,7 @@ map_identity "$src" >"$T/map.rr"
 if mkimg a xorriso -as mkisofs -R -J -o "$T/a.iso" "$src"; then
 	full_check a "$T/a.iso" "$src" "$T/map.rr" rr
 	# xorriso splits this target over two SL entries; bsdtar 3.6.2
-	# loses the '/' between them (ISO-READERS.md).
+	# loses the '/' between them (fixtures/isos/ISO-READERS.md).
 	run isoboot-extract -tv "$T/a.iso" longlink
 	check_grep "a: -tv shows the whole 299-byte target" \
 	    " longlink -> $target300\$" "$T/out"

@@ -242,7 +242,7 @@ put_byte "$T/namelen.iso" $(($(rec "$base" README.TXT 1) + 32)) 250
 hostile name-length "$T/namelen.iso"
 
 # A Rock Ridge CE whose continuation area is the record's own system use
-# area: an endless CE chain (bsdtar 3.6.2 loops on this, ISO-READERS.md).
+# area: an endless CE chain (bsdtar 3.6.2 loops on this, fixtures/isos/ISO-READERS.md).
 ce=$(rec "$base" NAME0000. 8)
 if [ "$ce" -ge 0 ] 2>/dev/null; then
 	recoff=$(rec "$base" NAME0000. 1)
@@ -260,7 +260,7 @@ else
 	fail "base image: no CE entry for the long name"
 fi
 
-# zisofs (RRIP ZF, ISO-READERS.md): sizes and block pointers are not
+# zisofs (RRIP ZF, fixtures/isos/ISO-READERS.md): sizes and block pointers are not
 # trusted. Only -x reads the data; the listing may show the claimed size.
 ztree=$T/ztree
 mkdir -p "$ztree"

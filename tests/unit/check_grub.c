@@ -1,6 +1,6 @@
 /*
  * check_grub: the GRUB 2 reader against the rules of
- * ../shared/bootcfg/SEMANTICS.md section 2 (upstream grub-2.12: lexer,
+ * fixtures/bootcfg/SEMANTICS.md section 2 (upstream grub-2.12: lexer,
  * grammar, evaluation, get_entry_number). Each test writes small configs
  * into a fresh mkdtemp directory ($IB_WORK, else $TMPDIR, else /tmp),
  * made per TCase in the parent process and removed there even when a test

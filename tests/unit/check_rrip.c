@@ -624,42 +624,42 @@ START_TEST(test_sl_too_long)
 }
 END_TEST
 
-/* ib_iso_date7 for known dates, GMT offsets in 15-minute units. */
+/* ib_rrip_date7 for known dates, GMT offsets in 15-minute units. */
 START_TEST(test_iso_date7)
 {
 	unsigned char d[7];
 
 	date7(d, 1970, 1, 1, 0, 0, 0, 0);
-	ck_assert_int_eq(ib_iso_date7(d), 0);
+	ck_assert_int_eq(ib_rrip_date7(d), 0);
 	date7(d, 2000, 1, 1, 0, 0, 0, 0);
-	ck_assert_int_eq(ib_iso_date7(d), 946684800);
+	ck_assert_int_eq(ib_rrip_date7(d), 946684800);
 	/* 01:00 at UTC+1 (offset +4) is midnight UTC. */
 	date7(d, 2000, 1, 1, 1, 0, 0, 4);
-	ck_assert_int_eq(ib_iso_date7(d), 946684800);
+	ck_assert_int_eq(ib_rrip_date7(d), 946684800);
 	/* 19:00 the day before at UTC-5 (offset -20) too. */
 	date7(d, 1999, 12, 31, 19, 0, 0, -20);
-	ck_assert_int_eq(ib_iso_date7(d), 946684800);
+	ck_assert_int_eq(ib_rrip_date7(d), 946684800);
 	/* Offset limits: -48 (UTC-12) and +52 (UTC+13). */
 	date7(d, 1999, 12, 31, 12, 0, 0, -48);
-	ck_assert_int_eq(ib_iso_date7(d), 946684800);
+	ck_assert_int_eq(ib_rrip_date7(d), 946684800);
 	date7(d, 2000, 1, 1, 13, 0, 0, 52);
-	ck_assert_int_eq(ib_iso_date7(d), 946684800);
+	ck_assert_int_eq(ib_rrip_date7(d), 946684800);
 	/* A leap day, and the end of 32-bit time_t. */
 	date7(d, 2024, 2, 29, 12, 34, 56, 0);
-	ck_assert_int_eq(ib_iso_date7(d), 1709210096);
+	ck_assert_int_eq(ib_rrip_date7(d), 1709210096);
 	date7(d, 2038, 1, 19, 3, 14, 8, 0);
-	ck_assert_int_eq(ib_iso_date7(d), INT64_C(2147483648));
+	ck_assert_int_eq(ib_rrip_date7(d), INT64_C(2147483648));
 	/* The range of the year byte: 1900 and 2155. */
 	date7(d, 1900, 1, 1, 0, 0, 0, 0);
-	ck_assert_int_eq(ib_iso_date7(d), INT64_C(-2208988800));
+	ck_assert_int_eq(ib_rrip_date7(d), INT64_C(-2208988800));
 	date7(d, 2155, 12, 31, 23, 59, 59, 0);
-	ck_assert_int_eq(ib_iso_date7(d), INT64_C(5869583999));
+	ck_assert_int_eq(ib_rrip_date7(d), INT64_C(5869583999));
 	/* 2100 is not a leap year. */
 	date7(d, 2100, 3, 1, 0, 0, 0, 0);
-	ck_assert_int_eq(ib_iso_date7(d), INT64_C(4107542400));
+	ck_assert_int_eq(ib_rrip_date7(d), INT64_C(4107542400));
 	/* One second before the epoch. */
 	date7(d, 1969, 12, 31, 23, 59, 59, 0);
-	ck_assert_int_eq(ib_iso_date7(d), -1);
+	ck_assert_int_eq(ib_rrip_date7(d), -1);
 }
 END_TEST
 
@@ -670,18 +670,18 @@ START_TEST(test_iso_date17)
 
 	date17(d, "2000010100000000", 0);
 	nsec = -1;
-	ck_assert_int_eq(ib_iso_date17(d, &nsec), 946684800);
+	ck_assert_int_eq(ib_rrip_date17(d, &nsec), 946684800);
 	ck_assert_int_eq(nsec, 0);
 	/* Hundredths become nanoseconds. */
 	date17(d, "1999123123595999", 0);
-	ck_assert_int_eq(ib_iso_date17(d, &nsec), 946684799);
+	ck_assert_int_eq(ib_rrip_date17(d, &nsec), 946684799);
 	ck_assert_int_eq(nsec, 990000000L);
 	/* 05:30 at UTC+5:30 (offset +22). */
 	date17(d, "2000010105300050", 22);
-	ck_assert_int_eq(ib_iso_date17(d, &nsec), 946684800);
+	ck_assert_int_eq(ib_rrip_date17(d, &nsec), 946684800);
 	ck_assert_int_eq(nsec, 500000000L);
 	date17(d, "2024022912345600", -4);
-	ck_assert_int_eq(ib_iso_date17(d, &nsec), 1709210096 + 3600);
+	ck_assert_int_eq(ib_rrip_date17(d, &nsec), 1709210096 + 3600);
 }
 END_TEST
 
@@ -865,7 +865,7 @@ END_TEST
 /*
  * zisofs2: ZF version 2 with "PZ", and the Z2 signature; LE64 size at
  * bytes 8-15. First the bytes xorriso 1.5.4 wrote for a 3 MiB file
- * (ISO-READERS.md), then a size above 4 GiB.
+ * (fixtures/isos/ISO-READERS.md), then a size above 4 GiB.
  */
 START_TEST(test_zf_v2_and_z2)
 {

@@ -1,6 +1,6 @@
 /*
  * check_syslinux: the syslinux reader against the rules of
- * ../shared/bootcfg/SEMANTICS.md section 1 (ISOLINUX 6.04's ldlinux and
+ * fixtures/bootcfg/SEMANTICS.md section 1 (ISOLINUX 6.04's ldlinux and
  * menu parsers). Each test writes small configs into a fresh mkdtemp
  * directory ($IB_WORK, else $TMPDIR, else /tmp), made per TCase in the
  * parent process and removed there even when a test fails, opens it as
