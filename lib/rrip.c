@@ -148,7 +148,8 @@ parse_tf(ib_rr *rr, const unsigned char *p, size_t len)
 	}
 }
 
-/* ZF (v1) and ZF/Z2 (v2): fixtures/isos/ISO-READERS.md "zisofs on-disk format". */
+/* ZF (v1) and ZF/Z2 (v2): fixtures/isos/ISO-READERS.md, "zisofs on-disk
+ * format". */
 static void
 parse_zf(ib_rr *rr, const unsigned char *e, size_t elen, bool z2)
 {

@@ -17,9 +17,10 @@
 /*
  * Parse the config at path (absolute in fs) with working directory cwd
  * (NULL: the config's directory, as ISOLINUX has it; PXELINUX works in
- * the directory of pxelinux.0). Returns a menu the caller frees with ib_menu_free(), or NULL
- * with *err ("file:line: message": an INCLUDE loop, a line longer than
- * 4095 bytes, a NUL byte, a path that leaves the image...).
+ * the directory of pxelinux.0). Returns a menu the caller frees with
+ * ib_menu_free(), or NULL with *err ("file:line: message": an INCLUDE
+ * loop, a line longer than 4095 bytes, a NUL byte, a path that leaves
+ * the image...).
  */
 ib_menu *ib_syslinux_parse(ib_bootfs *fs, const char *path, const char *cwd,
     ib_err *err);
