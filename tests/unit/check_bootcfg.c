@@ -4,8 +4,8 @@
  * directory as the fallback, PXELINUX and SYSLINUX for EFI trees, GRUB's
  * places per platform, the notes that say why, and IB_ENOTFOUND when no
  * config is there. Trees are written into a fresh image root per TCase
- * (menutest.h); images are built there byte by byte (fixtures/isogen.h,
- * plain ECMA-119 names, an El Torito catalog when a test asks for one).
+ * (menutest.h); images are built there byte by byte (isotest.h: plain
+ * ECMA-119 names, an El Torito catalog when a test asks for one).
  */
 
 #include <sys/stat.h>
@@ -28,234 +28,19 @@
 #include "menutest.h"
 #include "testutil.h"
 
-#include "../../fixtures/isogen.h"
+#include "isotest.h"
 
 /* A config of each loader whose default entry names where it came from. */
 #define SL(k)   "DEFAULT a\nLABEL a\nKERNEL /" k "\n"
 #define GRUB(k) "menuentry G {\n  linux /" k "\n}\n"
 
-/* --- generated images --- */
-
-#define MAX_MEMBERS 24
-#define MAX_DIRS    48
-
-/* A member of a generated image: a file holding data, or a directory
- * (data NULL). ECMA-119 names without ";1": "ISOLINUX/ISOLINUX.CFG". */
-struct member {
-	const char *path;
-	const char *data;
-};
-
-/*
- * An image: its members; the El Torito boot images, as member paths
- * (NULL: no such entry; "": an entry whose image no file holds, as
- * xorriso can hide it; both NULL: no boot catalog); the sectors of it
- * written out (0: all of them).
- */
-struct spec {
-	const struct member *m;
-	size_t n;
-	const char *bios, *efi;
-	size_t keep;
-};
-
-/* Sectors: 16 PVD, 17 boot record, 18 terminator, 19 the catalog, one
- * per directory from 20, then the files' data in member order. */
-#define CATALOG 19u
-#define DIR0    20u
-
-struct layout {
-	char dirs[MAX_DIRS][256]; /* "" is the root */
-	size_t nd;
-	uint32_t flsn[MAX_MEMBERS];
-	uint32_t nsect;
-};
-
-struct child {
-	char name[64];
-	uint32_t lsn, size;
-	unsigned flags;
-};
-
-/* The index of the directory named by the len bytes at path; with add,
- * a new one if there is none. */
-static size_t
-dir_index(struct layout *l, const char *path, size_t len, bool add)
-{
-	size_t i;
-
-	for (i = 0; i < l->nd; i++)
-		if (strlen(l->dirs[i]) == len &&
-		    strncmp(l->dirs[i], path, len) == 0)
-			return i;
-	ck_assert_msg(add, "no directory %.*s", (int)len, path);
-	ck_assert_uint_lt(l->nd, MAX_DIRS);
-	ck_assert_uint_lt(len, sizeof(l->dirs[0]));
-	memcpy(l->dirs[l->nd], path, len);
-	l->dirs[l->nd][len] = '\0';
-	return l->nd++;
-}
-
-/* The directory that holds path (its index), and where its name starts. */
-static size_t
-parent_of(struct layout *l, const char *path, const char **name)
-{
-	const char *slash = strrchr(path, '/');
-
-	*name = slash != NULL ? slash + 1 : path;
-	return dir_index(l, path, slash != NULL ? (size_t)(slash - path) : 0,
-	    false);
-}
-
-static void
-le32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static int
-cmp_child(const void *a, const void *b)
-{
-	return strcmp(((const struct child *)a)->name,
-	    ((const struct child *)b)->name);
-}
-
-/* The block where the file at path starts; 0 for "" (no file). */
-static uint32_t
-boot_lsn(const struct spec *s, const struct layout *l, const char *path)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->m[i].data != NULL && strcmp(s->m[i].path, path) == 0)
-			return l->flsn[i];
-	ck_assert_msg(path[0] == '\0', "no boot image %s among members", path);
-	return 0;
-}
-
-/* An El Torito catalog at CATALOG: the default entry for the BIOS image
- * (the EFI one if there is no BIOS entry), then a section for EFI. */
-static void
-put_catalog(isogen *g, const struct spec *s, const struct layout *l)
-{
-	unsigned char *vd, *cat;
-	uint16_t sum;
-	uint32_t bios, efi;
-
-	/* The terminator moves to 18; the boot record takes 17. */
-	memcpy(isogen_sector(g, 18), isogen_sector(g, 17), ISOGEN_SECTOR);
-	vd = isogen_sector(g, 17);
-	memset(vd, 0, ISOGEN_SECTOR);
-	memcpy(vd + 1, "CD001", 5);
-	vd[6] = 1;
-	memcpy(vd + 7, "EL TORITO SPECIFICATION", 23);
-	le32(vd + 0x47, CATALOG);
-	/* A hidden image: the catalog's own block, where no file starts. */
-	bios = s->bios != NULL ? boot_lsn(s, l, s->bios) : 0;
-	efi = s->efi != NULL ? boot_lsn(s, l, s->efi) : 0;
-	bios = s->bios != NULL && bios == 0 ? CATALOG : bios;
-	efi = s->efi != NULL && efi == 0 ? CATALOG : efi;
-	cat = isogen_sector(g, CATALOG);
-	cat[0] = 1;
-	cat[1] = s->bios != NULL ? 0 : 0xef;
-	cat[30] = 0x55;
-	cat[31] = 0xaa;
-	sum = 0;
-	for (size_t i = 0; i < 32; i += 2)
-		sum = (uint16_t)(sum + (cat[i] | cat[i + 1] << 8));
-	sum = (uint16_t)-sum;
-	cat[28] = (unsigned char)sum;
-	cat[29] = (unsigned char)(sum >> 8);
-	cat[32] = 0x88;
-	le32(cat + 40, s->bios != NULL ? bios : efi);
-	if (s->bios != NULL && s->efi != NULL) {
-		cat[64] = 0x91; /* the last section header */
-		cat[65] = 0xef;
-		cat[66] = 1;
-		cat[96] = 0x88;
-		le32(cat + 104, efi);
-	}
-}
+/* --- generated images (isotest.h) --- */
 
 /* Build the image of s as img.iso in the image root; its path. */
 static const char *
 build(const struct spec *s)
 {
-	static struct layout l;
-	struct child kids[MAX_MEMBERS + MAX_DIRS];
-	const char *name;
-	unsigned char *d;
-	size_t i, k, nk, off, len;
-	uint32_t next;
-	isogen g;
-	FILE *f;
-
-	memset(&l, 0, sizeof(l));
-	l.nd = 1; /* the root */
-	ck_assert_uint_le(s->n, MAX_MEMBERS);
-	for (i = 0; i < s->n; i++) {
-		const char *p = s->m[i].path;
-
-		for (const char *q = strchr(p, '/'); q != NULL;
-		     q = strchr(q + 1, '/'))
-			dir_index(&l, p, (size_t)(q - p), true);
-		if (s->m[i].data == NULL)
-			dir_index(&l, p, strlen(p), true);
-	}
-	next = DIR0 + (uint32_t)l.nd;
-	for (i = 0; i < s->n; i++) {
-		if (s->m[i].data == NULL)
-			continue;
-		l.flsn[i] = next;
-		len = strlen(s->m[i].data);
-		next += len == 0 ? 1 : (uint32_t)((len + 2047) / 2048);
-	}
-	l.nsect = next;
-	ck_assert_int_eq(isogen_init(&g, l.nsect, DIR0), 0);
-	for (k = 0; k < l.nd; k++) {
-		nk = 0;
-		for (i = 1; i < l.nd; i++) {
-			if (parent_of(&l, l.dirs[i], &name) != k)
-				continue;
-			snprintf(kids[nk].name, sizeof(kids[0].name), "%s",
-			    name);
-			kids[nk].lsn = DIR0 + (uint32_t)i;
-			kids[nk].size = ISOGEN_SECTOR;
-			kids[nk++].flags = 0x02;
-		}
-		for (i = 0; i < s->n; i++) {
-			if (s->m[i].data == NULL ||
-			    parent_of(&l, s->m[i].path, &name) != k)
-				continue;
-			snprintf(kids[nk].name, sizeof(kids[0].name), "%s;1",
-			    name);
-			kids[nk].lsn = l.flsn[i];
-			kids[nk].size = (uint32_t)strlen(s->m[i].data);
-			kids[nk++].flags = 0;
-		}
-		qsort(kids, nk, sizeof(kids[0]), cmp_child);
-		off = isogen_dir(&g, DIR0 + (uint32_t)k,
-		    k == 0 ? DIR0 :
-		             DIR0 + (uint32_t)parent_of(&l, l.dirs[k], &name));
-		d = isogen_sector(&g, DIR0 + (uint32_t)k);
-		for (i = 0; i < nk; i++) {
-			ck_assert_uint_lt(off + 33 + strlen(kids[i].name) + 1,
-			    ISOGEN_SECTOR);
-			off += isogen_record(d + off, kids[i].lsn, kids[i].size,
-			    kids[i].flags, kids[i].name, strlen(kids[i].name));
-		}
-	}
-	for (i = 0; i < s->n; i++)
-		if (s->m[i].data != NULL)
-			memcpy(isogen_sector(&g, l.flsn[i]), s->m[i].data,
-			    strlen(s->m[i].data));
-	if (s->bios != NULL || s->efi != NULL)
-		put_catalog(&g, s, &l);
-	f = fopen(tu_at(top, "img.iso"), "wb");
-	ck_assert_ptr_nonnull(f);
-	len = s->keep != 0 ? s->keep : l.nsect;
-	ck_assert_uint_eq(fwrite(g.img, ISOGEN_SECTOR, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-	free(g.img);
+	isotest_build(s, tu_at(top, "img.iso"));
 	return tu_at(top, "img.iso");
 }
 
@@ -722,15 +507,13 @@ END_TEST
  * efi.img for EFI, configs of both loaders (plain ECMA-119 names: found
  * without regard to case). */
 static const struct member hybrid[] = {
-	{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
-	{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
-	{ "BOOT/GRUB/EFI.IMG", "fat" },
-	{ "BOOT/GRUB/GRUB.CFG", GRUB("bootgrub") },
-	{ "BOOT/GRUB/I386_PC/ELTORITO.IMG", "grub" },
-	{ "EFI/BOOT/GRUB.CFG", GRUB("efigrub") },
+	{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin", 0 },
+	{ "ISOLINUX/ISOLINUX.CFG", SL("iso"), 0 },
+	{ "BOOT/GRUB/EFI.IMG", "fat", 0 },
+	{ "BOOT/GRUB/GRUB.CFG", GRUB("bootgrub"), 0 },
+	{ "BOOT/GRUB/I386_PC/ELTORITO.IMG", "grub", 0 },
+	{ "EFI/BOOT/GRUB.CFG", GRUB("efigrub"), 0 },
 };
-
-#define NMEMB(a) (sizeof(a) / sizeof((a)[0]))
 
 /* BIOS: the boot image is isolinux.bin, so ISOLINUX's config is read;
  * the notes name the boot image, then the config and the rule. */
@@ -793,9 +576,9 @@ END_TEST
 START_TEST(test_iso_efi_syslinux)
 {
 	static const struct member mm[] = {
-		{ "EFI/BOOT/BOOTX64.EFI", "syslinux.efi" },
-		{ "EFI/BOOT/SYSLINUX.CFG", SL("efisl") },
-		{ "EFIBOOT.IMG", "fat" },
+		{ "EFI/BOOT/BOOTX64.EFI", "syslinux.efi", 0 },
+		{ "EFI/BOOT/SYSLINUX.CFG", SL("efisl"), 0 },
+		{ "EFIBOOT.IMG", "fat", 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), NULL, "EFIBOOT.IMG", 0 };
 	ib_menu *m;
@@ -838,10 +621,10 @@ END_TEST
 START_TEST(test_iso_boot_image_directory)
 {
 	static const struct member mm[] = {
-		{ "BOOT/X86_64/LOADER/ISOLINUX.BIN", "isolinux.bin" },
-		{ "BOOT/X86_64/LOADER/ISOLINUX.CFG", SL("suse") },
-		{ "OLD/ISOLINUX.BIN", "an older isolinux.bin" },
-		{ "OLD/ISOLINUX.CFG", SL("old") },
+		{ "BOOT/X86_64/LOADER/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "BOOT/X86_64/LOADER/ISOLINUX.CFG", SL("suse"), 0 },
+		{ "OLD/ISOLINUX.BIN", "an older isolinux.bin", 0 },
+		{ "OLD/ISOLINUX.CFG", SL("old"), 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), "BOOT/X86_64/LOADER/ISOLINUX.BIN",
 		NULL, 0 };
@@ -861,8 +644,8 @@ END_TEST
 START_TEST(test_iso_hidden_boot_image)
 {
 	static const struct member mm[] = {
-		{ "BOOT/LOADER/ISOLINUX.BIN", "isolinux.bin" },
-		{ "BOOT/LOADER/ISOLINUX.CFG", SL("hidden") },
+		{ "BOOT/LOADER/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "BOOT/LOADER/ISOLINUX.CFG", SL("hidden"), 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), "", NULL, 0 };
 	ib_menu *m;
@@ -885,8 +668,8 @@ END_TEST
 START_TEST(test_iso_boot_image_without_config)
 {
 	static const struct member mm[] = {
-		{ "BOOT/MEMTEST.IMG", "floppy" },
-		{ "README.TXT", "hello\n" },
+		{ "BOOT/MEMTEST.IMG", "floppy", 0 },
+		{ "README.TXT", "hello\n", 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), "BOOT/MEMTEST.IMG", NULL, 0 };
 	ib_err err;
@@ -906,8 +689,8 @@ END_TEST
 START_TEST(test_iso_isolinux_without_config)
 {
 	static const struct member mm[] = {
-		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
-		{ "BOOT/GRUB/GRUB.CFG", GRUB("g") },
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "BOOT/GRUB/GRUB.CFG", GRUB("g"), 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), "ISOLINUX/ISOLINUX.BIN", NULL, 0 };
 	ib_err err;
@@ -939,8 +722,8 @@ arm64_image(char *buf, size_t len)
 START_TEST(test_kernel_info)
 {
 	static char big[70001];
-	struct member mm[] = { { "BOOT/IMAGE", big },
-		{ "BOOT/VMLINUZ.GZ", "\x1f\x8b\x08 rest" } };
+	struct member mm[] = { { "BOOT/IMAGE", big, 0 },
+		{ "BOOT/VMLINUZ.GZ", "\x1f\x8b\x08 rest", 0 } };
 	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
 	ib_kernel_info ki;
 	ib_bootfs *fs;
@@ -984,7 +767,7 @@ END_TEST
 START_TEST(test_missing_kernel_message_names_path)
 {
 	static const struct member mm[] = {
-		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest" },
+		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest", 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
 	ib_kernel_info ki;
@@ -1030,18 +813,18 @@ build_truncated(struct spec *s)
 START_TEST(test_truncated_config_read_as_not_found)
 {
 	static const struct member iso_only[] = {
-		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
-		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso"), 0 },
 	};
 	static const struct member iso_next[] = {
-		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
-		{ "SYSLINUX/SYSLINUX.CFG", SL("wrong") },
-		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "SYSLINUX/SYSLINUX.CFG", SL("wrong"), 0 },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso"), 0 },
 	};
 	static const struct member grub_next[] = {
-		{ "BOOT/GRUB/I386_PC/ELTORITO.IMG", "grub" },
-		{ "EFI/BOOT/GRUB.CFG", GRUB("wrong") },
-		{ "BOOT/GRUB/GRUB.CFG", GRUB("bootgrub") },
+		{ "BOOT/GRUB/I386_PC/ELTORITO.IMG", "grub", 0 },
+		{ "EFI/BOOT/GRUB.CFG", GRUB("wrong"), 0 },
+		{ "BOOT/GRUB/GRUB.CFG", GRUB("bootgrub"), 0 },
 	};
 	struct spec s[] = {
 		{ iso_only, NMEMB(iso_only), "ISOLINUX/ISOLINUX.BIN", NULL, 0 },
@@ -1085,8 +868,8 @@ END_TEST
 START_TEST(test_truncated_kernel_read_as_not_found)
 {
 	static const struct member mm[] = {
-		{ "ISOLINUX/ISOLINUX.CFG", SL("boot/vmlinuz") },
-		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest" },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("boot/vmlinuz"), 0 },
+		{ "BOOT/VMLINUZ", "\x1f\x8b\x08 rest", 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
 	ib_kernel_info ki;
@@ -1121,7 +904,8 @@ break_root_dir(const char *name)
 
 	f = fopen(tu_at(top, "img.iso"), "r+b");
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fseek(f, (long)DIR0 * ISOGEN_SECTOR, SEEK_SET), 0);
+	ck_assert_int_eq(fseek(f, (long)ISOTEST_DIR0 * ISOGEN_SECTOR, SEEK_SET),
+	    0);
 	ck_assert_uint_eq(fread(d, 1, sizeof(d), f), sizeof(d));
 	len = strlen(name);
 	for (off = 0; off < sizeof(d) && d[off] != 0; off += d[off])
@@ -1129,7 +913,8 @@ break_root_dir(const char *name)
 			break;
 	ck_assert_msg(off < sizeof(d) && d[off] != 0, "no %s", name);
 	isogen_both32(d + off + 2, 0x00ffffff);
-	ck_assert_int_eq(fseek(f, (long)DIR0 * ISOGEN_SECTOR, SEEK_SET), 0);
+	ck_assert_int_eq(fseek(f, (long)ISOTEST_DIR0 * ISOGEN_SECTOR, SEEK_SET),
+	    0);
 	ck_assert_uint_eq(fwrite(d, 1, sizeof(d), f), sizeof(d));
 	ck_assert_int_eq(fclose(f), 0);
 }
@@ -1143,13 +928,13 @@ break_root_dir(const char *name)
 START_TEST(test_broken_directory_read_as_not_found)
 {
 	static const struct member on_way[] = {
-		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin" },
-		{ "ISOLINUX/ISOLINUX.CFG", SL("iso") },
-		{ "SYSLINUX.CFG", SL("wrong") },
+		{ "ISOLINUX/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "ISOLINUX/ISOLINUX.CFG", SL("iso"), 0 },
+		{ "SYSLINUX.CFG", SL("wrong"), 0 },
 	};
 	static const struct member searched[] = {
-		{ "LOADER/ISOLINUX.BIN", "isolinux.bin" },
-		{ "LOADER/ISOLINUX.CFG", SL("loader") },
+		{ "LOADER/ISOLINUX.BIN", "isolinux.bin", 0 },
+		{ "LOADER/ISOLINUX.CFG", SL("loader"), 0 },
 	};
 	struct spec s = { on_way, NMEMB(on_way), NULL, NULL, 0 };
 	ib_menu *m;
@@ -1179,8 +964,8 @@ END_TEST
 START_TEST(test_truncated_searched_config_read_as_not_found)
 {
 	static const struct member mm[] = {
-		{ "A/B/SYSLINUX.CFG", SL("deeper") },
-		{ "A/SYSLINUX.CFG", SL("first") },
+		{ "A/B/SYSLINUX.CFG", SL("deeper"), 0 },
+		{ "A/SYSLINUX.CFG", SL("first"), 0 },
 	};
 	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
 	ib_err err;

@@ -1,9 +1,10 @@
 /*
  * isotest: a whole ISO 9660 image from a list of members, for the suites
- * that need an image and not a tree (check_plan, check_recipe): files and
- * directories with the ECMA-119 names given (";1" added, case kept, no
- * Rock Ridge or Joliet) and an El Torito catalog when a test asks for
- * one. Built byte by byte on fixtures/isogen.h. Header-only; tests only.
+ * that need an image and not a tree (check_bootcfg, check_plan,
+ * check_recipe): files and directories with the ECMA-119 names given
+ * (";1" added, case kept, no Rock Ridge or Joliet) and an El Torito
+ * catalog when a test asks for one. Built byte by byte on
+ * fixtures/isogen.h. Header-only; tests only.
  */
 #ifndef IB_ISOTEST_H
 #define IB_ISOTEST_H
