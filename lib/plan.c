@@ -85,6 +85,12 @@ ib_plan_open_tree(const char *root, const char *cfg, const char *platform,
 		ib_plan_close(p);
 		return NULL;
 	}
+	if (cfg != NULL && strlen(cfg) >= IB_MAX_PATH) {
+		ib_err_set(err, IB_ELIMIT, "%s: path over %u bytes", cfg,
+		    IB_MAX_PATH - 1);
+		ib_plan_close(p);
+		return NULL;
+	}
 	fs = ib_bootfs_open_dir(root, err);
 	if (fs != NULL && cfg != NULL) {
 		snprintf(path, sizeof(path), "%s%s", cfg[0] == '/' ? "" : "/",
