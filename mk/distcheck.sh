@@ -1,7 +1,7 @@
 #!/bin/sh
-# distcheck.sh TARBALL [SHARED]: unpack the tarball, build it, run make
+# distcheck.sh TARBALL: unpack the tarball, build it, run make
 # check on the tarball's own fixtures/ (isos/ and bootcfg/: it must stand
-# alone, so SHARED, the checkout's test inputs, is not used), and check
+# alone, so nothing of the checkout is used), and check
 # that make install + make uninstall leave no file.
 set -eu
 tarball=$1
