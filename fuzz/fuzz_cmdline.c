@@ -1,6 +1,7 @@
 /*
  * fuzz_cmdline: properties of the command-line editor: split, join,
- * split again gives the same words; the serial rewrite is idempotent.
+ * split again gives the same words; the serial rewrite is idempotent;
+ * the --serial value parser keeps its promises.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	ib_argv_free(&a);
+	/* --serial=DEV[,SPEED]: a device that fits, a speed of digits. */
+	{
+		char dev[16];
+		const char *speed;
+
+		if (ib_cmdline_serial_parse(s, dev, sizeof(dev), &speed,
+		        &err) == 0 &&
+		    (dev[0] == '\0' || strlen(dev) >= sizeof(dev) ||
+		        (speed != NULL &&
+		            strspn(speed, "0123456789") != strlen(speed))))
+			__builtin_trap();
+	}
 	stripped = ib_cmdline_strip_loader_new(s);
 	if (stripped != NULL && strlen(stripped) > strlen(s))
 		__builtin_trap();
