@@ -69,6 +69,22 @@ ib_bootfs_close(ib_bootfs *fs)
 	free(fs);
 }
 
+/*
+ * len bytes and not one more, for a file's contents: no NUL is added, so
+ * a parser that reads past the end is caught by ASan, not fed a NUL.
+ * malloc(0) may return NULL; then one byte, never read, stands in.
+ */
+static char *
+alloc_exact(size_t len)
+{
+	char *p;
+
+	p = malloc(len);
+	if (p == NULL && len == 0)
+		p = malloc(1);
+	return p;
+}
+
 int
 ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
     size_t len, ib_err *err)
@@ -76,11 +92,10 @@ ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
 	free(fs->mem_path);
 	free(fs->mem_data);
 	fs->mem_path = strdup(path);
-	fs->mem_data = malloc(len + 1);
+	fs->mem_data = alloc_exact(len);
 	if (fs->mem_path == NULL || fs->mem_data == NULL)
 		return ib_err_errno(err, ENOMEM, "%s", path);
 	memcpy(fs->mem_data, data, len);
-	fs->mem_data[len] = '\0';
 	fs->mem_len = len;
 	return 0;
 }
@@ -211,7 +226,7 @@ read_member(struct lookup *l, const ib_entry *e)
 	fd = ib_tmpfile("cfg", &l->rerr);
 	if (fd == -1)
 		return -1;
-	l->data = malloc(want + 1);
+	l->data = alloc_exact(want);
 	if (l->data == NULL) {
 		close(fd);
 		return ib_err_errno(&l->rerr, ENOMEM, "read");
@@ -225,8 +240,7 @@ read_member(struct lookup *l, const ib_entry *e)
 	close(fd);
 	if (n != (ssize_t)want)
 		return ib_err_set(&l->rerr, EIO, "short read");
-	l->data[n] = '\0';
-	l->len = (size_t)n;
+	l->len = want;
 	return 0;
 }
 
@@ -376,14 +390,14 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 	struct stat st;
 	ssize_t n;
 	size_t got;
-	char *buf;
+	char *buf, *tmp;
 	int fd;
 
 	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0) {
-		buf = malloc(fs->mem_len + 1);
+		buf = alloc_exact(fs->mem_len);
 		if (buf == NULL)
 			return ib_err_errno(err, ENOMEM, "%s", path);
-		memcpy(buf, fs->mem_data, fs->mem_len + 1);
+		memcpy(buf, fs->mem_data, fs->mem_len);
 		*data = buf;
 		*len = fs->mem_len;
 		return 0;
@@ -398,7 +412,7 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 		return ib_err_set(err, IB_ELIMIT,
 		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = alloc_exact((size_t)st.st_size);
 	if (buf == NULL) {
 		close(fd);
 		return ib_err_errno(err, ENOMEM, "read");
@@ -411,7 +425,15 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 		got += (size_t)n;
 	}
 	close(fd);
-	buf[got] = '\0';
+	/* The file shrank while it was read: keep the buffer exact. */
+	if (got < (size_t)st.st_size) {
+		tmp = alloc_exact(got);
+		if (tmp != NULL) {
+			memcpy(tmp, buf, got);
+			free(buf);
+			buf = tmp;
+		}
+	}
 	*data = buf;
 	*len = got;
 	return 0;

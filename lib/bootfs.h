@@ -38,10 +38,11 @@ int ib_bootfs_set_file(ib_bootfs *fs, const char *path, const char *data,
     size_t len, ib_err *err);
 
 /*
- * Read the file at path (absolute in the image) into a NUL-terminated
- * buffer the caller frees, of at most IB_MAX_CONFIG bytes. A missing file
- * is IB_ENOTFOUND; a path that would leave the root, IB_EUNSAFE; a member
- * that is there but unreadable, IB_EFORMAT. *err does not name path.
+ * Read the file at path (absolute in the image), at most IB_MAX_CONFIG
+ * bytes, into a buffer of exactly *len bytes, not NUL-terminated, that the
+ * caller frees. A missing file is IB_ENOTFOUND; a path that would leave
+ * the root, IB_EUNSAFE; a member that is there but unreadable, IB_EFORMAT.
+ * *err does not name path.
  */
 int ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
     ib_err *err);
