@@ -29,16 +29,77 @@ ib_syslinux_label_clear(struct label *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int
-set_str(char **dst, const char *s, ib_err *err)
+/*
+ * A config line is read in place, between its start and end (its CR or
+ * LF, or the end of the file): ib_bootfs_read() adds no NUL after the
+ * last line, so nothing here may look for one.
+ */
+
+/* The n bytes at s as a string the caller frees, or NULL. */
+static char *
+dup_n(const char *s, size_t n)
 {
 	char *d;
 
-	d = strdup(s);
+	d = malloc(n + 1);
+	if (d == NULL)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* *dst = the value from s to end (the rest of the line). */
+static int
+set_str(char **dst, const char *s, const char *end, ib_err *err)
+{
+	char *d;
+
+	d = dup_n(s, (size_t)(end - s));
 	if (d == NULL)
 		return ib_err_errno(err, ENOMEM, "config");
 	free(*dst);
 	*dst = d;
+	return 0;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
+/* The bytes of the first word at s: up to a space or tab, or end. */
+static size_t
+word_len(const char *s, const char *end)
+{
+	const char *t;
+
+	for (t = s; t < end && *t != ' ' && *t != '\t'; t++)
+		;
+	return (size_t)(t - s);
+}
+
+/* s after its spaces and tabs, at most end. */
+static const char *
+skip_sp_tab(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
+}
+
+/* strtol(3) of the value from s to end, as ldlinux reads a number. */
+static int
+value_long(const char *s, const char *end, long *out, ib_err *err)
+{
+	char *d;
+
+	d = dup_n(s, (size_t)(end - s));
+	if (d == NULL)
+		return ib_err_errno(err, ENOMEM, "config");
+	*out = strtol(d, NULL, 10);
+	free(d);
 	return 0;
 }
 
@@ -257,22 +318,24 @@ add_marker(struct parser *p, ib_kind kind, const char *title, const char *where,
 	return ib_menu_add(p->m, &e, err) == -1 ? -1 : 0;
 }
 
-/* 1.3: keyword at s, matched ignoring case and followed by a byte <= 0x20
- * or 0x7F or the end. Returns the value after it (leading blanks
- * skipped), or NULL. */
+/* 1.3: keyword at s (a line ending at end), matched ignoring case and
+ * followed by a byte <= 0x20 or 0x7F or the end. Returns the value after
+ * it (leading blanks skipped; at most end), or NULL. */
 static const char *
-looking_at(const char *s, const char *kw)
+looking_at(const char *s, const char *end, const char *kw)
 {
 	size_t n;
 
 	n = strlen(kw);
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] | 0x20) != (kw[i] | 0x20) || s[i] == '\0')
-			return NULL;
-	if (s[n] != '\0' && (unsigned char)s[n] > 0x20 && s[n] != 0x7f)
+	if ((size_t)(end - s) < n)
 		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] | 0x20) != (kw[i] | 0x20))
+			return NULL;
 	s += n;
-	while (*s == ' ' || *s == '\t' || *s == '\v' || *s == '\f')
+	if (s < end && (unsigned char)*s > 0x20 && *s != 0x7f)
+		return NULL;
+	while (s < end && is_blank(*s))
 		s++;
 	return s;
 }
@@ -345,186 +408,246 @@ include(struct parser *p, const char *name, const char *where, ib_err *err)
 	return 0;
 }
 
-/* One line of the config (already cut at CR/LF, blanks skipped). */
+/* MENU BEGIN title and MENU INCLUDE file title: a submenu (1.7). */
 static int
-directive(struct parser *p, const char *s, const char *where, ib_err *err)
+submenu_begin(struct parser *p, const char *title, const char *where,
+    ib_err *err)
+{
+	if (ib_syslinux_record(p, err) == -1 ||
+	    add_marker(p, IB_KIND_SUBMENU, title, where, err) == -1)
+		return -1;
+	return submenu_push(p, title, err);
+}
+
+/*
+ * INCLUDE file and MENU INCLUDE file [title] (1.7, 1.10), with v the
+ * value: a file name of more than IB_MAX_NAME bytes (or none) is ignored.
+ * menu: a title after the name makes the file a submenu.
+ */
+static int
+include_value(struct parser *p, const char *v, const char *end, bool menu,
+    const char *where, ib_err *err)
+{
+	char *word, *title;
+	size_t n;
+	int rc;
+
+	n = word_len(v, end);
+	if (n == 0 || n > IB_MAX_NAME)
+		return 0;
+	word = dup_n(v, n);
+	if (word == NULL)
+		return ib_err_errno(err, ENOMEM, "include");
+	v = skip_sp_tab(v + n, end);
+	if (!menu || v == end) {
+		rc = include(p, word, where, err);
+		free(word);
+		return rc;
+	}
+	title = dup_n(v, (size_t)(end - v));
+	if (title == NULL)
+		rc = ib_err_errno(err, ENOMEM, "submenu");
+	else if (submenu_begin(p, title, where, err) == -1 ||
+	    include(p, word, where, err) == -1 ||
+	    ib_syslinux_record(p, err) == -1)
+		rc = -1;
+	else {
+		submenu_pop(p);
+		rc = 0;
+	}
+	free(title);
+	free(word);
+	return rc;
+}
+
+/* The MENU directives (1.7); v is what follows MENU. */
+static int
+menu_directive(struct parser *p, const char *v, const char *end,
+    const char *where, ib_err *err)
 {
 	struct label *l;
-	const char *v;
-	char word[256];
+	const char *s;
+	char *title;
+	int rc;
+
+	l = &p->cur;
+	if ((s = looking_at(v, end, "label")) != NULL) {
+		if (l->open)
+			return set_str(&l->title, s, end, err);
+	} else if (looking_at(v, end, "default") != NULL) {
+		if (l->open)
+			l->menu_default = true;
+	} else if (looking_at(v, end, "hide") != NULL) {
+		if (l->open)
+			l->hide = true;
+	} else if (looking_at(v, end, "disable") != NULL) {
+		if (l->open)
+			l->disabled = true;
+	} else if (looking_at(v, end, "exit") != NULL ||
+	    looking_at(v, end, "quit") != NULL) {
+		/* menu.c32 makes the label an action that leaves the menu,
+		 * whatever its kernel line says (1.7). */
+		if (l->open)
+			l->menu_exit = true;
+	} else if (looking_at(v, end, "hidden") != NULL) {
+		p->menu_hidden = true;
+	} else if (looking_at(v, end, "separator") != NULL) {
+		if (ib_syslinux_record(p, err) == -1)
+			return -1;
+		return add_marker(p, IB_KIND_SEPARATOR, NULL, where, err);
+	} else if ((s = looking_at(v, end, "begin")) != NULL) {
+		title =
+		    s < end ? dup_n(s, (size_t)(end - s)) : strdup("(submenu)");
+		if (title == NULL)
+			return ib_err_errno(err, ENOMEM, "submenu");
+		rc = submenu_begin(p, title, where, err);
+		free(title);
+		return rc;
+	} else if (looking_at(v, end, "end") != NULL) {
+		if (ib_syslinux_record(p, err) == -1)
+			return -1;
+		submenu_pop(p);
+	} else if ((s = looking_at(v, end, "include")) != NULL) {
+		return include_value(p, s, end, true, where, err);
+	}
+	return 0;
+}
+
+/* LABEL name: closes the open label and opens another (1.4, 1.5). */
+static int
+label_directive(struct parser *p, const char *v, const char *end,
+    const char *where, ib_err *err)
+{
+	struct label *l;
 	size_t n;
 
 	l = &p->cur;
-	if ((v = looking_at(s, "menu")) != NULL) {
-		if ((s = looking_at(v, "label")) != NULL) {
-			if (l->open)
-				return set_str(&l->title, s, err);
-		} else if (looking_at(v, "default") != NULL) {
-			if (l->open)
-				l->menu_default = true;
-		} else if (looking_at(v, "hide") != NULL) {
-			if (l->open)
-				l->hide = true;
-		} else if (looking_at(v, "disable") != NULL) {
-			if (l->open)
-				l->disabled = true;
-		} else if (looking_at(v, "exit") != NULL ||
-		    looking_at(v, "quit") != NULL) {
-			/* menu.c32 makes the label an action that leaves
-			 * the menu, whatever its kernel line says (1.7). */
-			if (l->open)
-				l->menu_exit = true;
-		} else if (looking_at(v, "hidden") != NULL) {
-			p->menu_hidden = true;
-		} else if ((s = looking_at(v, "separator")) != NULL) {
-			if (ib_syslinux_record(p, err) == -1)
-				return -1;
-			return add_marker(p, IB_KIND_SEPARATOR, NULL, where,
-			    err);
-		} else if ((s = looking_at(v, "begin")) != NULL) {
-			if (ib_syslinux_record(p, err) == -1 ||
-			    add_marker(p, IB_KIND_SUBMENU,
-			        s[0] != '\0' ? s : "(submenu)", where,
-			        err) == -1)
-				return -1;
-			return submenu_push(p, s[0] != '\0' ? s : "(submenu)",
-			    err);
-		} else if (looking_at(v, "end") != NULL) {
-			if (ib_syslinux_record(p, err) == -1)
-				return -1;
-			submenu_pop(p);
-		} else if ((s = looking_at(v, "include")) != NULL) {
-			/* MENU INCLUDE file [title]: with a title the file
-			 * is a submenu (1.7). */
-			n = strcspn(s, " \t");
-			if (n == 0 || n >= sizeof(word))
-				return 0;
-			memcpy(word, s, n);
-			word[n] = '\0';
-			s += n + strspn(s + n, " \t");
-			if (s[0] == '\0')
-				return include(p, word, where, err);
-			if (ib_syslinux_record(p, err) == -1 ||
-			    add_marker(p, IB_KIND_SUBMENU, s, where, err) ==
-			        -1 ||
-			    submenu_push(p, s, err) == -1 ||
-			    include(p, word, where, err) == -1 ||
-			    ib_syslinux_record(p, err) == -1)
-				return -1;
-			submenu_pop(p);
-		}
-		return 0;
+	if (ib_syslinux_record(p, err) == -1)
+		return -1;
+	/* ldlinux: the label is the first word (1.5). 6.x has no limit; we
+	 * cap it rather than truncate a lookup. */
+	n = word_len(v, end);
+	if (n > IB_MAX_NAME)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%s: label longer than %u bytes", where, IB_MAX_NAME);
+	l->name = dup_n(v, n);
+	if (l->name == NULL)
+		return ib_err_errno(err, ENOMEM, "label");
+	if (set_str(&l->line, v, end, err) == -1)
+		return -1;
+	l->open = true;
+	snprintf(l->where, sizeof(l->where), "%s", where);
+	return 0;
+}
+
+/* KERNEL and the other kernel keywords (1.8); 1 when s is none of them. */
+static int
+kernel_directive(struct parser *p, const char *s, const char *end, ib_err *err)
+{
+	static const struct {
+		const char *kw;
+		enum kw type;
+	} kernels[] = { { "kernel", KW_KERNEL }, { "linux", KW_LINUX },
+		{ "boot", KW_BOOT }, { "bss", KW_BSS }, { "pxe", KW_PXE },
+		{ "fdimage", KW_FDIMAGE }, { "comboot", KW_COMBOOT },
+		{ "com32", KW_COM32 }, { "config", KW_CONFIG },
+		{ "localboot", KW_LOCALBOOT } };
+	struct label *l;
+	const char *v;
+	size_t n;
+
+	l = &p->cur;
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+		if ((v = looking_at(s, end, kernels[i].kw)) == NULL)
+			continue;
+		if (!l->open)
+			return 0; /* 1.4: ignored outside a label */
+		l->kw = kernels[i].type;
+		/* KERNEL file args: extra words start the append only for
+		 * COM32 modules; keep the first word. */
+		n = word_len(v, end);
+		free(l->kernel);
+		l->kernel = dup_n(v, n);
+		if (l->kernel == NULL)
+			return ib_err_errno(err, ENOMEM, "kernel");
+		v = skip_sp_tab(v + n, end);
+		return set_str(&l->kargs, v, end, err);
 	}
-	if ((v = looking_at(s, "label")) != NULL) {
-		if (ib_syslinux_record(p, err) == -1)
-			return -1;
-		/* ldlinux: the label is the first word (1.5). 6.x has no
-		 * limit; we cap it rather than truncate a lookup. */
-		n = strcspn(v, " \t");
-		if (n > IB_MAX_NAME)
-			return ib_err_set(err, IB_ELIMIT,
-			    "%s: label longer than %u bytes", where,
-			    IB_MAX_NAME);
-		l->name = malloc(n + 1);
-		if (l->name == NULL)
-			return ib_err_errno(err, ENOMEM, "label");
-		memcpy(l->name, v, n);
-		l->name[n] = '\0';
-		if (set_str(&l->line, v, err) == -1)
-			return -1;
-		l->open = true;
-		snprintf(l->where, sizeof(l->where), "%s", where);
-		return 0;
-	}
-	{
-		static const struct {
-			const char *kw;
-			enum kw type;
-		} kernels[] = { { "kernel", KW_KERNEL }, { "linux", KW_LINUX },
-			{ "boot", KW_BOOT }, { "bss", KW_BSS },
-			{ "pxe", KW_PXE }, { "fdimage", KW_FDIMAGE },
-			{ "comboot", KW_COMBOOT }, { "com32", KW_COM32 },
-			{ "config", KW_CONFIG },
-			{ "localboot", KW_LOCALBOOT } };
-		for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]);
-		     i++) {
-			if ((v = looking_at(s, kernels[i].kw)) == NULL)
-				continue;
-			if (!l->open)
-				return 0; /* 1.4: ignored outside a label */
-			l->kw = kernels[i].type;
-			/* KERNEL file args: extra words start the append
-			 * only for COM32 modules; keep the first word. */
-			n = strcspn(v, " \t");
-			free(l->kernel);
-			l->kernel = malloc(n + 1);
-			if (l->kernel == NULL)
-				return ib_err_errno(err, ENOMEM, "kernel");
-			memcpy(l->kernel, v, n);
-			l->kernel[n] = '\0';
-			v += n;
-			v += strspn(v, " \t");
-			return set_str(&l->kargs, v, err);
-		}
-	}
-	if ((v = looking_at(s, "append")) != NULL) {
+	return 1;
+}
+
+/* One line of the config, from s to end (cut at CR/LF, blanks skipped). */
+static int
+directive(struct parser *p, const char *s, const char *end, const char *where,
+    ib_err *err)
+{
+	struct label *l;
+	const char *v;
+	long num;
+	int rc;
+
+	l = &p->cur;
+	if ((v = looking_at(s, end, "menu")) != NULL)
+		return menu_directive(p, v, end, where, err);
+	if ((v = looking_at(s, end, "label")) != NULL)
+		return label_directive(p, v, end, where, err);
+	rc = kernel_directive(p, s, end, err);
+	if (rc != 1)
+		return rc;
+	if ((v = looking_at(s, end, "append")) != NULL) {
 		if (l->open)
-			return set_str(&l->append, v, err);
-		return set_str(&p->global_append, v, err);
+			return set_str(&l->append, v, end, err);
+		return set_str(&p->global_append, v, end, err);
 	}
-	if ((v = looking_at(s, "initrd")) != NULL) {
+	if ((v = looking_at(s, end, "initrd")) != NULL) {
 		if (l->open)
-			return set_str(&l->initrd, v, err);
+			return set_str(&l->initrd, v, end, err);
 		return 0;
 	}
-	if (((v = looking_at(s, "default")) != NULL ||
-	        (v = looking_at(s, "ui")) != NULL ||
-	        (v = looking_at(s, "ontimeout")) != NULL) &&
-	    strcspn(v, " \t") > IB_MAX_NAME)
+	if (((v = looking_at(s, end, "default")) != NULL ||
+	        (v = looking_at(s, end, "ui")) != NULL ||
+	        (v = looking_at(s, end, "ontimeout")) != NULL) &&
+	    word_len(v, end) > IB_MAX_NAME)
 		return ib_err_set(err, IB_ELIMIT,
 		    "%s: a label or file name longer than %u bytes", where,
 		    IB_MAX_NAME);
-	if ((v = looking_at(s, "default")) != NULL) {
-		if (set_str(&p->last_default, v, err) == -1)
+	if ((v = looking_at(s, end, "default")) != NULL) {
+		if (set_str(&p->last_default, v, end, err) == -1)
 			return -1;
 		if (p->default_level <= 1) {
 			p->default_level = 1;
 			snprintf(p->default_where, sizeof(p->default_where),
 			    "%s", where);
-			return set_str(&p->default_cmd, v, err);
+			return set_str(&p->default_cmd, v, end, err);
 		}
 		return 0;
 	}
-	if ((v = looking_at(s, "ui")) != NULL) {
+	if ((v = looking_at(s, end, "ui")) != NULL) {
 		p->has_ui = true;
 		p->default_level = 2;
 		snprintf(p->default_where, sizeof(p->default_where), "%s",
 		    where);
-		return set_str(&p->default_cmd, v, err);
+		return set_str(&p->default_cmd, v, end, err);
 	}
-	if ((v = looking_at(s, "prompt")) != NULL) {
-		p->prompt = strtol(v, NULL, 10) != 0;
+	if ((v = looking_at(s, end, "prompt")) != NULL) {
+		if (value_long(v, end, &num, err) == -1)
+			return -1;
+		p->prompt = num != 0;
 		return 0;
 	}
-	if ((v = looking_at(s, "ontimeout")) != NULL) {
+	if ((v = looking_at(s, end, "ontimeout")) != NULL) {
 		snprintf(p->ontimeout_where, sizeof(p->ontimeout_where), "%s",
 		    where);
-		return set_str(&p->ontimeout, v, err);
+		return set_str(&p->ontimeout, v, end, err);
 	}
-	if ((v = looking_at(s, "timeout")) != NULL) {
-		p->m->timeout = strtol(v, NULL, 10);
-		if (p->m->timeout < 0)
-			p->m->timeout = 0;
+	if ((v = looking_at(s, end, "timeout")) != NULL) {
+		if (value_long(v, end, &num, err) == -1)
+			return -1;
+		p->m->timeout = num < 0 ? 0 : num;
 		return 0;
 	}
-	if ((v = looking_at(s, "include")) != NULL) {
-		n = strcspn(v, " \t");
-		if (n == 0 || n >= sizeof(word))
-			return 0;
-		memcpy(word, v, n);
-		word[n] = '\0';
-		return include(p, word, where, err);
-	}
+	if ((v = looking_at(s, end, "include")) != NULL)
+		return include_value(p, v, end, false, where, err);
 	return 0; /* unknown keywords and '#' lines: ignored (1.3) */
 }
 
@@ -532,10 +655,9 @@ static int
 parse_text(struct parser *p, const char *path, const char *text, size_t len,
     ib_err *err)
 {
-	char line[IB_MAX_CFG_LINE + 1], where[IB_MAX_PATH + 16];
-	const char *s, *end, *nl, *cut;
+	char where[IB_MAX_PATH + 16];
+	const char *s, *end, *nl, *cut, *t;
 	unsigned lineno;
-	size_t n;
 	bool in_text;
 
 	s = text;
@@ -552,32 +674,26 @@ parse_text(struct parser *p, const char *path, const char *text, size_t len,
 			return ib_err_set(err, IB_ELIMIT,
 			    "%s: line longer than %u bytes", where,
 			    IB_MAX_CFG_LINE);
-		/* 1.3: the line ends at its first CR (or NUL). */
+		/* 1.3: the line ends at its first CR (a NUL, which would end
+		 * it too, fails the file); it is read in place up to cut. */
 		cut = memchr(s, '\r', (size_t)(nl - s));
 		if (cut == NULL)
 			cut = nl;
-		n = (size_t)(cut - s);
-		memcpy(line, s, n);
-		line[n] = '\0';
-		s = nl + 1;
-		{
-			const char *t = line;
-
-			while (
-			    *t == ' ' || *t == '\t' || *t == '\v' || *t == '\f')
-				t++;
-			if (in_text) {
-				if (looking_at(t, "endtext") != NULL)
-					in_text = false;
-				continue;
-			}
-			if (looking_at(t, "text") != NULL) {
-				in_text = true; /* TEXT HELP ... ENDTEXT */
-				continue;
-			}
-			if (directive(p, t, where, err) == -1)
-				return -1;
+		t = s;
+		s = nl < end ? nl + 1 : end;
+		while (t < cut && is_blank(*t))
+			t++;
+		if (in_text) {
+			if (looking_at(t, cut, "endtext") != NULL)
+				in_text = false;
+			continue;
 		}
+		if (looking_at(t, cut, "text") != NULL) {
+			in_text = true; /* TEXT HELP ... ENDTEXT */
+			continue;
+		}
+		if (directive(p, t, cut, where, err) == -1)
+			return -1;
 	}
 	return 0;
 }
