@@ -74,7 +74,7 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
     ib_err *err)
 {
 	struct gfile *f;
-	char *text, *clean;
+	char *text, *shrunk;
 	size_t len, i, o, ll;
 	unsigned line;
 	char qb[QMAX];
@@ -92,12 +92,8 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
 		return -1;
 	}
 	/* GRUB's getline drops every CR (2.1); a NUL ends nothing there,
-	 * but no text config has one. */
-	clean = malloc(len + 1);
-	if (clean == NULL) {
-		free(text);
-		return ib_err_errno(err, ENOMEM, "%s", qb);
-	}
+	 * but no text config has one. The CRs go in place; the text stays
+	 * exactly its length, with no NUL after it, for the lexer. */
 	line = 1;
 	ll = 0;
 	rc = 0;
@@ -113,10 +109,15 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
 			    "%s:%u: line longer than %u bytes", qb, line,
 			    IB_MAX_GRUB_LINE);
 		if (text[i] != '\r')
-			clean[o++] = text[i];
+			text[o++] = text[i];
 	}
-	clean[o] = '\0';
-	free(text);
+	/* Shrink to what is left. A realloc that fails keeps the larger
+	 * buffer, as does a file of CRs only (nothing to read). */
+	if (rc == 0 && o < len && o > 0) {
+		shrunk = realloc(text, o);
+		if (shrunk != NULL)
+			text = shrunk;
+	}
 	f = NULL;
 	if (rc == 0) {
 		f = calloc(1, sizeof(*f));
@@ -133,9 +134,9 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
 	if (rc == 0) {
 		f->next = g->files;
 		g->files = f;
-		rc = ib_grub_parse_script(g, f, clean, o, 1, &f->script, err);
+		rc = ib_grub_parse_script(g, f, text, o, 1, &f->script, err);
 	}
-	free(clean);
+	free(text);
 	if (rc == 0)
 		*out = f;
 	return rc;

@@ -253,10 +253,11 @@ cmd_menuentry(struct ctx *c, const struct node *n, const char *where,
 	struct rec *r;
 	struct node *parsed;
 	const struct node *body;
-	char qb[256];
+	char qb[256], *text;
 	size_t np, k, len;
 	const char **pos;
 	bool done;
+	int rc;
 
 	if (c->mc == NULL) {
 		ib_grub_note(c->g,
@@ -322,9 +323,21 @@ cmd_menuentry(struct ctx *c, const struct node *n, const char *where,
 	}
 	body = n->block;
 	if (src != NULL) {
-		/* --source STRING: the body as text, parsed here. */
-		if (ib_grub_parse_script(c->g, n->file, src, strlen(src),
-		        n->line, &parsed, err) == -1) {
+		/* --source STRING: the body as text, parsed here. The lexer
+		 * reads an exact copy, without the NUL, as it reads a file. */
+		len = strlen(src);
+		text = len != 0 ? malloc(len) : NULL;
+		if (len != 0 && text == NULL) {
+			free(pos);
+			return ib_err_errno(err, ENOMEM, "%s: menu entry",
+			    where);
+		}
+		if (text != NULL)
+			memcpy(text, src, len);
+		rc = ib_grub_parse_script(c->g, n->file,
+		    text != NULL ? text : src, len, n->line, &parsed, err);
+		free(text);
+		if (rc == -1) {
 			free(pos);
 			return -1;
 		}
