@@ -5,8 +5,10 @@
  * into a fresh mkdtemp directory ($IB_WORK, else $TMPDIR, else /tmp),
  * made per TCase in the parent process and removed there even when a test
  * fails, opens it as the image root and checks what ib_grub_parse() says
- * boots. The last TCase compares the reader with every EXPECTED.grub and
- * EXPECTED.efi of the corpus in fixtures/bootcfg ($IB_SHARED/bootcfg).
+ * boots; where the read path or a cut image matters, it builds an image
+ * there (isotest.h). The last TCase compares the reader with every
+ * EXPECTED.grub and EXPECTED.efi of the corpus in fixtures/bootcfg
+ * ($IB_SHARED/bootcfg).
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -25,9 +27,12 @@
 #include "bounds.h"
 #include "errors.h"
 #include "grub.h"
+#include "iso.h"
 #include "menu.h"
 #include "menutest.h"
 #include "testutil.h"
+
+#include "isotest.h"
 
 /* Where GRUB images made by grub-mkrescue keep their config. */
 #define CFG "/boot/grub/grub.cfg"
@@ -76,9 +81,10 @@ parse_rc(const char *cfg, ib_err *err)
 	return menu_rc(parse(cfg, "pc", err));
 }
 
-/* CFG served from memory (mem_fs): the hostile-bytes tests. */
-static int
-parse_mem_rc(const char *data, size_t len, const char *platform, ib_err *err)
+/* CFG served from memory (mem_fs): the hostile-bytes tests. The menu,
+ * or NULL with *err. */
+static ib_menu *
+parse_mem(const char *data, size_t len, const char *platform, ib_err *err)
 {
 	ib_bootfs *fs;
 	ib_menu *m;
@@ -86,7 +92,44 @@ parse_mem_rc(const char *data, size_t len, const char *platform, ib_err *err)
 	fs = mem_fs(CFG, data, len, err);
 	m = ib_grub_parse(fs, CFG, platform, err);
 	ib_bootfs_close(fs);
-	return menu_rc(m);
+	return m;
+}
+
+static int
+parse_mem_rc(const char *data, size_t len, const char *platform, ib_err *err)
+{
+	return menu_rc(parse_mem(data, len, platform, err));
+}
+
+/* The menu CFG gives on BIOS in the image of s, built as img.iso in the
+ * image root; cut: without its last sector, where the last member's data
+ * is (a partial download). NULL with *err. */
+static ib_menu *
+image_menu(struct spec *s, bool cut, ib_err *err)
+{
+	struct stat st;
+	ib_iso_opts o;
+	ib_bootfs *fs;
+	ib_iso *iso;
+	ib_menu *m;
+
+	s->keep = 0;
+	isotest_build(s, tu_at(top, "img.iso"));
+	if (cut) {
+		ck_assert_int_eq(stat(tu_at(top, "img.iso"), &st), 0);
+		s->keep = (size_t)st.st_size / ISOGEN_SECTOR - 1;
+		isotest_build(s, tu_at(top, "img.iso"));
+	}
+	memset(&o, 0, sizeof(o));
+	o.no_joliet = true;
+	iso = ib_iso_open(tu_at(top, "img.iso"), &o, err);
+	ck_assert_msg(iso != NULL, "open: %s", err->msg);
+	fs = ib_bootfs_open_iso(iso, err);
+	ck_assert_msg(fs != NULL, "bootfs: %s", err->msg);
+	m = ib_grub_parse(fs, CFG, "pc", err);
+	ib_bootfs_close(fs);
+	ib_iso_close(iso);
+	return m;
 }
 
 static const ib_menu_entry *
@@ -250,6 +293,134 @@ START_TEST(test_nul_byte_is_error)
 
 	tu_expect_err(parse_mem_rc(cfg, sizeof(cfg) - 1, "pc", &err), &err,
 	    IB_EFORMAT, "boot/grub/grub.cfg:2: NUL byte");
+}
+END_TEST
+
+/* text with every LF made CRLF, and a CR after the last byte: a buffer
+ * the reader shrinks when it drops the CRs. Caller frees; *len set. */
+static char *
+crlf_new(const char *text, size_t *len)
+{
+	size_t n, o;
+	char *d;
+
+	n = strlen(text);
+	d = malloc(2 * n + 2);
+	ck_assert_ptr_nonnull(d);
+	for (size_t i = o = 0; i < n; i++) {
+		if (text[i] == '\n')
+			d[o++] = '\r';
+		d[o++] = text[i];
+	}
+	d[o++] = '\r';
+	d[o] = '\0';
+	*len = o;
+	return d;
+}
+
+/* text parsed from memory as it is and in CRLF (crlf_new), on both
+ * platforms: a menu, or an error that says why. */
+static void
+expect_tail_parses(const char *text)
+{
+	char *crlf;
+	ib_err err;
+	size_t len;
+
+	crlf = crlf_new(text, &len);
+	for (int p = 0; p < 4; p++) {
+		ib_err_clear(&err);
+		ck_assert_msg(parse_mem_rc(p < 2 ? text : crlf,
+		                  p < 2 ? strlen(text) : len,
+		                  p % 2 ? "efi" : "pc", &err) == 0 ||
+		        (err.code != 0 && err.msg[0] != '\0'),
+		    "'%s' (%s): failed without a message", text,
+		    p < 2 ? "as is" : "CRLF");
+	}
+	free(crlf);
+}
+
+/*
+ * The lexer reads the file in place, and the last token ends at the end
+ * of the config. The defect: a lexer that looks one byte past the input
+ * (for the second byte of "\\\n", ";;" or "&&", the end of a comment,
+ * a variable name or a quote) reads text[len]. Every kind of token ends a
+ * config served in exactly its length (mem_fs), alone or after an entry,
+ * with LFs or CRLFs (the reader drops the CRs and shrinks its copy), and
+ * as the body of menuentry --source (parsed from an exact copy of the
+ * word), so ASan reports that read. What the last token says still
+ * counts, read from memory, a tree or an image.
+ */
+START_TEST(test_token_at_end_overread)
+{
+	static const char *const ends[] = { "#", "# c", "x #c", "linux",
+		"linux /k", "a=b", "x\\", "x\\\\", "\\", "\\\n", "x\\\n", "$",
+		"$a", "${", "${a", "${a}", "$1", "$?", "${?}", "$#", "\"",
+		"\"a", "\"a\\", "\"a\\\"", "\"a\\\n", "\"$", "\"$a", "\"${a",
+		"\"${a}", "'", "'a", "$\"", "$\"a", "$\"a\\", "$\"a\\\\",
+		"$\"a\\\n", ";", ";;", "|", "||", "&", "&&", "<", ">", "{", "}",
+		"[[", "]]", " ", "\t", "if", "if true; then", "for x in a",
+		"function f", "menuentry T", "menuentry T {",
+		"menuentry T {\n linux /k", "menuentry T { linux /k; }" };
+	static const struct {
+		const char *cfg, *args;
+	} last[] = {
+		{ "menuentry A {\n linux /a x\n}\n#c", "x" },
+		{ "menuentry A {\n linux /a $v\n}\nv=1", "1" },
+		{ "menuentry A {\n linux /a $v\n}\nv=\"a b\"", "a b" },
+		{ "menuentry A {\n linux /a $v\n}\nv='q'", "q" },
+		/* a backslash at the end: GRUB's lexer fails, v stays unset */
+		{ "menuentry A {\n linux /a ${v}\n}\nv=a\\", "" },
+		{ "menuentry A {\n linux /a ${v}\n}\nv=a\\\\", "a\\\\" },
+		{ "menuentry A {\n linux /a x\n}", "x" },
+		{ "menuentry A { linux /a y; }", "y" },
+		{ "menuentry A --source 'linux /a s #c'", "s" },
+		{ "menuentry A --source 'linux /a $v'\nv=2", "2" },
+	};
+	struct member mm[1] = { { "BOOT/GRUB/GRUB.CFG", NULL, 0 } };
+	struct spec img = { mm, NMEMB(mm), NULL, NULL, 0 };
+	char buf[128], *crlf;
+	ib_menu *m;
+	ib_err err;
+	size_t len;
+	int n;
+
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		expect_tail_parses(ends[i]);
+		n = snprintf(buf, sizeof(buf),
+		    "menuentry A {\n linux /a\n}\n%s", ends[i]);
+		ck_assert(n > 0 && (size_t)n < sizeof(buf));
+		expect_tail_parses(buf);
+		if (strchr(ends[i], '\'') != NULL)
+			continue;
+		n = snprintf(buf, sizeof(buf), "menuentry A --source '%s'",
+		    ends[i]);
+		ck_assert(n > 0 && (size_t)n < sizeof(buf));
+		expect_tail_parses(buf);
+	}
+	for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++) {
+		/* from a tree and an image, read in exactly their size too */
+		put("boot/grub/grub.cfg", last[i].cfg);
+		m = parse(CFG, "pc", &err);
+		ck_assert_msg(m != NULL, "case %zu tree: %s", i, err.msg);
+		expect_linux(def(m), "/a", last[i].args, 0);
+		ib_menu_free(m);
+		mm[0].data = last[i].cfg;
+		m = image_menu(&img, false, &err);
+		ck_assert_msg(m != NULL, "case %zu image: %s", i, err.msg);
+		expect_linux(def(m), "/a", last[i].args, 0);
+		ib_menu_free(m);
+		m = parse_mem(last[i].cfg, strlen(last[i].cfg), "pc", &err);
+		ck_assert_msg(m != NULL, "case %zu: %s", i, err.msg);
+		expect_linux(def(m), "/a", last[i].args, 0);
+		ib_menu_free(m);
+		crlf = crlf_new(last[i].cfg, &len);
+		m = parse_mem(crlf, len, "pc", &err);
+		free(crlf);
+		ck_assert_msg(m != NULL, "case %zu CRLF: %s", i, err.msg);
+		expect_linux(def(m), "/a", last[i].args, 0);
+		ib_menu_free(m);
+	}
 }
 END_TEST
 
@@ -1380,6 +1551,7 @@ grub_suite(void)
 	add(s, "backslash_newline_continues", test_backslash_newline_continues);
 	add(s, "line_over_64k_is_error", test_line_over_64k_is_error);
 	add(s, "nul_byte_is_error", test_nul_byte_is_error);
+	add(s, "token_at_end_overread", test_token_at_end_overread);
 	add(s, "assignment_without_set", test_assignment_without_set);
 	add(s, "metachar_is_syntax_error_skipped",
 	    test_metachar_is_syntax_error_skipped);

@@ -237,11 +237,10 @@ END_TEST
 
 /*
  * 1.3: the last line needs no LF; it ends at the end of the bytes. The
- * defect: a scan that looks for the LF, or at the byte after it, reads
- * past the config when there is none (parse_text() puts s one byte past
- * the NUL that ib_bootfs_read() adds after the data). Served by mem_fs,
- * the config reaches the parser in exactly len + 1 bytes, so ASan reports
- * that read; and the last directive must count, whole.
+ * defect: a scan that looks for the LF or CR, or at the byte after it,
+ * reads text[len] when there is none. Served by mem_fs, the config
+ * reaches the parser in exactly len bytes with no NUL after them, so ASan
+ * reports that read; and the last directive must count, whole.
  */
 START_TEST(test_no_final_newline_overread)
 {
@@ -272,6 +271,12 @@ START_TEST(test_no_final_newline_overread)
 		ck_assert_msg(m != NULL, "case %zu: %s", i, err.msg);
 		expect_linux(def(m), cases[i].kernel, cases[i].args, 0);
 		ib_menu_free(m);
+		/* from a tree: read in exactly the file's size too */
+		put("isolinux/isolinux.cfg", cases[i].cfg);
+		m = parse(CFG, NULL, &err);
+		ck_assert_msg(m != NULL, "case %zu (tree): %s", i, err.msg);
+		expect_linux(def(m), cases[i].kernel, cases[i].args, 0);
+		ib_menu_free(m);
 	}
 	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		n = snprintf(cfg, sizeof(cfg), "LABEL t\nKERNEL /k\n%s",
@@ -291,6 +296,107 @@ START_TEST(test_no_final_newline_overread)
 	tu_expect_err(parse_mem_rc(big, len - 1, &err), &err, IB_ELIMIT,
 	    "isolinux/isolinux.cfg:4: line longer than 4095");
 	free(big);
+}
+END_TEST
+
+/* The config "LABEL t\nKERNEL /k\n" + head + cut bytes of kw + tail,
+ * without a final LF, parsed from memory: a menu, or an error that says
+ * why. */
+static void
+expect_tail_parses(const char *head, const char *kw, size_t cut,
+    const char *tail)
+{
+	char cfg[128];
+	ib_err err;
+	int n;
+
+	n = snprintf(cfg, sizeof(cfg), "LABEL t\nKERNEL /k\n%s%.*s%s", head,
+	    (int)cut, kw, tail);
+	ck_assert(n > 0 && (size_t)n < sizeof(cfg));
+	ib_err_clear(&err);
+	ck_assert_msg(parse_mem_rc(cfg, (size_t)n, &err) == 0 ||
+	        (err.code != 0 && err.msg[0] != '\0'),
+	    "'%s%.*s%s': failed without a message", head, (int)cut, kw, tail);
+}
+
+/*
+ * 1.3: each line is read in place, and the last one ends at the end of
+ * the config. The defect: matching a keyword, testing the byte after it,
+ * skipping the blanks after it or taking its first word reads one byte
+ * past the line. Every keyword, cut short, whole, and followed by blanks
+ * or words, ends a config served in exactly its length (mem_fs), so ASan
+ * reports that read; the MENU keywords after MENU, ENDTEXT in a TEXT
+ * block. A keyword at the end still counts, with what follows it.
+ */
+START_TEST(test_keyword_at_end_overread)
+{
+	static const char *const kws[] = { "MENU", "LABEL", "KERNEL", "LINUX",
+		"BOOT", "BSS", "PXE", "FDIMAGE", "COMBOOT", "COM32", "CONFIG",
+		"LOCALBOOT", "APPEND", "INITRD", "DEFAULT", "UI", "PROMPT",
+		"ONTIMEOUT", "TIMEOUT", "INCLUDE", "TEXT", "ENDTEXT" };
+	static const char *const menu_kws[] = { "LABEL", "DEFAULT", "HIDE",
+		"DISABLE", "EXIT", "QUIT", "HIDDEN", "SEPARATOR", "BEGIN",
+		"END", "INCLUDE" };
+	static const char *const tails[] = { "", " ", "\t\v\f", "\x7f", "\x01",
+		" x", " x ", " x\ty", "\r" };
+	static const struct {
+		const char *cfg, *kernel, *args, *initrd;
+	} whole[] = {
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND", "/k", "", NULL },
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nAPPEND a=1", "/k", "a=1",
+		    NULL },
+		{ "DEFAULT t\nLABEL t\nKERNEL /k\nINITRD /i", "/k", "", "/i" },
+		{ "DEFAULT t\nLABEL t\nAPPEND a\nLINUX /k", "/k", "a", NULL },
+		{ "DEFAULT t\nLABEL t\nAPPEND a\nKERNEL /k b", "/k", "b a",
+		    NULL },
+		{ "LABEL t\nKERNEL /k\nDEFAULT t", "/k", "", NULL },
+		{ "LABEL t\nKERNEL /k\nDEFAULT t x=1", "/k", "x=1", NULL },
+	};
+	const char *kw;
+	ib_err err;
+	ib_menu *m;
+
+	for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+		kw = kws[i];
+		for (size_t cut = 1; cut < strlen(kw); cut++)
+			expect_tail_parses("", kw, cut, "");
+		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+			expect_tail_parses("", kw, strlen(kw), tails[t]);
+			expect_tail_parses("  \t", kw, strlen(kw), tails[t]);
+		}
+	}
+	for (size_t i = 0; i < sizeof(menu_kws) / sizeof(menu_kws[0]); i++) {
+		kw = menu_kws[i];
+		for (size_t cut = 1; cut < strlen(kw); cut++)
+			expect_tail_parses("MENU ", kw, cut, "");
+		for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++)
+			expect_tail_parses("MENU\t", kw, strlen(kw), tails[t]);
+	}
+	for (size_t cut = 1; cut <= strlen("ENDTEXT"); cut++)
+		expect_tail_parses("TEXT HELP\n", "ENDTEXT", cut, "");
+	for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++)
+		expect_tail_parses("TEXT HELP\n", "ENDTEXT", 7, tails[t]);
+
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		m = parse_mem(whole[i].cfg, strlen(whole[i].cfg), &err);
+		ck_assert_msg(m != NULL, "case %zu: %s", i, err.msg);
+		if (whole[i].initrd != NULL)
+			expect_linux(def(m), whole[i].kernel, whole[i].args, 1,
+			    whole[i].initrd);
+		else
+			expect_linux(def(m), whole[i].kernel, whole[i].args, 0);
+		ib_menu_free(m);
+	}
+	m = parse_mem("DEFAULT t\nLABEL t\nKERNEL /k\nMENU LABEL Hi there",
+	    strlen("DEFAULT t\nLABEL t\nKERNEL /k\nMENU LABEL Hi there"), &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_str_eq(def(m)->title, "Hi there");
+	ib_menu_free(m);
+	m = parse_mem("DEFAULT t\nLABEL t\nKERNEL /k\nTIMEOUT 50",
+	    strlen("DEFAULT t\nLABEL t\nKERNEL /k\nTIMEOUT 50"), &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	ck_assert_int_eq(ib_menu_timeout(m), 50);
+	ib_menu_free(m);
 }
 END_TEST
 
@@ -1571,6 +1677,7 @@ syslinux_suite(void)
 	add(s, "line_longer_than_4095_is_error",
 	    test_line_longer_than_4095_is_error);
 	add(s, "no_final_newline_overread", test_no_final_newline_overread);
+	add(s, "keyword_at_end_overread", test_keyword_at_end_overread);
 	add(s, "nul_byte_is_error", test_nul_byte_is_error);
 	add(s, "hash_line_ignored_hash_after_value_kept",
 	    test_hash_line_ignored_hash_after_value_kept);

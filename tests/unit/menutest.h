@@ -87,9 +87,9 @@ top_fs(ib_err *err)
  * A bootfs on the image root that serves path from the len bytes at data
  * (hostile bytes). They go in from an exactly-sized malloc that is freed
  * at once, so ASan sees bootfs read past them or keep them. What the
- * parser reads is ib_bootfs_read()'s copy: exactly len + 1 bytes, the
- * last a NUL it may rely on, so ASan sees a read past that NUL (GRUB's
- * reader copies that again without CRs: exact when there are none).
+ * parser reads is ib_bootfs_read()'s copy: exactly len bytes, no NUL
+ * after them, so ASan sees a read of byte len (GRUB's reader drops CRs
+ * in place and shrinks the copy to what is left: exact too).
  */
 static inline ib_bootfs *
 mem_fs(const char *path, const char *data, size_t len, ib_err *err)
