@@ -92,6 +92,7 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	char path[IB_MAX_PATH + 1], qk[256], qv[64];
 	const char *var, *key, *a;
 	bool file, opts, dotted, named;
+	int found;
 
 	var = "root";
 	named = false;
@@ -136,7 +137,12 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	    ib_grub_image_path(c, where, key, true, path, sizeof(path), err) ==
 	        -1)
 		return -1;
-	if (file && !ib_bootfs_exists(c->g->fs, path))
+	found = file ? ib_bootfs_lookup(c->g->fs, path, err) : 1;
+	if (found == -1) {
+		ib_grub_quote(qk, sizeof(qk), path + 1);
+		return ib_err_prefix(err, "%s: search %s: ", where, qk);
+	}
+	if (found == 0)
 		ib_grub_note(c->g,
 		    "%s: search %s: no such file here (GRUB would look on other "
 		    "disks); taken to be the image itself, %s=" ISO_DEV,

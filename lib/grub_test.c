@@ -14,6 +14,7 @@ struct tctx {
 
 struct tinfo {
 	bool string; /* a plain string was taken as a test */
+	bool failed; /* a file could not be looked up: *err says why */
 };
 
 /* test.c grub_strtosl: a '-' in front negates. */
@@ -38,29 +39,39 @@ update_val(struct tctx *t, bool v)
 	t->invert = false;
 }
 
-/* get_fileinfo: whether path exists and is a directory. */
-static void
+/*
+ * get_fileinfo: whether path exists and is a directory. A file that is
+ * there but cannot be read (its data lies past the end of a cut image),
+ * or a directory on its way, is -1 with *err: taken as missing, it would
+ * send the script down another branch than GRUB's, which sees the entry.
+ */
+static int
 file_info(struct ctx *c, const char *where, const char *arg, bool *exists,
     bool *dir, ib_err *err)
 {
-	char path[IB_MAX_PATH + 1];
+	char path[IB_MAX_PATH + 1], qb[QMAX];
 	char *data;
 	size_t len;
 	ib_err e;
+	int rc;
 
 	*exists = *dir = false;
 	if (ib_grub_image_path(c, where, arg, true, path, sizeof(path), err) ==
 	    -1) {
 		ib_err_clear(err);
-		return;
+		return 0;
 	}
 	if (strcmp(path, "/") == 0) {
 		*exists = *dir = true; /* the whole device */
-		return;
+		return 0;
 	}
-	if (ib_bootfs_exists(c->g->fs, path)) {
+	rc = ib_bootfs_lookup(c->g->fs, path, err);
+	if (rc == -1)
+		return ib_err_prefix(err, "%s: %s: ", where,
+		    ib_grub_quote(qb, sizeof(qb), path + 1));
+	if (rc == 1) {
 		*exists = true;
-		return;
+		return 0;
 	}
 	/* bootfs reads files only: a directory of a tree is "not a regular
 	 * file"; an image's directories are not found (XXX: bootfs has no
@@ -71,6 +82,7 @@ file_info(struct ctx *c, const char *where, const char *arg, bool *exists,
 		*exists = true;
 	} else if (e.code == EINVAL || e.code == EISDIR)
 		*exists = *dir = true;
+	return 0;
 }
 
 static bool
@@ -160,7 +172,12 @@ test_parse(struct ctx *c, const char *where, char **a, size_t *i, size_t n,
 			op = a[*i];
 			if (strcmp(op, "-d") == 0 || strcmp(op, "-e") == 0 ||
 			    strcmp(op, "-f") == 0) {
-				file_info(c, where, a[*i + 1], &ex, &dir, err);
+				if (file_info(c, where, a[*i + 1], &ex, &dir,
+				        err) == -1) {
+					ti->failed = true;
+					*i = n;
+					return false;
+				}
 				if (op[1] == 'd')
 					update_val(&t, ex && dir);
 				else if (op[1] == 'e')
@@ -210,6 +227,8 @@ test_parse(struct ctx *c, const char *where, char **a, size_t *i, size_t n,
 			}
 			update_val(&t,
 			    test_parse(c, where, a, i, n, depth + 1, ti, err));
+			if (ti->failed)
+				return false;
 			continue;
 		}
 		if (strcmp(a[*i], "!") == 0) {
@@ -253,7 +272,7 @@ test_text(char **a, size_t n, char *buf, size_t size)
 int
 ib_grub_cmd_test(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
-	struct tinfo ti = { false };
+	struct tinfo ti = { false, false };
 	char tb[256];
 	size_t i, n;
 	bool v;
@@ -264,6 +283,8 @@ ib_grub_cmd_test(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 		n--;
 	i = 1;
 	v = test_parse(c, where, av->v, &i, n, 0, &ti, err);
+	if (ti.failed)
+		return -1;
 	if (n == 1)
 		ib_grub_note(c->g,
 		    "%s: an empty test is true (test.c starts from true)",

@@ -1341,6 +1341,77 @@ START_TEST(test_bad_arguments)
 }
 END_TEST
 
+/* --- partial images: a read error is never "missing" --- */
+
+/*
+ * [ -e FILE ], [ -f FILE ], [ -d FILE ] and search --file on a file whose
+ * data lies past the end of a cut image. The lookup took the file for
+ * missing: the script went down the other branch (or "searched other
+ * disks") and the menu read as if the file were not there, when it is
+ * the image that is broken. The read error now stops the parse, as a
+ * cut config does (check_bootcfg). A file that is not there is still
+ * just missing.
+ */
+START_TEST(test_truncated_file_read_as_missing)
+{
+#define ENTRY "menuentry T {\n  linux /k $y\n}\n"
+	static const struct {
+		const char *cfg, *args, *msg;
+	} cases[] = {
+		{ "if [ -e /boot/x ]; then y=1; fi\n" ENTRY, "1",
+		    "boot/grub/grub.cfg:1: boot/x: " },
+		{ "if [ -f (cd)/boot/x ]; then y=1; fi\n" ENTRY, "1",
+		    "boot/grub/grub.cfg:1: boot/x: " },
+		{ "y=1\nif test ! ( -d /boot/x -o -e /boot/none ); then y=2; fi\n"
+		  "if [ -d /boot/x ]; then y=3; fi\n" ENTRY,
+		    "2", "boot/grub/grub.cfg:2: boot/x: " },
+		{ "search --no-floppy --file --set=y /boot/x\n" ENTRY, "cd",
+		    "boot/grub/grub.cfg:1: search boot/x: " },
+		{ "search.file /boot/x y\n" ENTRY, "cd",
+		    "boot/grub/grub.cfg:1: search boot/x: " },
+		{ "menuentry T {\n  if [ -e /boot/x ]; then y=1; fi\n"
+		  "  linux /k $y\n}\n",
+		    "1", "boot/grub/grub.cfg:2: boot/x: " },
+	};
+	char want[256];
+	struct member mm[2] = { { "BOOT/GRUB/GRUB.CFG", NULL, 0 },
+		{ "BOOT/X", "x", 0 } };
+	struct spec s = { mm, NMEMB(mm), NULL, NULL, 0 };
+	ib_menu *m;
+	ib_err err;
+
+	for (size_t i = 0; i < NMEMB(cases); i++) {
+		mm[0].data = cases[i].cfg;
+		m = image_menu(&s, false, &err);
+		ck_assert_msg(m != NULL, "case %zu whole: %s", i, err.msg);
+		expect_linux(def(m), "/k", cases[i].args, 0);
+		ib_menu_free(m);
+
+		m = image_menu(&s, true, &err);
+		if (m != NULL)
+			ck_abort_msg("case %zu: a menu (default args '%s') "
+			             "instead of an error",
+			    i,
+			    ib_menu_default(m) != NULL ?
+			        ib_menu_default(m)->args :
+			        "(none)");
+		snprintf(want, sizeof(want),
+		    "%sfile data beyond the end of the image", cases[i].msg);
+		tu_expect_err(-1, &err, IB_EFORMAT, want);
+		ck_assert_str_eq(err.msg, want);
+	}
+	/* missing on the cut image: the test is false, search notes it */
+	mm[0].data = "if [ -e /boot/none ]; then y=1; fi\n"
+	             "search --file --set=r /boot/none\n" ENTRY;
+	m = image_menu(&s, true, &err);
+	ck_assert_msg(m != NULL, "%s", err.msg);
+	expect_linux(def(m), "/k", "", 0);
+	expect_note(m, "search /boot/none: no such file here");
+	ib_menu_free(m);
+#undef ENTRY
+}
+END_TEST
+
 /* --- the corpus --- */
 
 struct expected {
@@ -1614,6 +1685,8 @@ grub_suite(void)
 	    120);
 	add(s, "hostile_snippets_no_crash", test_hostile_snippets_no_crash);
 	add(s, "bad_arguments", test_bad_arguments);
+	add(s, "truncated_file_read_as_missing",
+	    test_truncated_file_read_as_missing);
 	/* the corpus answers */
 	add(s, "corpus", test_corpus);
 	return s;
