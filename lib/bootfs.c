@@ -476,14 +476,6 @@ ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 	return ok;
 }
 
-int
-ib_bootfs_exists(ib_bootfs *fs, const char *path)
-{
-	ib_err err;
-
-	return ib_bootfs_lookup(fs, path, &err) == 1;
-}
-
 static int
 cmp_names(const void *a, const void *b)
 {

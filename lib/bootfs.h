@@ -77,10 +77,6 @@ int ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
  */
 int ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err);
 
-/* ib_bootfs_lookup() == 1: an unreadable file counts as missing. Where
- * that would pick another file, use ib_bootfs_lookup(). */
-int ib_bootfs_exists(ib_bootfs *fs, const char *path);
-
 /*
  * Resolve name against the working directory cwd (both absolute in the
  * image) with syslinux's rules (SEMANTICS.md 1.2): a leading '/' is the
