@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot: GNU make, 3.81 or later (macOS /usr/bin/make). No !=, .ONESHELL,
 # $(file ...) or grouped targets. Header dependencies come from -MMD -MP.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh BUILD: benchmarks against peers measured in the same run. Prints
 # each peer's time and our ratio to it, and exits 1 if a floor of an
 # issue is missed. Inputs are generated here with xorriso.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # bash completion for isoboot's tools: isoboot, isoboot-extract,
 # syslinux2cmdline, mkdisk, isoboot-cmd. Options come from each tool's --help, so they never disagree;
 # --label completes the labels of the ISO or tree on the command line

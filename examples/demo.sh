@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # demo.sh BUILD: the whole recipe on an Alpine-shaped ISO made here:
 # Alpine's syslinux.cfg, Debian's real kernel as boot/vmlinuz-virt, and a
 # busybox initramfs whose /init prints "isoboot demo: booted, cmdline:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_cmdline: properties of the command-line editor: split, join,
  * split again gives the same words; the serial rewrite is idempotent;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_disk_size: mkdisk's SIZE parser on arbitrary text. Properties: an
  * accepted size is a positive multiple of 512 no larger than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_iso: an image, opened, walked and every file read (capped), as
  * isoboot-extract -x does. libcdio opens images by path, so the input is

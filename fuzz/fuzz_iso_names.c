@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_iso_names: Joliet and ECMA-119 name decoding into tight buffers. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_kernel: kernel inspection on arbitrary bytes and an arbitrary file
  * size, then the description, the kexec check and the command line limit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_path: property: a path that ib_path_check accepts, split at
  * '/', has no empty, "." or ".." component and does not start with '/',

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_qcow2: the qcow2 reader and writer. Properties, abort() on failure:
  * 1. ib_qcow2_read on the input as an image file never reads outside it

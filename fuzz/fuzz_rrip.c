@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_rrip: a System Use area, with CE continuation areas served from
  * the rest of the input as 2048-byte blocks.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_syslinux: a config tree built from the input (split at the first
  * 0xFF byte into /a.cfg and /b.cfg, so INCLUDE and CONFIG have a second

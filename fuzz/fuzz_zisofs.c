@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzz_zisofs: the zisofs v1/v2 decoder on arbitrary stored bytes, the ZF
  * fields taken from the first bytes. Property: it never writes more than

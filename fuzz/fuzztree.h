@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fuzztree: the two-file config tree the config fuzz targets build from
  * their input (split at the first 0xFF byte into /a.cfg and /b.cfg, so

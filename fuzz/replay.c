@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * replay: run a fuzz target's LLVMFuzzerTestOneInput on files, without
  * libFuzzer, so that gcc builds replay tests/regress/ in make check.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh BUILD SHARED SECONDS TARGET...: run each libFuzzer target for
 # SECONDS from seeds (SHARED's test images and boot configs, fixtures/ by
 # default; Debian's real kernels; qemu-img's images) with its dictionary

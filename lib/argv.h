@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * argv: a growing argument vector, and its rendering as one POSIX sh
  * command line that yields exactly those words (any bytes, quotes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bootcfg: which config the image boots (SEMANTICS.md 1.1 and 3): the
  * loader's own search order, then the directory of its boot image.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bootfs: the files a boot loader sees, by their absolute path in the
  * image ("/isolinux/isolinux.cfg"): an extracted tree on disk, or a

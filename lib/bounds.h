@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bounds: every limit libisoboot puts on untrusted input, with its reason.
  * A limit that is hit is an IB_ELIMIT error that names it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * bytes: decode on-disk integers from byte buffers, and checked arithmetic
  * on sizes taken from untrusted input. Header-only; no struct is ever cast

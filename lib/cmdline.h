@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cmdline: kernel command lines as word lists, with the kernel's own
  * quoting (lib/cmdline.c next_arg: words split at spaces, double quotes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The only file that may ask for GNU extensions (STYLE.md section 8). */
 #define _GNU_SOURCE
 

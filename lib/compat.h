@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * compat: the system calls that differ between Linux and macOS, behind one
  * set of names. Which fast path exists is decided by the Makefile's probes

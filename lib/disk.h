@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * disk: make a disk image file (raw or qcow2) of an exact size, built
  * under a temporary name beside it and put in place only when complete.

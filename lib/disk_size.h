@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * disk_size: the SIZE argument of mkdisk, with mkfile's rules. A number
  * (decimals allowed when the result is a whole number of bytes) and an

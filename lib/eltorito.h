@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * eltorito: the El Torito boot catalog of an image (El Torito 1.0, 1995):
  * which blocks the BIOS and the EFI firmware load, and which member of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * extract: write members of an image under a destination directory,
  * safely. Every file is written to a temporary name in its final

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB 2 reader (SEMANTICS.md section 2, upstream grub-2.12). Three
  * stages, as in GRUB: a lexer with the rules of grub-core/script/yylex.l,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * grub: read a GRUB 2 grub.cfg the way GRUB's normal mode reads it
  * (fixtures/bootcfg/SEMANTICS.md section 2, upstream grub-2.12): GRUB's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB reader's evaluator (grub-core/script/execute.c): runs the tree
  * with the commands that set variables, search, source and configfile,

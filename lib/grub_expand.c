@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB reader's values: variables and their contexts, the expansion
  * of words into arguments, and numbers as GRUB reads them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB 2 reader's internals, shared by its files in lib/ only
  * (grub.c, grub_*.c): the tree the parser builds, the variables, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The GRUB reader's lexer, with the rules of grub-core/script/yylex.l. */
 #include <errno.h>
 #include <string.h>

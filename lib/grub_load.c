@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The commands that load what a menu entry boots (linux, initrd,
  * chainloader) and those that end its body (boot, exit, reboot...).

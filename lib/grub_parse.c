@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB reader's parser, for the grammar of grub-core/script/parser.y:
  * builds the tree of grub_int.h in the arena.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * test and [ (grub-core/commands/test.c), with what a static reader can
  * decide.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The GRUB reader's small helpers: quoting and notes for messages, and
  * the arena the parsed scripts live in.

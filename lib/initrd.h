@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * initrd: several initrds as the one file that hyperkit, xhyve and vfkit
  * take. Linux unpacks concatenated cpio archives (compressed or not) and

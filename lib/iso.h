@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * iso: read an ISO 9660 image. libcdio opens the image and reads the
  * volume descriptors and blocks; directory records, multi-extent files,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading a member's bytes: stored extents copied with the fastest call
  * the system has (compat), or zisofs decoded block by block. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the files that read the image's blocks only (iso.c,
  * iso_walk.c, iso_data.c, eltorito.c). */
 #ifndef IB_ISO_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * iso_names: turn the name bytes of a directory record into the name isoboot
  * shows and extracts: Joliet UTF-16BE decoded to UTF-8 (surrogate pairs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * iso_stream: an image read forward only, from a pipe or through a
  * decompressor (libarchive's filters: gzip, xz, bzip2, zstd, ...), with

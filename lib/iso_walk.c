@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The directory walk: ECMA-119 9.1 directory records, multi-extent files
  * (9.1.6 flag bit 7), Rock Ridge names, types and relocation (RRIP 4.1.5),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * kernel: classify kernel files by their headers. Layouts: Linux
  * Documentation/arch/x86/boot.rst (bzImage setup header),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * kernel: what a kernel file is, from its first bytes: an x86 bzImage
  * (Linux's boot protocol, Documentation/arch/x86/boot.rst), an arm64 or

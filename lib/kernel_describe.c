@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * kernel_describe: the words for what lib/kernel.c found: the one-line
  * description, and hyperkit's kexec rules (src/lib/firmware/kexec.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * kernel_unpack: the uncompressed arm64 Image inside a distribution's
  * vmlinuz (a gzip-compressed Image, or an EFI zboot image with a gzip

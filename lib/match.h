@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * match: which members of an image the user asked for. A pattern is an
  * exact path or a shell glob (fnmatch); '*' does not cross '/' unless

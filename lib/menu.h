@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * menu: the one model of a boot menu that the syslinux and GRUB readers
  * build and every tool prints: entries (label, title, kind, kernel,

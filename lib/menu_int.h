@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Building a menu: for the readers in lib/ (syslinux, grub) only. */
 #ifndef IB_MENU_INT_H
 #define IB_MENU_INT_H

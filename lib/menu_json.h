@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * menu_json: a boot menu as one line of JSON, the form every tool prints
  * for --format json (and isoboot records in boot.json).

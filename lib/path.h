@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * path: keep every write inside the destination directory. Paths from
  * an image are checked once (relative, no "." or ".." or empty component,

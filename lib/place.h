@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * place: put a finished temporary file in place under its final name,
  * atomically, replacing an existing file or never replacing one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The boot plan: image, menu, entry, files. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * plan: the one way from an image to what a VM boots, in steps that each
  * tool takes as far as it needs:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A watcher thread over the temporary a writer fills. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * progress: how far a long write has come, for a tool to show. The
  * library's writers (extract, the recipe) say which file they start and

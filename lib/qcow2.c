@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * qcow2: emit the metadata of an empty qcow2 v3 image, and read back the
  * metadata of any v2/v3 image with checks. Layout and field meanings: qemu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * qcow2: write the image of an empty qcow2 version 3 disk, and read back
  * and check the metadata of a qcow2 image (version 2 or 3). Format: qemu

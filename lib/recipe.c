@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The whole recipe, from an ISO to a directory that boots it. */
 #include "config.h"
 

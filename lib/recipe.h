@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * recipe: the whole way from an ISO to a VM that boots, as files in one
  * directory: the default entry's (or a label's) kernel and initrds, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * rrip: parse a directory record's System Use area (SUSP, IEEE P1281) and
  * the Rock Ridge entries in it (RRIP, IEEE P1282): NM, SL, PX, PN, TF, CE,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * shquote: quote a string for POSIX sh, so that generated commands and
  * `eval`-able assignments survive any bytes (spaces, quotes, $, newlines).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * strbuf: a string that grows to a bound. A value type: start it zeroed
  * with max set (0 means no bound but SIZE_MAX), add to it, then take the

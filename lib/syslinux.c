@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The syslinux reader, parsing: SEMANTICS.md 1.3-1.5 and 1.7-1.10 turn
  * config files into menu entries. syslinux_menu.c then decides (1.6)

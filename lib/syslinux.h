@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * syslinux: read a syslinux / isolinux / extlinux config with the boot
  * loader's own semantics (fixtures/bootcfg/SEMANTICS.md section 1, from

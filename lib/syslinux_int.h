@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the two files of the syslinux reader only (syslinux.c parses,
  * syslinux_menu.c decides what boots). */
 #ifndef IB_SYSLINUX_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The syslinux reader, choosing (SEMANTICS.md 1.6): what ldlinux boots
  * when its default command runs, or, when that is a menu module, what the

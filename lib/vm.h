@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * vm: the description of a virtual machine to boot a Linux kernel
  * directly, its validation against each hypervisor's rules (the facts in

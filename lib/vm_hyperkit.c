@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The argv of hyperkit and xhyve (one emitter: xhyve is hyperkit's
  * ancestor and takes the same options, fewer backends). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * vm_int: the emitters behind ib_vm_argv(), one module per hypervisor.
  * Each appends the argv for a checked vm to a; 0, or -1 with *err.

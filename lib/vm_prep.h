@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * vm_prep: the files a VM boots, made ready for a target: the kernel
  * inspected (and unpacked for vfkit), the command line edited for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The argv of qemu-system-x86_64 (or -aarch64). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The wrapper script for an ib_vm: what the recipe's hand-written one
  * did, right. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The argv of vfkit. */
 #include <errno.h>
 #include <stdio.h>

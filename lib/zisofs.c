@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * zisofs: decode zisofs (v1) and zisofs2 (v2, zlib only) file data.
  * Layouts: libisofs doc/zisofs_format.txt and doc/zisofs2_format.txt,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * zisofs: decode files stored compressed by zisofs (Rock Ridge ZF, version 1,
  * as written by mkzftree and xorriso -zisofs) and zisofs2 (ZF version 2 or

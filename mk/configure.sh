@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # configure.sh CC OUT [PORTABLE]: decide the HAVE_* feature macros in one
 # place by compiling small probes, and write them to OUT (config.h).
 # PORTABLE=1 turns every non-POSIX fast path off so that the fallbacks are

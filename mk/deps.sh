@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # deps.sh: make sure what isoboot needs is installed. On Debian/Ubuntu as
 # root, install exactly the missing packages with apt-get; elsewhere print
 # the exact command. Exit 1 only when the build itself cannot work (or,

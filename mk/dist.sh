@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # dist.sh VERSION OUT: a reproducible source tarball of the tracked files.
 # Entries sorted by name, owner root:root, every mtime SOURCE_DATE_EPOCH
 # (default: the last commit's time), gzip without a name or time: two

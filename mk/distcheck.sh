@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # distcheck.sh TARBALL: unpack the tarball, build it, run make
 # check on the tarball's own fixtures/ (isos/ and bootcfg/: it must stand
 # alone, so nothing of the checkout is used), and check

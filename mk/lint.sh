@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lint.sh: what make lint checks (STYLE.md section 9): formatting,
 # shell scripts, manual pages, internal headers in tools, banned calls.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot.mk: make a VM from a Linux ISO, for GNU make 3.81 or later.
 #
 #	ISO = alpine-virt-3.20.3-x86_64.iso

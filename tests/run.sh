@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh BUILD SHARED TEST...: run Check unit binaries and e2e shell tests,
 # count what passed, failed and skipped, and end with the one line
 # "N passed, N failed, N skipped". Exit 1 if anything failed; under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cli: what the tools share and the library must not do: the program
  * name, diagnostics on stderr, exit codes, --version, and closing stdout

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* isoboot-cmd: hypervisor command lines that are right the first time. */
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* isoboot-extract: list and extract the members of an ISO 9660 image. */
 #include <sys/types.h>
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* isoboot: from a Linux ISO to a directory that boots it, in one step. */
 #include <sys/stat.h>
 

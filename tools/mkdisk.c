@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mkdisk: disk images like mkfile(8), exact, instant, never clobbering. */
 #include <errno.h>
 #include <getopt.h>

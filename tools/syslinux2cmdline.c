@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* syslinux2cmdline: the kernel, initrds and command line a boot config
  * boots, read with the boot loader's own semantics. */
 #include <errno.h>

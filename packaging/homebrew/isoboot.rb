@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Homebrew formula for isoboot (brew install --HEAD ./isoboot.rb). A
 # release adds `url` and `sha256` of `make dist`'s reproducible tarball.
 class Isoboot < Formula

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make check-big: a real file over 4 GiB, stored by xorriso as a
 # multi-extent file (ECMA-119 9.1.6), listed with its full size and
 # extracted whole, also from a stream. Needs ~14 GB of disk in IB_WORK.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ARCHITECTURE.md stays the map of the code: it names every lib/ file and
 # no lib/ file that is gone; every header exports only its module's names
 # (ib_F_* or ib_F, F = the file name up to its first '_'); platform tests

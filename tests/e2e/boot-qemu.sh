@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # boot-qemu: the command isoboot-cmd -t qemu prints boots. Debian's real
 # d-i kernel and a busybox initramfs (tests/lib/mkinitramfs.sh) start in
 # qemu from that one line, run with sh -c as a user would paste it; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hostile boot configs: a clear one-line error (exit 1) or an answer, never
 # a crash, a hang or endless output. Each run is bounded by timeout(1).
 # shellcheck source=SCRIPTDIR/lib.sh

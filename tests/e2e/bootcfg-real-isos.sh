@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The boot configs of real ISOs Debian ships, read inside the images:
 # ipxe.iso (ISOLINUX booting ipxe.krn), memtest86+x64.iso (a floppy
 # image, no Linux entry: a clear error). grub-rescue-cdrom.iso is in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A partial download: the first 1 MB of Debian's ipxe.iso. Its directory
 # is there, isolinux.cfg's data (at 1.3 MB) is not. Every tool says so,
 # and none says "no isolinux.cfg" or reads another config instead.

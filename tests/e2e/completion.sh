@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shell completion: completions/isoboot.bash loaded in bash completes each
 # tool's options (every option of its man page), option values, and the
 # labels of the boot menu of the ISO or tree on the command line;

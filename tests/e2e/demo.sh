@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make demo's script (examples/demo.sh), as make demo runs it: it must
 # boot the Alpine-shaped ISO's real Debian kernel in qemu and see the
 # guest print the marker with the command line isoboot chose.

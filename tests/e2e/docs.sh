@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every tool's manual page is clean under mandoc -Tlint and lists exactly
 # the options its --help lists.
 # shellcheck source=SCRIPTDIR/lib.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-extract ISO [-C DIR]: with no -t or -x, the kernel and initrds
 # of the entry the image boots by default (or --label) are extracted under
 # their basenames, with the same finder and parser as syslinux2cmdline.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Device nodes from Rock Ridge (PX type, PN numbers): skipped with a note
 # by default, created with --devices (as root; CI runs as root). Image:
 # libcdio's copying-rr.iso, whose fd0 is block 2,0 and zero is char 1,5.

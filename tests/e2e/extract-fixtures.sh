@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-extract on images generated here from source trees built here:
 # Rock Ridge (xorriso; genisoimage with rr_moved), Joliet only (genisoimage
 # with NFC and NFD names; xorriso -joliet-utf16 with a surrogate pair),

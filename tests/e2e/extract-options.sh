@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-extract's options on one Rock Ridge + Joliet image built here:
 # long and JSON listings, patterns, --strip-components, -j, -O, times,
 # -k, atomic replacement, the name layers, usage errors, --help,

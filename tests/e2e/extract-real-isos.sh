@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-extract on the bootable ISOs Debian ships (ipxe, grub-rescue-pc,
 # memtest86+): the listing equals bsdtar's, and -x writes the same regular
 # files, with the same bytes, as bsdtar -x (and the same directories and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-extract on hostile images: each is a small image generated here
 # with bytes patched in (offsets found by parsing the image), or a tree
 # whose names would lead a write outside the destination. Every case

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The test images of libarchive's and libcdio's suites (fixtures/isos):
 # the tool lists the paths those suites assert, extracts bytes whose
 # sha256 they record, and fails cleanly (exit 1, one line) on the images

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # SIGINT and SIGTERM in the middle of a file: the tool dies of the
 # signal, and neither a partial file under its final name nor a
 # temporary is left. A FIFO holds the stream still while the file's data

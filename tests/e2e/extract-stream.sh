@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The streaming path (a pipe, '-', a compressed image) uses the same
 # reader as the random-access path: names and bytes must be identical.
 # Inputs: the images of fixtures/isos that must list, and a generated one.

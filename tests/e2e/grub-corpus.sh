@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # syslinux2cmdline on the GRUB configs of fixtures/bootcfg (EXPECTED.grub:
 # checked by booting GRUB 2.06 in qemu; EXPECTED.efi: the UEFI menu, GRUB's
 # or SYSLINUX for EFI's). A

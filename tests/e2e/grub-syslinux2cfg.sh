@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Cross-check with GRUB's own converter: grub-syslinux2cfg (grub-common)
 # turns each syslinux config of fixtures/bootcfg into a grub.cfg, which
 # our GRUB reader lists; every Linux entry must have the kernel, initrds

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-cmd ISO: an Alpine-shaped image (Alpine's exact syslinux.cfg,
 # Debian's real kernel as boot/vmlinuz-virt, ISOLINUX as the El Torito
 # boot image): the default entry's kernel and initrd are extracted into

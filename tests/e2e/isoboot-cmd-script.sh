@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-cmd --script: the wrapper script starts vpnkit and waits for its
 # socket before the hypervisor, keeps a pidfile and refuses a second run,
 # starts the hypervisor again when it exits with 2 (the guest rebooted),

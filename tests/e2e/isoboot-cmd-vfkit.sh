@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-cmd -t vfkit: a gzip-compressed arm64 Image and an EFI zboot
 # image with a gzip payload (what distributions ship as vmlinuz) are
 # unpacked into the state directory, and vfkit boots the Image; anything

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot-cmd: the emitted line, run through sh, gives exactly the argv
 # (hostile paths and command lines included); the hyperkit line for the
 # Alpine recipe; refusals naming the fact; initrds joined 4-byte aligned;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot on the real distribution boot configs of fixtures/bootcfg:
 # each tree is mastered with Debian's isolinux.bin in the config's
 # directory, with Debian's real kernel and distinct stand-in initrds at

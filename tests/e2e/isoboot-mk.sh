@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot.mk: a user's Makefile that includes share/isoboot.mk makes the
 # VM from an Alpine-shaped ISO (as isoboot-cmd-iso.sh masters it, with a
 # second entry, lts, that has three initrds): the files are the image's,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot ISO: the whole recipe, end to end. An Alpine-shaped image
 # (Alpine's syslinux.cfg, Debian's real kernel as boot/vmlinuz-virt, a
 # busybox initramfs from tests/lib/mkinitramfs.sh) becomes a directory

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # lib.sh: helpers for the end-to-end tests (POSIX sh). Each test script
 # sources it, runs assertions that print "ok - ...", "not ok - ..." or
 # "skip - ...", and calls done_testing at the end.

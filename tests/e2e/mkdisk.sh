@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mkdisk: exact sizes with mkfile's units, sparse/falloc/full raw images,
 # qcow2 images that qemu-img checks and reads, refusal to overwrite,
 # --force replacing atomically, and failures (RLIMIT_FSIZE, a full file

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Packaging: the Homebrew formula parses (ruby -c), and what its test
 # block runs works here: mkdisk makes and then refuses disk.img, and
 # isoboot-extract lists the fixture it installs (fixtures/tiny.iso.gz,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The README's runnable blocks: every ```sh fence, in order, each run with
 # sh -e in one scratch directory that holds an Alpine-shaped ISO under the
 # README's name (alpine-virt-3.20.3-x86_64.iso: Alpine's syslinux.cfg,

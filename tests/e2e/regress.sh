@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Inputs that once crashed a fuzz target (tests/regress/TARGET/*) are
 # replayed through the target's code without libFuzzer, in every build.
 # shellcheck source=SCRIPTDIR/lib.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # syslinux2cmdline on real distribution boot configs (fixtures/bootcfg:
 # each folder's EXPECTED was checked by booting ISOLINUX 6.04 in qemu) and
 # on Debian's real d-i netboot menus (package

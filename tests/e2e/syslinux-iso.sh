@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # syslinux2cmdline -i: the config inside an ISO image, found from its El
 # Torito boot catalog. Each fixtures/bootcfg tree is mastered here with
 # xorriso and Debian's real isolinux.bin as the BIOS boot image, in the

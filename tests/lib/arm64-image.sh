@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # arm64-image.sh OUT: a stand-in arm64 Image for the vfkit tests: the
 # 64-byte header (text_offset 0, image_size 12288, flags 0, "ARMd" at
 # 0x38), then 8 KiB of random code. Not a test: tests/e2e/*.sh run it.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mkinitramfs.sh OUT.cpio.gz MARKER: a tiny initramfs for the boot tests,
 # a gzip'd newc cpio holding busybox-static and an /init that reports
 # what the guest sees, one line each, every line starting with MARKER:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_bootcfg: which config an image or a tree boots (SEMANTICS.md 1.1
  * and 3): ISOLINUX's directory-major search, the El Torito boot image's

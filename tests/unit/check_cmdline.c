@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_cmdline: kernel command-line words and the edits on them. */
 #include <check.h>
 #include <stdlib.h>

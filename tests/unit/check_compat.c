@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_compat: the copy and I/O helpers, on every path ib_copy_range can
  * take (copy_file_range, sendfile, the mapped copy for large ranges at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_disk_size: mkdisk's SIZE with mkfile's rules. Every unit and
  * spelling gives its exact byte count; every bad size fails with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_errors: the ib_err type (set, errno, prefix, truncation), the
  * generic texts of ib_strerror, and ib_quote, which must make untrusted

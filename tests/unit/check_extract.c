@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_extract: writing members of crafted images (fixtures/isogen.h)
  * under a destination directory, from the image file or, as a stream,

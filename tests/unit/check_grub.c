@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_grub: the GRUB 2 reader against the rules of
  * fixtures/bootcfg/SEMANTICS.md section 2 (upstream grub-2.12: lexer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_iso: the image reader against the test images of libarchive's and
  * libcdio's own suites (fixtures/isos, with the listings those suites

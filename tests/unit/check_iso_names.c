@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_iso_names: Joliet UTF-16BE names to UTF-8, and plain ECMA-119 names.
  * Each input is copied into an exactly-sized malloc and each output buffer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_kernel: kernel image inspection on real files that Debian packages
  * install (debian-installer-12-netboot-amd64's kernel, ipxe's ipxe.lkrn and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_match: member selection by exact path or glob, where a pattern
  * that matches a directory selects everything under it (as tar does).

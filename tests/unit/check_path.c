@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_path: the path checks that keep extraction inside its
  * destination, and ib_path_open_parent against a real directory tree made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_plan: the boot pipeline of lib/plan.h on small images built byte
  * by byte (isotest.h): which config and entry a platform boots, the

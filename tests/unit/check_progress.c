@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_progress: the watcher that reports how far a write has come. */
 #include <check.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_qcow2: the empty qcow2 v3 images ib_qcow2_emit makes, read back
  * by ib_qcow2_read and by qemu-img; the reader on images patched to be

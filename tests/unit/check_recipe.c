@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_recipe: ib_recipe_run, from a small image (isotest.h) to a
  * directory that boots it with qemu: the outputs of a first run, nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_rrip: System Use areas (SUSP) and their Rock Ridge entries. Areas
  * are built here byte by byte, one entry at a time, and each is handed to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_strbuf: the bounded growing string (limits, formatting, taking)
  * and its JSON string writer, which must turn any bytes into valid JSON

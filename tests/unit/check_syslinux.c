@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_syslinux: the syslinux reader against the rules of
  * fixtures/bootcfg/SEMANTICS.md section 1 (ISOLINUX 6.04's ldlinux and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_vm: the VM description, its per-target checks and the argv of
  * each hypervisor. Every hyperkit and xhyve argv goes through a model of

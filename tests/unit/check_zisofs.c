@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_zisofs: zisofs v1 and zisofs2 decoding. Files are built here with
  * compress2(), then patched to make each hostile input; every input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * isotest: a whole ISO 9660 image from a list of members, for the suites
  * that need an image and not a tree (check_bootcfg, check_plan,

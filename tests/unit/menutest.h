@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * menutest: what the suites of the config readers (check_syslinux,
  * check_grub) and of the config finder (check_bootcfg) share: an image

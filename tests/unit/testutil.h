@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * testutil: what every Check suite in tests/unit needs and would otherwise
  * write again: a main that runs one suite, a one-test TCase, the error
