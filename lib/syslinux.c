@@ -36,27 +36,13 @@ ib_syslinux_label_clear(struct label *l)
  * last line, so nothing here may look for one.
  */
 
-/* The n bytes at s as a string the caller frees, or NULL. */
-static char *
-dup_n(const char *s, size_t n)
-{
-	char *d;
-
-	d = malloc(n + 1);
-	if (d == NULL)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 /* *dst = the value from s to end (the rest of the line). */
 static int
 set_str(char **dst, const char *s, const char *end, ib_err *err)
 {
 	char *d;
 
-	d = dup_n(s, (size_t)(end - s));
+	d = strndup(s, (size_t)(end - s));
 	if (d == NULL)
 		return ib_err_errno(err, ENOMEM, "config");
 	free(*dst);
@@ -96,7 +82,8 @@ value_long(const char *s, const char *end, long *out, ib_err *err)
 {
 	char *d;
 
-	d = dup_n(s, (size_t)(end - s));
+	*out = 0;
+	d = strndup(s, (size_t)(end - s));
 	if (d == NULL)
 		return ib_err_errno(err, ENOMEM, "config");
 	*out = strtol(d, NULL, 10);
@@ -436,7 +423,7 @@ include_value(struct parser *p, const char *v, const char *end, bool menu,
 	n = word_len(v, end);
 	if (n == 0 || n > IB_MAX_NAME)
 		return 0;
-	word = dup_n(v, n);
+	word = strndup(v, n);
 	if (word == NULL)
 		return ib_err_errno(err, ENOMEM, "include");
 	v = skip_sp_tab(v + n, end);
@@ -445,7 +432,7 @@ include_value(struct parser *p, const char *v, const char *end, bool menu,
 		free(word);
 		return rc;
 	}
-	title = dup_n(v, (size_t)(end - v));
+	title = strndup(v, (size_t)(end - v));
 	if (title == NULL)
 		rc = ib_err_errno(err, ENOMEM, "submenu");
 	else if (submenu_begin(p, title, where, err) == -1 ||
@@ -497,8 +484,8 @@ menu_directive(struct parser *p, const char *v, const char *end,
 			return -1;
 		return add_marker(p, IB_KIND_SEPARATOR, NULL, where, err);
 	} else if ((s = looking_at(v, end, "begin")) != NULL) {
-		title =
-		    s < end ? dup_n(s, (size_t)(end - s)) : strdup("(submenu)");
+		title = s < end ? strndup(s, (size_t)(end - s)) :
+		                  strdup("(submenu)");
 		if (title == NULL)
 			return ib_err_errno(err, ENOMEM, "submenu");
 		rc = submenu_begin(p, title, where, err);
@@ -531,7 +518,7 @@ label_directive(struct parser *p, const char *v, const char *end,
 	if (n > IB_MAX_NAME)
 		return ib_err_set(err, IB_ELIMIT,
 		    "%s: label longer than %u bytes", where, IB_MAX_NAME);
-	l->name = dup_n(v, n);
+	l->name = strndup(v, n);
 	if (l->name == NULL)
 		return ib_err_errno(err, ENOMEM, "label");
 	if (set_str(&l->line, v, end, err) == -1)
@@ -568,7 +555,7 @@ kernel_directive(struct parser *p, const char *s, const char *end, ib_err *err)
 		 * COM32 modules; keep the first word. */
 		n = word_len(v, end);
 		free(l->kernel);
-		l->kernel = dup_n(v, n);
+		l->kernel = strndup(v, n);
 		if (l->kernel == NULL)
 			return ib_err_errno(err, ENOMEM, "kernel");
 		v = skip_sp_tab(v + n, end);
