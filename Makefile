@@ -58,6 +58,10 @@ TOOL_BIN = $(TOOLS:%=$(B)/bin/%)
 MK_FILE = $(B)/share/isoboot/isoboot.mk
 UNIT = $(sort $(notdir $(basename $(wildcard tests/unit/check_*.c))))
 UNIT_BIN = $(UNIT:%=$(B)/tests/%)
+# Test-only drivers (tests/lib/*.c): small mains that let a shell test
+# drive one library module; built into $(B)/drivers, never installed.
+DRIVERS = $(sort $(notdir $(basename $(wildcard tests/lib/*.c))))
+DRIVER_BIN = $(DRIVERS:%=$(B)/drivers/%)
 MANS = $(TOOLS:%=man/%.1)
 # Every fuzz/fuzz_*.c is a target (built as a replay test in check).
 FUZZ = $(sort $(notdir $(basename $(wildcard fuzz/fuzz_*.c))))
@@ -107,12 +111,16 @@ $(B)/tests/check_%: $(B)/tests/check_%.o $(B)/libisoboot.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(B)/libisoboot.a $(PKG_LIBS) \
 		$(CHECK_LIBS)
 
+$(B)/drivers/%: tests/lib/%.c $(B)/libisoboot.a | $(B)/config.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libisoboot.a $(PKG_LIBS)
+
 # The README's test command: install what is missing, then build with
 # -Werror and run every unit and end-to-end test.
 check: deps
 	@$(MAKE) --no-print-directory _check WERROR=1
 
-_check: $(TOOL_BIN) $(MK_FILE) $(UNIT_BIN) $(REPLAY_BIN)
+_check: $(TOOL_BIN) $(MK_FILE) $(UNIT_BIN) $(REPLAY_BIN) $(DRIVER_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
 
 # Fuzz targets without libFuzzer: replay tests/regress/TARGET/* in check.
