@@ -146,3 +146,68 @@ ib_place_dir(const char *dir, ib_err *err)
 		return ib_err_errno(err, errno, "%s", dir);
 	return fd;
 }
+
+/* Take the fcntl() write lock on fd, waiting when it is held. */
+static int
+lock_fd(int fd, const char *name, void (*waiting)(void *ctx, long pid),
+    void *ctx, const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return ib_err_errno(err, errno, "%s: lock", name);
+	if (waiting != NULL && fcntl(fd, F_GETLK, &fl) == 0 &&
+	    fl.l_type != F_UNLCK)
+		waiting(ctx, (long)fl.l_pid);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &fl) == -1) {
+		if (errno != EINTR)
+			return ib_err_errno(err, errno, "%s: lock", name);
+		if (cancel != NULL && *cancel != 0)
+			return ib_err_set(err, IB_EINTR, "interrupted");
+	}
+	return 0;
+}
+
+int
+ib_place_lock(int dirfd, const char *name, void (*waiting)(void *ctx, long pid),
+    void *ctx, const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	struct stat held, now;
+	int fd;
+
+	for (;;) {
+		fd = openat(dirfd, name,
+		    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd == -1)
+			return ib_err_errno(err, errno, "%s", name);
+		if (lock_fd(fd, name, waiting, ctx, cancel, err) == -1) {
+			close(fd);
+			return -1;
+		}
+		/* The holder before us removes the file as it lets go: a
+		 * lock on a file no longer under name locks nothing. */
+		if (fstat(fd, &held) == 0 &&
+		    fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino)
+			return fd;
+		close(fd);
+		waiting = NULL; /* said once */
+	}
+}
+
+void
+ib_place_unlock(int dirfd, const char *name, int fd)
+{
+	if (fd == -1)
+		return;
+	unlinkat(dirfd, name, 0);
+	close(fd);
+}

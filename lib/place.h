@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <signal.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,5 +52,22 @@ int ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
  * when it is missing. Returns the fd, or -1 with *err naming dir.
  */
 int ib_place_dir(const char *dir, ib_err *err);
+
+/*
+ * Lock the directory dirfd for one writer: an fcntl() write lock on the
+ * file name in it, made for the time the lock is held. When another
+ * process holds it, waiting(ctx, pid) is called once with the holder's
+ * pid (may be NULL) and the call waits for it, until *cancel (may be
+ * NULL) is set: then IB_EINTR. Returns the fd that holds the lock, for
+ * ib_place_unlock(), or -1 with *err.
+ */
+int ib_place_lock(int dirfd, const char *name,
+    void (*waiting)(void *ctx, long pid), void *ctx,
+    const volatile sig_atomic_t *cancel, ib_err *err);
+
+/* Let go of the lock fd of ib_place_lock(): the file goes, then the
+ * lock (a waiter then finds the name gone and makes it anew). fd -1
+ * does nothing. */
+void ib_place_unlock(int dirfd, const char *name, int fd);
 
 #endif

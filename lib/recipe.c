@@ -33,6 +33,7 @@ struct run {
 	size_t nfiles;
 	char *dir;           /* the output directory, absolute */
 	int dirfd;           /* open on dir */
+	int lockfd;          /* holds dir's lock: one writer at a time */
 	ib_vm_prep_files vf; /* what the VM boots */
 	char *stamp;         /* what the stamp must say before its file lines */
 };
@@ -41,8 +42,8 @@ struct run {
  * and the hypervisors write there (see vm_script.c, vm_hyperkit.c). */
 static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
 	IB_RECIPE_JSON, IB_RECIPE_CMDLINE, IB_RECIPE_JOINED, IB_RECIPE_IMAGE,
-	IB_RECIPE_STAMP, "run.pid", "vpnkit.eth.sock", "vpnkit.port.sock",
-	"tty" };
+	IB_RECIPE_STAMP, IB_RECIPE_LOCK, "run.pid", "vpnkit.eth.sock",
+	"vpnkit.port.sock", "tty" };
 
 static int
 add_output(struct run *u, const char *name, const char *role, bool written,
@@ -585,6 +586,12 @@ open_dir(struct run *u, bool *made, ib_err *err)
 	u->dirfd = ib_place_dir(u->o->dir, err);
 	if (u->dirfd == -1)
 		return -1;
+	/* Two runs on one directory would mix their outputs: the second
+	 * waits for the first. */
+	u->lockfd = ib_place_lock(u->dirfd, IB_RECIPE_LOCK, u->o->waiting,
+	    u->o->waiting_ctx, u->o->cancel, err);
+	if (u->lockfd == -1)
+		return ib_err_prefix(err, "%s: ", u->o->dir);
 	u->dir = realpath(u->o->dir, NULL);
 	if (u->dir == NULL)
 		return ib_err_errno(err, errno, "%s", u->o->dir);
@@ -604,6 +611,7 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	u.o = o;
 	u.r = r;
 	u.dirfd = -1;
+	u.lockfd = -1;
 	/* A mistyped ISO must not leave a directory behind. */
 	u.iso = realpath(o->iso, NULL);
 	if (u.iso == NULL)
@@ -630,6 +638,7 @@ out:
 	ib_plan_close(u.p);
 	for (i = 0; i < u.nfiles; i++)
 		free(u.files[i]);
+	ib_place_unlock(u.dirfd, IB_RECIPE_LOCK, u.lockfd);
 	if (u.dirfd != -1)
 		close(u.dirfd);
 	if (rc == -1 && made)

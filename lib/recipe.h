@@ -46,6 +46,10 @@ typedef struct ib_recipe_opts {
 	void (*progress)(void *ctx, const char *path, int dirfd,
 	    const char *tmp, uint64_t total);
 	void *progress_ctx;
+	/* Called when another run (process pid) holds the directory, before
+	 * waiting for it; may be NULL. */
+	void (*waiting)(void *ctx, long pid);
+	void *waiting_ctx;
 } ib_recipe_opts;
 
 typedef struct ib_recipe_output {
@@ -106,5 +110,6 @@ char *ib_recipe_mk_path_new(const char *argv0, const char *env,
 #define IB_RECIPE_JOINED  IB_INITRD_JOINED
 #define IB_RECIPE_IMAGE   IB_VM_PREP_IMAGE
 #define IB_RECIPE_STAMP   ".isoboot-stamp"
+#define IB_RECIPE_LOCK    ".isoboot-lock"
 
 #endif

@@ -142,6 +142,15 @@ mib(char *buf, size_t n, uint64_t bytes)
 	snprintf(buf, n, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
 }
 
+/* Another isoboot holds the directory: say so, then wait for it. */
+static void
+show_waiting(void *ctx, long pid)
+{
+	const char *dir = ctx;
+
+	cli_warn(dir, "another isoboot (pid %ld) is writing it: waiting", pid);
+}
+
 /* The progress line: the file being written, how far it has come. */
 static void
 show_progress(void *ctx, const char *name, uint64_t done, uint64_t total,
@@ -274,6 +283,8 @@ main(int argc, char **argv)
 	}
 	o.r.dir = o.out;
 	o.r.cancel = &cli_caught;
+	o.r.waiting = show_waiting;
+	o.r.waiting_ctx = (void *)(uintptr_t)o.out;
 	cli_catch_signals();
 	prog = !o.quiet && isatty(STDERR_FILENO) ?
 	    ib_progress_start(show_progress, NULL, &err) :

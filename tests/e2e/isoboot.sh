@@ -122,7 +122,8 @@ not_there() {
 # temporaries DIR: the names of leftover temporaries in DIR.
 temporaries() {
 	[ -d "$1" ] || return 0
-	find "$1" \( -name '.*isoboot*' ! -name .isoboot-stamp \) -o \
+	find "$1" \( -name '.*isoboot*' ! -name .isoboot-stamp \
+	    ! -name .isoboot-lock \) -o \
 	    -name '.*tmp*' | sort | tr '\n' ' '
 }
 
@@ -774,6 +775,44 @@ cd "$T" || exit 1
 
 # 17. The VM boots: qemu (TCG) from DIR/run, the guest reports its
 # /proc/cmdline on the serial port and powers off.
+
+# Two runs on one directory: the second waits for the first (it says
+# so, naming the first's pid) and then writes all of its own outputs.
+# The first reads its image from a FIFO, so it holds the directory until
+# the image is fed. Without the lock the two mixed: boot.json for one
+# target, run for the other.
+mkfifo "$T/slow.iso"
+isoboot -q -t qemu -o "$T/two" "$T/slow.iso" >"$T/first.out" \
+    2>"$T/first.err" &
+first=$!
+# Wait (at most 20 s) until the first holds the directory.
+i=0
+while [ ! -e "$T/two/.isoboot-lock" ] && [ "$i" -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+isoboot -q -t hyperkit -o "$T/two" "$iso" >"$T/second.out" \
+    2>"$T/second.err" &
+second=$!
+i=0
+while ! grep -q waiting "$T/second.err" && [ "$i" -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_eq "two runs: the second says it waits, naming the first" \
+    "isoboot: $T/two: another isoboot (pid $first) is writing it: waiting" \
+    "$(cat "$T/second.err")"
+cat "$iso" >"$T/slow.iso"
+wait "$first"
+rc1=$?
+wait "$second"
+rc2=$?
+check_eq "two runs: both exit 0" "0 0" "$rc1 $rc2"
+check_eq "two runs: boot.json is the second's (hyperkit)" hyperkit \
+    "$(jq -r .vm.target "$T/two/boot.json")"
+check_grep "two runs: run is the second's too" 'hyperkit' "$T/two/run"
+not_there "two runs: the lock goes with the last run" "$T/two" .isoboot-lock
+
 if command -v qemu-system-x86_64 >/dev/null 2>&1 &&
     command -v timeout >/dev/null 2>&1; then
 	accel=tcg
