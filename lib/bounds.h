@@ -136,4 +136,9 @@
 /* The recipe's stamp: a few lines per boot file. */
 #define IB_MAX_STAMP 65536u
 
+/* Backing files below a qcow2 image: qemu has no limit but its stack;
+ * real chains (base, snapshot overlays) are 1 to 5 deep. Each level holds
+ * an open file and its caches. */
+#define IB_MAX_BACKING_DEPTH 16u
+
 #endif

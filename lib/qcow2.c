@@ -17,26 +17,7 @@
 #include "bytes.h"
 #include "errors.h"
 #include "qcow2.h"
-
-/* Header fields: byte offsets (qcow2.txt "Header"). */
-#define H_MAGIC           0
-#define H_VERSION         4
-#define H_BACKING_OFFSET  8
-#define H_BACKING_SIZE    16
-#define H_CLUSTER_BITS    20
-#define H_SIZE            24
-#define H_CRYPT_METHOD    32
-#define H_L1_SIZE         36
-#define H_L1_OFFSET       40
-#define H_RT_OFFSET       48
-#define H_RT_CLUSTERS     56
-#define H_NB_SNAPSHOTS    60
-#define H_SNAPSHOTS_OFF   64
-#define H_INCOMPAT        72
-#define H_REFCOUNT_ORDER  96
-#define H_HEADER_LENGTH   100
-#define V2_HEADER_LEN     72u
-#define V3_MIN_HEADER_LEN 104u
+#include "qcow2_int.h"
 
 /*
  * The header written: v3 through compression_type (0 = zlib), padded to a
@@ -54,20 +35,6 @@
 #define MIN_CLUSTER_BITS   9u  /* qcow2.txt: "Must not be less than 9" */
 #define MAX_CLUSTER_BITS   21u /* qemu's limit: 2 MiB clusters */
 #define MAX_REFCOUNT_ORDER 6u
-#define MAX_BACKING_NAME   1023u
-
-/* Incompatible feature bits (qcow2.txt "incompatible_features"). */
-#define F_DIRTY   (UINT64_C(1) << 0)
-#define F_CORRUPT (UINT64_C(1) << 1)
-#define F_EXTL2   (UINT64_C(1) << 4)
-#define F_KNOWN   ((UINT64_C(1) << 5) - 1)
-
-/* Table and refcount entries: bits 9-55 hold a cluster-aligned offset;
- * bits 0-8 and 56-62 are reserved, 63 is the "copied" flag. */
-#define ENTRY_OFFSET  UINT64_C(0x00fffffffffffe00)
-#define L1_RESERVED   UINT64_C(0x7f000000000001ff)
-#define RT_RESERVED   UINT64_C(0x00000000000001ff)
-#define L2_COMPRESSED (UINT64_C(1) << 62)
 
 /* Bytes of a table read at once; also the emit buffer. A multiple of 16,
  * so that no table entry straddles two reads. */
@@ -75,7 +42,6 @@
 /* Bytes of a refcount block held for lookups: the smallest cluster. */
 #define WIN 512u
 
-static const unsigned char magic[4] = { 'Q', 'F', 'I', 0xfb };
 static const unsigned char zeros[CHUNK];
 
 /* Where the metadata of an empty image goes, in clusters: the header,
@@ -128,7 +94,7 @@ emit_header(uint64_t size, const struct layout *lo, ib_qcow2_put put, void *ctx,
 	unsigned char h[OUT_HEADER_LEN];
 
 	memset(h, 0, sizeof(h));
-	memcpy(h + H_MAGIC, magic, sizeof(magic));
+	memcpy(h + H_MAGIC, QCOW2_MAGIC, 4);
 	ib_put_be32(h + H_VERSION, 3);
 	ib_put_be32(h + H_CLUSTER_BITS, IB_QCOW2_CLUSTER_BITS);
 	ib_put_be64(h + H_SIZE, size);
@@ -736,7 +702,7 @@ ib_qcow2_read(ib_qcow2_get get, void *ctx, uint64_t filelen,
 		    filelen);
 	if (get_in(&r, 0, h, V2_HEADER_LEN, "header", err) == -1)
 		return -1;
-	if (memcmp(h + H_MAGIC, magic, sizeof(magic)) != 0)
+	if (memcmp(h + H_MAGIC, QCOW2_MAGIC, 4) != 0)
 		return ib_err_set(err, IB_EFORMAT,
 		    "qcow2: bad magic (not a qcow2 image)");
 	version = ib_be32(h + H_VERSION);

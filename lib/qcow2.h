@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * qcow2: write the image of an empty qcow2 version 3 disk, and read back
- * and check the metadata of a qcow2 image (version 2 or 3). Format: qemu
+ * qcow2: write the image of an empty qcow2 version 3 disk, read back and
+ * check the metadata of a qcow2 image (version 2 or 3), and read a qcow2
+ * image's guest bytes in place (ib_qcow2_open). Format: qemu
  * docs/interop/qcow2.txt. The images written have 64 KiB clusters, 16-bit
  * refcounts, no backing file, no encryption, no compression and no header
  * extensions; every guest cluster is unallocated, so the disk reads as
  * zeros. Only the non-zero metadata is written: the rest of the file is a
  * hole, and memory stays a few KiB whatever the disk size.
  *
- * Not for: guest data (no L2 tables are ever written), snapshots, or
- * repairing an image; qemu-img does those.
+ * The reader (qcow2_open.c, qcow2_data.c) follows L1 and L2 tables to
+ * the data clusters, reads zero clusters and unallocated ones (without a
+ * backing file) as zeros, inflates zlib-compressed clusters and follows a
+ * chain of backing files, raw or qcow2, read-only. It refuses encryption,
+ * extended L2 entries, external data files and zstd compression by name.
+ *
+ * Not for: writing guest data, snapshots, or repairing an image; qemu-img
+ * does those.
  */
 #ifndef IB_QCOW2_H
 #define IB_QCOW2_H
@@ -90,5 +97,62 @@ typedef int (
  */
 int ib_qcow2_read(ib_qcow2_get get, void *ctx, uint64_t filelen,
     ib_qcow2_info *info, ib_err *err);
+
+/*
+ * Reading guest bytes. A handle is one image and its backing chain; it is
+ * not safe to use from two threads at once. Memory: a few small table
+ * slices per image of the chain, plus two cluster buffers for an image
+ * that has compressed clusters.
+ *
+ * A backing file is followed only when its name is relative and has no
+ * ".." component: it is opened (read-only) relative to the directory of
+ * the image that names it, so a chain cannot leave the top image's
+ * directory except through symbolic links the user made. Its format is
+ * the backing format header extension's ("raw" or "qcow2"), else qcow2
+ * when it starts with qcow2's magic, else raw. Chains are at most
+ * IB_MAX_BACKING_DEPTH images below the top one, and an image met twice
+ * (same device and inode) is a loop. A backing file shorter than the
+ * image reads as zeros past its end.
+ */
+typedef struct ib_qcow2 ib_qcow2;
+
+/*
+ * Open the qcow2 image at path and its backing chain (read-only), after
+ * ib_qcow2_read's checks. Returns a handle the caller closes with
+ * ib_qcow2_close(), or NULL with *err: errno values from open/read,
+ * IB_EFORMAT, IB_EUNSUPPORTED naming the feature, IB_EUNSAFE for a
+ * backing name that is absolute or has "..", IB_ELIMIT for a chain past
+ * IB_MAX_BACKING_DEPTH; an error in a backing file is prefixed with its
+ * name.
+ */
+ib_qcow2 *ib_qcow2_open(const char *path, ib_err *err);
+
+/*
+ * The same over bytes that get reads (filelen of them; get and ctx are
+ * borrowed until ib_qcow2_close()). No backing file is followed: an image
+ * that names one is IB_EUNSUPPORTED. For fuzzing and for images in memory.
+ */
+ib_qcow2 *ib_qcow2_open_get(ib_qcow2_get get, void *ctx, uint64_t filelen,
+    ib_err *err);
+
+/* The virtual disk size in bytes. */
+uint64_t ib_qcow2_size(const ib_qcow2 *q);
+
+/*
+ * Read len guest bytes at guest offset off into buf: any length, across
+ * clusters. A range past ib_qcow2_size() is EINVAL. Returns 0, or -1 with
+ * *err (IB_EFORMAT for a bad table entry or compressed cluster, I/O
+ * errors as they are); the handle stays usable after an error.
+ */
+int ib_qcow2_pread(ib_qcow2 *q, void *buf, size_t len, uint64_t off,
+    ib_err *err);
+
+/* ib_qcow2_pread with ctx an ib_qcow2 *: the shape of a partition or
+ * file system reader's read callback. */
+int ib_qcow2_read_at(void *ctx, void *buf, size_t len, uint64_t off,
+    ib_err *err);
+
+/* Close q and its backing chain; NULL does nothing. */
+void ib_qcow2_close(ib_qcow2 *q);
 
 #endif
