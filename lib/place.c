@@ -137,11 +137,22 @@ ib_place_bytes(int dirfd, const char *name, const void *data, size_t len,
 int
 ib_place_dir(const char *dir, ib_err *err)
 {
-	int fd;
+	int fd, e;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && mkdir(dir, 0755) == 0)
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd != -1 || errno != ENOENT)
+		return fd != -1 ? fd : ib_err_errno(err, errno, "%s", dir);
+	if (mkdir(dir, 0755) == -1) {
+		e = errno;
+		if (e == ENOENT)
+			return ib_err_set(err, ENOENT,
+			    "%s: its parent directory does not exist (only the "
+			    "last directory of a path is made)",
+			    dir);
+		if (e != EEXIST) /* EEXIST: made meanwhile by another */
+			return ib_err_errno(err, e, "%s", dir);
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return ib_err_errno(err, errno, "%s", dir);
 	return fd;

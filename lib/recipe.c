@@ -354,7 +354,7 @@ boot_files(struct run *u, ib_err *err)
 		return -1;
 	fresh = up_to_date(u, false);
 	if (!fresh && extract(u, err) == -1)
-		return ib_err_prefix(err, "extract: %s: ", u->iso);
+		return ib_err_prefix(err, "%s: ", u->o->iso);
 	memset(&in, 0, sizeof(in));
 	in.target = o->vm.target;
 	in.kernel = u->files[0];
@@ -623,10 +623,12 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 		ib_err_errno(err, ENOMEM, "%s", o->iso);
 		goto out;
 	}
-	if (open_dir(&u, &made, err) == -1)
+	if (open_dir(&u, &made, err) == -1) {
+		r->dir_failed = true;
 		goto out;
+	}
 	if (read_menu(&u, err) == -1) {
-		ib_err_prefix(err, "boot menu: %s: ", o->iso);
+		ib_err_prefix(err, "%s: ", o->iso);
 		goto out;
 	}
 	rc = boot_files(&u, err) == -1 || kernel(&u, err) == -1 ||

@@ -68,7 +68,8 @@ typedef struct ib_recipe_result {
 	bool maybe_linux; /* ib_kernel_maybe_linux() of the kernel */
 	char *cmdline;    /* the command line the VM boots */
 	ib_disk_info disk;
-	bool extracted; /* the image was read for the boot files */
+	bool extracted;  /* the image was read for the boot files */
+	bool dir_failed; /* the run failed making or opening dir */
 	ib_recipe_output outputs[IB_MAX_OUTPUTS];
 	size_t noutputs;
 	size_t nwritten; /* outputs written this run; 0: nothing changed */

@@ -297,7 +297,11 @@ main(int argc, char **argv)
 	ib_progress_stop(prog);
 	if (rc == -1) {
 		if (err.code != IB_EINTR)
-			cli_warn(NULL, "%s", ib_err_text(&err));
+			cli_warn(NULL, "%s%s", ib_err_text(&err),
+			    r.dir_failed && owned != NULL ?
+			        " (the default output directory, named after "
+			        "the image: choose another with -o DIR)" :
+			        "");
 		ib_recipe_result_free(&r);
 		free(owned);
 		cli_reraise();

@@ -15,7 +15,7 @@ why="isolinux.cfg: file data beyond the end of the image"
 
 expect_exit 1 "isoboot: exit 1" isoboot -o "$T/dir" "$cut"
 check_eq "isoboot: says the config is beyond the end" \
-    "isoboot: boot menu: $cut: $why" "$(cat "$T/err")"
+    "isoboot: $cut: $why" "$(cat "$T/err")"
 check_eq "isoboot: prepares nothing" no \
     "$([ -e "$T/dir" ] && echo yes || echo no)"
 

@@ -342,4 +342,12 @@ else
 	echo "# no /dev/full here: write errors on stdout not tested"
 fi
 
+# -C with a missing parent: only the last directory is made, and the
+# message says so (was: "No such file or directory").
+expect_exit 1 "-C with a missing parent: exit 1" \
+    isoboot-extract -x -C "$T/no/dir" "$img"
+check_eq "-C with a missing parent: says parents are not made" \
+    "isoboot-extract: $T/no/dir: its parent directory does not exist (only the last directory of a path is made)" \
+    "$(cat "$T/err")"
+
 done_testing

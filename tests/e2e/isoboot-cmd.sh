@@ -211,4 +211,11 @@ expect_exit 0 "--exec" isoboot-cmd -t qemu --argv0 "$T/fake" \
 check_grep "--exec: the command line arrives as one word" \
     "|-append|a 'b' \"c\"|" "$T/out"
 rm -rf "$vm"
+# -C with a missing parent, where several initrds are joined into it.
+expect_exit 1 "-C with a missing parent: exit 1" isoboot-cmd -t qemu \
+    -C "$T/no/state" --kernel "$kernel" --initrd "$kernel" \
+    --initrd "$kernel"
+check_eq "-C with a missing parent: says parents are not made" \
+    "isoboot-cmd: $T/no/state: its parent directory does not exist (only the last directory of a path is made)" \
+    "$(cat "$T/err")"
 done_testing

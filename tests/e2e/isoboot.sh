@@ -439,6 +439,24 @@ cd "$T/cwd2" || exit 1
 expect_exit 1 "a missing image, default directory: exit 1" isoboot typo.iso
 # Was a bug: a mistyped name left an empty ./typo behind.
 check_eq "a missing image: no ./typo directory made" "" "$(ls -A)"
+# The default output directory cannot be made: say that it is the
+# default, and the way out (was: "isoboot: NAME: Not a directory").
+cp "$iso" "$T/cwd2/img.iso"
+: >"$T/cwd2/img"
+expect_exit 1 "the default directory is a file: exit 1" isoboot img.iso
+check_eq "the default directory is a file: says it is the default, and -o" \
+    "isoboot: img: Not a directory (the default output directory, named after the image: choose another with -o DIR)" \
+    "$(cat "$T/err")"
+expect_exit 1 "-o a file: exit 1" isoboot -o img img.iso
+check_eq "-o a file: no word of a default" "isoboot: img: Not a directory" \
+    "$(cat "$T/err")"
+# Parents are not made: say so (was: "No such file or directory").
+expect_exit 1 "-o with a missing parent: exit 1" isoboot -o no/vm img.iso
+check_eq "-o with a missing parent: says parents are not made" \
+    "isoboot: no/vm: its parent directory does not exist (only the last directory of a path is made)" \
+    "$(cat "$T/err")"
+not_there "-o with a missing parent: nothing made" "$T/cwd2" no
+rm -f "$T/cwd2/img" "$T/cwd2/img.iso"
 cd "$T" || exit 1
 head -c 65536 /dev/urandom >"$T/random.iso"
 head -c 40960 "$iso" >"$T/cut40k.iso"
@@ -448,11 +466,10 @@ xorriso -as mkisofs -quiet -R -o "$T/plain.iso" "$T/plain" 2>/dev/null
 for bad in random cut40k plain; do
 	expect_exit 1 "$bad.iso: exit 1" isoboot -o "$T/o-$bad" "$T/$bad.iso"
 	check_eq "$bad.iso: one line" 1 "$(lines "$T/err")"
-	check_grep "$bad.iso: starts with isoboot:, names the step" \
-	    "^isoboot: boot menu: " "$T/err"
 	# Was a bug: "isoboot: boot menu: not an ISO 9660 image: ..." named
-	# no file.
-	check_grep "$bad.iso: names the image" "$bad\.iso" "$T/err"
+	# no file; then an internal step name came first ("boot menu:").
+	check_grep "$bad.iso: isoboot: and the image as given come first" \
+	    "^isoboot: $T/$bad\.iso: " "$T/err"
 	not_there "$bad.iso: no outputs" "$T/o-$bad" cmdline run boot.json \
 	    disk.img .isoboot-stamp vmlinuz-virt initramfs-virt
 	check_eq "$bad.iso: no temporaries" "" "$(temporaries "$T/o-$bad")"
@@ -463,8 +480,10 @@ check_grep "plain.iso: says there is no boot config" "syslinux\.cfg" \
 head -c 5000000 "$iso" >"$T/cut5m.iso"
 expect_exit 1 "an image cut in the kernel: exit 1" isoboot -o "$T/o-5m" \
     "$T/cut5m.iso"
-check_grep "an image cut in the kernel: names the step and the image" \
-    "^isoboot: extract: $P/cut5m\.iso: " "$T/err"
+# Was: "isoboot: extract: /abs/path/cut5m.iso: ...", a step name and a
+# path the user did not type.
+check_grep "an image cut in the kernel: names the image as given" \
+    "^isoboot: $T/cut5m\.iso: /boot/vmlinuz-virt: " "$T/err"
 not_there "an image cut in the kernel: no kernel, cmdline, run" \
     "$T/o-5m" vmlinuz-virt cmdline run boot.json disk.img
 check_eq "an image cut in the kernel: no temporaries" "" \
