@@ -2,8 +2,10 @@
 /*
  * check_qcow2: the empty qcow2 v3 images ib_qcow2_emit makes, read back
  * by ib_qcow2_read and by qemu-img; the reader on images patched to be
- * wrong and on images qemu-img made. Patched images are handed over in an
- * exactly-sized malloc so that ASan sees an over-read. qemu-img is a test
+ * wrong and on images qemu-img made; guest bytes read with ib_qcow2_open
+ * and ib_qcow2_pread from images built here, hostile tables, compressed
+ * clusters and backing chains among them. Patched images are handed over
+ * in an exactly-sized malloc so that ASan sees an over-read. qemu-img is a test
  * peer only: without it the peer tests skip, except under CI=true.
  */
 #include <sys/types.h>
@@ -21,7 +23,9 @@
 #include <unistd.h>
 
 #include <check.h>
+#include <zlib.h>
 
+#include "bounds.h"
 #include "bytes.h"
 #include "compat.h"
 #include "errors.h"
@@ -1184,6 +1188,486 @@ START_TEST(test_qemu_data_clusters)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Reading guest bytes (ib_qcow2_open_get, ib_qcow2_pread) from images
+ * built here: an empty 1 MiB image (16 guest clusters of 64 KiB; header,
+ * refcount table and block, L1 table in clusters 0 to 3) grown by a few
+ * clusters for L2 tables and data, exactly sized. */
+
+#define L1_AT  (3 * CS)
+#define L2_AT  (4 * CS)
+#define DAT_AT (5 * CS)
+/* A compressed L2 entry for 64 KiB clusters: the sector count, less
+ * one, from bit 62 - (16 - 8) = 54 up, the byte offset below. */
+#define COMPRESSED(off, sectors)                                               \
+	(UINT64_C(1) << 62 | (uint64_t)((sectors)-1) << 54 | (off))
+
+static struct flat
+data_image(unsigned extra)
+{
+	struct flat f = flat_image(MiB);
+
+	flat_resize(&f, f.len + extra * CS);
+	return f;
+}
+
+static void
+set_l1(struct flat *f, uint64_t idx, uint64_t v)
+{
+	ib_put_be64(f->p + L1_AT + idx * 8, v);
+}
+
+static void
+set_l2(struct flat *f, uint64_t idx, uint64_t v)
+{
+	ib_put_be64(f->p + L2_AT + idx * 8, v);
+}
+
+static ib_qcow2 *
+open_flat(struct flat *f, ib_err *err)
+{
+	ib_err_clear(err);
+	return ib_qcow2_open_get(flat_get, f, f->len, err);
+}
+
+/* Raw deflate of n bytes of in into out (size *outlen), as qemu does. */
+static void
+deflate_raw(const unsigned char *in, size_t n, unsigned char *out,
+    size_t *outlen)
+{
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	ck_assert_int_eq(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+	                     -12, 9, Z_DEFAULT_STRATEGY),
+	    Z_OK);
+	zs.next_in = (unsigned char *)(uintptr_t)in;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)*outlen;
+	ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	*outlen = *outlen - zs.avail_out;
+	deflateEnd(&zs);
+}
+
+/* Guest cluster 0 data, 1 zero, 2 compressed, 3 unallocated, 4 data:
+ * each reads as it should, alone and in one read across all five. */
+START_TEST(test_pread_cluster_kinds)
+{
+	struct flat f = data_image(4);
+	unsigned char *want, *got, *plain;
+	size_t clen = 2 * CS;
+	ib_qcow2 *q;
+	ib_err err;
+
+	want = calloc(5, CS);
+	got = malloc(5 * CS);
+	plain = malloc(CS);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_ptr_nonnull(plain);
+	memset(f.p + DAT_AT, 0x11, CS);
+	memset(f.p + DAT_AT + CS, 0x44, CS);
+	memset(want, 0x11, CS);
+	memset(want + 4 * CS, 0x44, CS);
+	memset(plain, 0x22, CS);
+	memcpy(plain, "compressed", 10);
+	memcpy(want + 2 * CS, plain, CS);
+	deflate_raw(plain, CS, f.p + DAT_AT + 2 * CS + 100, &clen);
+	ck_assert_uint_lt(clen, CS - 100);
+	set_l1(&f, 0, L2_AT);
+	set_l2(&f, 0, DAT_AT | UINT64_C(1) << 63);
+	set_l2(&f, 1, 1);
+	set_l2(&f, 2,
+	    COMPRESSED(DAT_AT + 2 * CS + 100, (clen + 100) / 512 + 1));
+	set_l2(&f, 4, DAT_AT + CS);
+	q = open_flat(&f, &err);
+	ck_assert_msg(q != NULL, "open: %s", err.msg);
+	ck_assert_uint_eq(ib_qcow2_size(q), MiB);
+	ck_assert_int_eq(ib_qcow2_pread(q, got, 5 * CS, 0, &err), 0);
+	ck_assert(memcmp(got, want, 5 * CS) == 0);
+	/* Unaligned pieces across cluster edges, through read_at. */
+	ck_assert_int_eq(ib_qcow2_read_at(q, got, 3000, CS - 1000, &err), 0);
+	ck_assert(memcmp(got, want + CS - 1000, 3000) == 0);
+	ck_assert_int_eq(ib_qcow2_read_at(q, got, 7, 2 * CS + 3, &err), 0);
+	ck_assert(memcmp(got, "pressed", 7) == 0);
+	ck_assert_int_eq(ib_qcow2_pread(q, got, 10, MiB - 10, &err), 0);
+	ck_assert_int_eq(ib_qcow2_pread(q, got, 0, MiB, &err), 0);
+	ib_qcow2_close(q);
+	ib_qcow2_close(NULL);
+	free(want);
+	free(got);
+	free(plain);
+	free(f.p);
+}
+END_TEST
+
+/* A read past the disk's end is the caller's mistake: EINVAL. */
+START_TEST(test_pread_past_disk_end)
+{
+	struct flat f = data_image(0);
+	unsigned char b[2];
+	ib_qcow2 *q;
+	ib_err err;
+
+	q = open_flat(&f, &err);
+	ck_assert_ptr_nonnull(q);
+	tu_expect_err(ib_qcow2_pread(q, b, 2, MiB - 1, &err), &err, EINVAL,
+	    "past the disk's end (1048576 bytes)");
+	tu_expect_err(ib_qcow2_pread(q, b, 1, UINT64_MAX, &err), &err, EINVAL,
+	    "past the disk's end");
+	ib_qcow2_close(q);
+	free(f.p);
+}
+END_TEST
+
+/* L1 entry 0 points one cluster past the file's end: refused at open
+ * (ib_qcow2_read reads every L2 table), never read. */
+START_TEST(test_l2_table_past_eof)
+{
+	struct flat f = data_image(1);
+	ib_err err;
+
+	set_l1(&f, 0, f.len);
+	tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err, IB_EFORMAT,
+	    "L2 table at 327680 past end of file (327680 bytes)");
+	free(f.p);
+}
+END_TEST
+
+/* L2 entry 3 points a data cluster at the file's end: the read of that
+ * cluster fails, the others still read, the handle stays usable. */
+START_TEST(test_data_cluster_past_eof)
+{
+	struct flat f = data_image(1);
+	unsigned char b[16];
+	ib_qcow2 *q;
+	ib_err err;
+
+	set_l1(&f, 0, L2_AT);
+	set_l2(&f, 3, f.len);
+	set_l2(&f, 5, DAT_AT + 512); /* not cluster-aligned */
+	q = open_flat(&f, &err);
+	ck_assert_ptr_nonnull(q);
+	tu_expect_err(ib_qcow2_pread(q, b, 16, 3 * CS + 8, &err), &err,
+	    IB_EFORMAT,
+	    "data cluster of guest cluster 3 at 327680 not aligned "
+	    "or past end of file");
+	tu_expect_err(ib_qcow2_pread(q, b, 16, 5 * CS, &err), &err, IB_EFORMAT,
+	    "data cluster of guest cluster 5 at 328192 not aligned");
+	ck_assert_int_eq(ib_qcow2_pread(q, b, 16, 0, &err), 0);
+	ib_qcow2_close(q);
+	free(f.p);
+}
+END_TEST
+
+/* Reserved bits 1-8 and 56-61 of a standard L2 entry, and of L1. */
+START_TEST(test_l2_reserved_bits)
+{
+	struct flat f = data_image(1);
+	unsigned char b[1];
+	ib_qcow2 *q;
+	ib_err err;
+
+	set_l1(&f, 0, L2_AT);
+	set_l2(&f, 1, DAT_AT | 2);
+	set_l2(&f, 2, DAT_AT | UINT64_C(1) << 56);
+	q = open_flat(&f, &err);
+	ck_assert_ptr_nonnull(q);
+	tu_expect_err(ib_qcow2_pread(q, b, 1, CS, &err), &err, IB_EFORMAT,
+	    "L2 entry of guest cluster 1: reserved bits set");
+	tu_expect_err(ib_qcow2_pread(q, b, 1, 2 * CS, &err), &err, IB_EFORMAT,
+	    "L2 entry of guest cluster 2: reserved bits set");
+	ib_qcow2_close(q);
+	free(f.p);
+}
+END_TEST
+
+/* A compressed cluster 16 bytes before the end, 496 bytes into its
+ * sector, claims 2 sectors: 528 bytes, 512 past the file, more than the
+ * rounding of the last sector allows. One sector ends at the file's end
+ * and is read. */
+START_TEST(test_compressed_size_past_eof)
+{
+	struct flat f = data_image(1);
+	unsigned char b[1];
+	ib_qcow2 *q;
+	ib_err err;
+
+	set_l1(&f, 0, L2_AT);
+	set_l2(&f, 0, COMPRESSED(f.len - 16, 2));
+	set_l2(&f, 1, COMPRESSED(f.len, 1));
+	set_l2(&f, 2, COMPRESSED(f.len - 16, 1));
+	q = open_flat(&f, &err);
+	ck_assert_ptr_nonnull(q);
+	tu_expect_err(ib_qcow2_pread(q, b, 1, 0, &err), &err, IB_EFORMAT,
+	    "compressed cluster of guest cluster 0 (528 bytes at 327664) "
+	    "runs past end of file");
+	tu_expect_err(ib_qcow2_pread(q, b, 1, CS, &err), &err, IB_EFORMAT,
+	    "runs past end of file");
+	/* Inside the rounding: read, but 16 zero bytes are no deflate
+	 * stream that makes a cluster. */
+	tu_expect_err(ib_qcow2_pread(q, b, 1, 2 * CS, &err), &err, IB_EFORMAT,
+	    "compressed cluster of guest cluster 2 at 327664");
+	ib_qcow2_close(q);
+	free(f.p);
+}
+END_TEST
+
+/* A deflate stream of 2 clusters' bytes where one cluster's belongs:
+ * the output stops one byte past a cluster, and the read fails. So does
+ * a stream of half a cluster, and bytes that are not deflate data. */
+START_TEST(test_compressed_inflates_past_cluster)
+{
+	struct flat f = data_image(2);
+	unsigned char *big, b[1];
+	size_t clen = CS, slen = CS;
+	ib_qcow2 *q;
+	ib_err err;
+
+	big = calloc(2, CS);
+	ck_assert_ptr_nonnull(big);
+	deflate_raw(big, 2 * CS, f.p + DAT_AT, &clen);
+	deflate_raw(big, CS / 2, f.p + DAT_AT + 4096, &slen);
+	memset(f.p + DAT_AT + 8192, 0xff, 512);
+	set_l1(&f, 0, L2_AT);
+	set_l2(&f, 0, COMPRESSED(DAT_AT, clen / 512 + 1));
+	set_l2(&f, 1, COMPRESSED(DAT_AT + 4096, slen / 512 + 1));
+	set_l2(&f, 2, COMPRESSED(DAT_AT + 8192, 1));
+	q = open_flat(&f, &err);
+	ck_assert_ptr_nonnull(q);
+	tu_expect_err(ib_qcow2_pread(q, b, 1, 0, &err), &err, IB_EFORMAT,
+	    "inflates to more than a cluster (65536 bytes)");
+	tu_expect_err(ib_qcow2_pread(q, b, 1, CS, &err), &err, IB_EFORMAT,
+	    "inflates to 32768 bytes, expected 65536");
+	tu_expect_err(ib_qcow2_pread(q, b, 1, 2 * CS, &err), &err, IB_EFORMAT,
+	    "bad deflate data");
+	ib_qcow2_close(q);
+	free(big);
+	free(f.p);
+}
+END_TEST
+
+/* Header fields naming what the reader refuses, each by its name. */
+START_TEST(test_refused_features)
+{
+	static const struct {
+		size_t at;
+		unsigned char v;
+		const char *says;
+	} cases[] = {
+		{ 35, 1, "encrypted image (crypt_method 1, AES)" },
+		{ 35, 2, "encrypted image (crypt_method 2, LUKS)" },
+		{ 79, 1 << 2,
+		    "external data file (incompatible feature bit 2)" },
+		{ 79, 1 << 4,
+		    "extended L2 entries (incompatible feature bit 4)" },
+	};
+	struct flat f;
+	ib_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f = data_image(0);
+		f.p[cases[i].at] = cases[i].v;
+		tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err,
+		    IB_EUNSUPPORTED, cases[i].says);
+		free(f.p);
+	}
+	/* compression_type 1 (zstd) with its incompatible bit. */
+	f = data_image(0);
+	f.p[79] = 1 << 3;
+	f.p[104] = 1;
+	tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err,
+	    IB_EUNSUPPORTED, "zstd compression (compression_type 1)");
+	f.p[104] = 7;
+	tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err,
+	    IB_EUNSUPPORTED, "compression_type 7 unknown");
+	free(f.p);
+}
+END_TEST
+
+/* Images in files, for backing chains: dir/name is an empty image of
+ * size bytes naming backing (NULL: none), with the backing format
+ * extension fmt (NULL: none) after the header. */
+static void
+backed_image(const char *dir, const char *name, uint64_t size,
+    const char *backing, const char *fmt)
+{
+	struct flat f = flat_image(size);
+	size_t n;
+	int fd;
+
+	if (fmt != NULL) {
+		/* Extension at 112: type, length, the name padded to 8. */
+		n = strlen(fmt);
+		ck_assert_uint_le(n, 16);
+		ib_put_be32(f.p + 112, 0xe2792acau);
+		ib_put_be32(f.p + 116, (uint32_t)n);
+		memcpy(f.p + 120, fmt, n);
+	}
+	if (backing != NULL) {
+		n = strlen(backing);
+		ib_put_be64(f.p + 8, 512);
+		ib_put_be32(f.p + 16, (uint32_t)n);
+		memcpy(f.p + 512, backing, n);
+	}
+	fd = open(tu_at(dir, name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, f.p, f.len), (ssize_t)f.len);
+	ck_assert_int_eq(close(fd), 0);
+	free(f.p);
+}
+
+static void
+expect_open_err(const char *path, int code, const char *sub)
+{
+	ib_qcow2 *q;
+	ib_err err;
+
+	ib_err_clear(&err);
+	q = ib_qcow2_open(path, &err);
+	if (q != NULL)
+		ib_qcow2_close(q);
+	tu_expect_err(q == NULL ? -1 : 0, &err, code, sub);
+}
+
+/* a.qcow2 names b.qcow2, which names a.qcow2; c.qcow2 names itself. */
+START_TEST(test_backing_chain_loop)
+{
+	char dir[4096];
+
+	tu_mkdtemp(dir, sizeof(dir), "check_qcow2");
+	backed_image(dir, "a.qcow2", MiB, "b.qcow2", NULL);
+	backed_image(dir, "b.qcow2", MiB, "a.qcow2", "qcow2");
+	backed_image(dir, "c.qcow2", MiB, "c.qcow2", NULL);
+	expect_open_err(tu_at(dir, "a.qcow2"), IB_EFORMAT,
+	    "/a.qcow2': qcow2: backing chain loop: the image is already in the "
+	    "chain, 2 levels up");
+	expect_open_err(tu_at(dir, "c.qcow2"), IB_EFORMAT,
+	    "backing chain loop");
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* l0 names l1 ... l16 names l17: 17 backing files, one past
+ * IB_MAX_BACKING_DEPTH; l1 has 16 and opens. */
+START_TEST(test_backing_depth_past_limit)
+{
+	char dir[4096], name[32], next[32];
+	unsigned char b[512];
+	ib_qcow2 *q;
+	ib_err err;
+	unsigned i;
+
+	tu_mkdtemp(dir, sizeof(dir), "check_qcow2");
+	for (i = 0; i <= IB_MAX_BACKING_DEPTH + 1; i++) {
+		snprintf(name, sizeof(name), "l%u.qcow2", i);
+		snprintf(next, sizeof(next), "l%u.qcow2", i + 1);
+		backed_image(dir, name, MiB,
+		    i <= IB_MAX_BACKING_DEPTH ? next : NULL, NULL);
+	}
+	expect_open_err(tu_at(dir, "l0.qcow2"), IB_ELIMIT,
+	    "backing file 'l17.qcow2': chain deeper than "
+	    "IB_MAX_BACKING_DEPTH (16)");
+	ib_err_clear(&err);
+	q = ib_qcow2_open(tu_at(dir, "l1.qcow2"), &err);
+	ck_assert_msg(q != NULL, "%s", err.msg);
+	ck_assert_int_eq(ib_qcow2_pread(q, b, sizeof(b), MiB / 2, &err), 0);
+	ib_qcow2_close(q);
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* Backing names an image from elsewhere could use to read host files. */
+START_TEST(test_backing_name_absolute)
+{
+	char dir[4096];
+
+	tu_mkdtemp(dir, sizeof(dir), "check_qcow2");
+	backed_image(dir, "abs.qcow2", MiB, "/etc/passwd", "raw");
+	backed_image(dir, "up.qcow2", MiB, "x/../../etc/passwd", NULL);
+	backed_image(dir, "dots.qcow2", MiB, "..", NULL);
+	backed_image(dir, "esc.qcow2", MiB, "\033[2J", NULL);
+	backed_image(dir, "fmt.qcow2", MiB, "abs.qcow2", "vmdk");
+	expect_open_err(tu_at(dir, "abs.qcow2"), IB_EUNSAFE,
+	    "qcow2: backing file '/etc/passwd' is an absolute name");
+	expect_open_err(tu_at(dir, "up.qcow2"), IB_EUNSAFE,
+	    "'x/../../etc/passwd' has a '..' component");
+	expect_open_err(tu_at(dir, "dots.qcow2"), IB_EUNSAFE,
+	    "'..' has a '..' component");
+	/* Quoted, so that the name cannot drive a terminal. */
+	expect_open_err(tu_at(dir, "esc.qcow2"), ENOENT,
+	    "backing file '\\033[2J'");
+	expect_open_err(tu_at(dir, "fmt.qcow2"), IB_EUNSUPPORTED,
+	    "backing format 'vmdk' not supported");
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* Without a format extension the backing file's format is its magic:
+ * a raw file of 1000 bytes under a 1 MiB overlay reads as its bytes,
+ * then zeros; a qcow2 one as its guest bytes. */
+START_TEST(test_backing_probed_and_short)
+{
+	char dir[4096];
+	unsigned char raw[1000], got[4096];
+	ib_qcow2 *q;
+	ib_err err;
+	size_t i;
+	int fd;
+
+	tu_mkdtemp(dir, sizeof(dir), "check_qcow2");
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)(i % 251 + 1);
+	fd = open(tu_at(dir, "base.raw"), O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, raw, sizeof(raw)), (ssize_t)sizeof(raw));
+	close(fd);
+	backed_image(dir, "over.qcow2", MiB, "base.raw", NULL);
+	backed_image(dir, "base.qcow2", 512, NULL, NULL);
+	backed_image(dir, "over2.qcow2", MiB, "base.qcow2", NULL);
+	ib_err_clear(&err);
+	q = ib_qcow2_open(tu_at(dir, "over.qcow2"), &err);
+	ck_assert_msg(q != NULL, "%s", err.msg);
+	memset(got, 0xee, sizeof(got));
+	ck_assert_int_eq(ib_qcow2_pread(q, got, sizeof(got), 0, &err), 0);
+	ck_assert(memcmp(got, raw, sizeof(raw)) == 0);
+	for (i = sizeof(raw); i < sizeof(got); i++)
+		ck_assert_uint_eq(got[i], 0);
+	ib_qcow2_close(q);
+	q = ib_qcow2_open(tu_at(dir, "over2.qcow2"), &err);
+	ck_assert_msg(q != NULL, "%s", err.msg);
+	memset(got, 0xee, sizeof(got));
+	ck_assert_int_eq(ib_qcow2_pread(q, got, sizeof(got), 0, &err), 0);
+	for (i = 0; i < sizeof(got); i++)
+		ck_assert_uint_eq(got[i], 0);
+	ib_qcow2_close(q);
+	tu_rmtree(dir);
+}
+END_TEST
+
+/* An image opened from memory has no directory: its backing name is
+ * not followed. A NUL inside the name is malformed. */
+START_TEST(test_backing_without_path)
+{
+	struct flat f = data_image(0);
+	ib_err err;
+
+	ib_put_be64(f.p + 8, 512);
+	ib_put_be32(f.p + 16, 4);
+	memcpy(f.p + 512, "base", 4);
+	tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err,
+	    IB_EUNSUPPORTED,
+	    "backing file 'base' not followed: the image was not opened by "
+	    "its path");
+	f.p[514] = '\0';
+	tu_expect_err(open_flat(&f, &err) == NULL ? -1 : 0, &err, IB_EFORMAT,
+	    "backing file name has a NUL byte");
+	free(f.p);
+}
+END_TEST
+
 static void
 add(Suite *s, const char *name, const TTest *t)
 {
@@ -1227,6 +1711,20 @@ qcow2_suite(void)
 	add(s, "qemu_convert_raw", test_qemu_convert_raw);
 	add(s, "qemu_made_images_read", test_qemu_made_images_read);
 	add(s, "qemu_data_clusters", test_qemu_data_clusters);
+	add(s, "pread_cluster_kinds", test_pread_cluster_kinds);
+	add(s, "pread_past_disk_end", test_pread_past_disk_end);
+	add(s, "l2_table_past_eof", test_l2_table_past_eof);
+	add(s, "data_cluster_past_eof", test_data_cluster_past_eof);
+	add(s, "l2_reserved_bits", test_l2_reserved_bits);
+	add(s, "compressed_size_past_eof", test_compressed_size_past_eof);
+	add(s, "compressed_inflates_past_cluster",
+	    test_compressed_inflates_past_cluster);
+	add(s, "refused_features", test_refused_features);
+	add(s, "backing_chain_loop", test_backing_chain_loop);
+	add(s, "backing_depth_past_limit", test_backing_depth_past_limit);
+	add(s, "backing_name_absolute", test_backing_name_absolute);
+	add(s, "backing_probed_and_short", test_backing_probed_and_short);
+	add(s, "backing_without_path", test_backing_without_path);
 	return s;
 }
 
