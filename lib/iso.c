@@ -125,12 +125,29 @@ open_stream(ib_iso *iso, ib_err *err)
 	return 0;
 }
 
+/* The error for a file that is no image: what it looks like when that
+ * is easy to tell, else why (detail). */
+static int
+not_iso(const ib_iso *iso, const char *detail, ib_err *err)
+{
+	const char *what = ib_iso_sniff(iso->head, iso->nhead, iso->size);
+
+	if (what != NULL)
+		return ib_err_set(err, IB_EFORMAT, "not an ISO 9660 image: %s",
+		    what);
+	if (strcmp(detail, "too small") == 0)
+		return ib_err_set(err, IB_EFORMAT,
+		    "not an ISO 9660 image (%llu bytes, too small)",
+		    (unsigned long long)iso->size);
+	return ib_err_set(err, IB_EFORMAT, "not an ISO 9660 image%s%s",
+	    detail[0] != '\0' ? ": " : "", detail);
+}
+
 /* A plain image file or block device is read with random access; a pipe
  * or a compressed image through the forward-only stream. */
 static int
 open_file(ib_iso *iso, const char *path, ib_err *err)
 {
-	unsigned char head[8];
 	struct stat st;
 	off_t end;
 	ssize_t n;
@@ -155,15 +172,14 @@ open_file(ib_iso *iso, const char *path, ib_err *err)
 	} else {
 		return open_stream(iso, err);
 	}
-	n = pread(iso->fd, head, sizeof(head), 0);
+	n = pread(iso->fd, iso->head, sizeof(iso->head), 0);
 	if (n == -1)
 		return ib_err_errno(err, errno, "read");
-	if (is_compressed(head, (size_t)n))
+	iso->nhead = (size_t)n;
+	if (is_compressed(iso->head, iso->nhead))
 		return open_stream(iso, err);
 	if (iso->size < 17u * IB_SECTOR)
-		return ib_err_set(err, IB_EFORMAT,
-		    "not an ISO 9660 image (%llu bytes, too small)",
-		    (unsigned long long)iso->size);
+		return not_iso(iso, "too small", err);
 	iso->nblocks = iso->size / IB_SECTOR > UINT32_MAX ?
 	    UINT32_MAX :
 	    (uint32_t)(iso->size / IB_SECTOR);
@@ -282,15 +298,21 @@ ib_iso_open(const char *path, const ib_iso_opts *opts, ib_err *err)
 		iso->cdio = iso9660_open_ext(path, ISO_EXTENSION_NONE);
 		cdio_leave(&c);
 		if (iso->cdio == NULL) {
-			ib_err_set(err, IB_EFORMAT, "not an ISO 9660 image%s%s",
-			    c.msg[0] != '\0' ? ": " : "", c.msg);
+			/* libcdio's own words ("unexpected PVD type 111")
+			 * tell a user nothing. */
+			not_iso(iso,
+			    "no volume descriptor 'CD001' at byte 32769", err);
 			goto fail;
 		}
 	}
 	vol_blocks = 0;
 	if (read_descriptors(iso, pvd_root, joliet_root, &has_joliet,
-	        &vol_blocks, err) == -1)
+	        &vol_blocks, err) == -1) {
+		/* A compressed file that held something else. */
+		if (err->code == IB_EFORMAT && iso->stream != NULL)
+			not_iso(iso, "no primary volume descriptor", err);
 		goto fail;
+	}
 	if (iso->stream != NULL && vol_blocks > 16) {
 		iso->nblocks = vol_blocks;
 		iso->size = (uint64_t)vol_blocks * IB_SECTOR;

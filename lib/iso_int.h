@@ -11,6 +11,10 @@
 
 #define IB_DIRREC_MIN 34 /* ECMA-119 9.1: 33 bytes + a 1-byte identifier */
 
+/* Bytes read from the start of the file, to say what it is when it is
+ * not an image. */
+#define IB_SNIFF 1024u
+
 struct ib_iso {
 	int fd;
 	iso9660_t *cdio;   /* random access: libcdio reads the blocks */
@@ -21,7 +25,14 @@ struct ib_iso {
 	ib_layer layer;
 	unsigned susp_skip;
 	unsigned char root[IB_DIRREC_MIN]; /* root record of the tree used */
+	unsigned char head[IB_SNIFF];      /* the file's first bytes */
+	size_t nhead;
 };
+
+/* What the n first bytes of a file of size bytes that is not ISO 9660
+ * show it is ("an HTML page (a download that failed?)"), or NULL when
+ * that is not easy to tell (iso_sniff.c). */
+const char *ib_iso_sniff(const unsigned char *p, size_t n, uint64_t size);
 
 /* Read n blocks from lsn through libcdio, checking the image bounds. */
 int ib_iso_read_blocks(ib_iso *iso, uint32_t lsn, uint32_t n, void *buf,

@@ -476,6 +476,16 @@ for bad in random cut40k plain; do
 done
 check_grep "plain.iso: says there is no boot config" "syslinux\.cfg" \
     "$T/err"
+# A web page saved as .iso: say so (was "unexpected PVD type 111").
+{
+	printf '<!DOCTYPE html>\n<html><head><title>404</title></head>\n'
+	head -c 40000 /dev/zero | tr '\0' ' '
+} >"$T/page.iso"
+expect_exit 1 "a web page saved as .iso: exit 1" isoboot -o "$T/o-page" \
+    "$T/page.iso"
+check_eq "a web page saved as .iso: says what it is" \
+    "isoboot: $T/page.iso: not an ISO 9660 image: an HTML page (a download that failed?)" \
+    "$(cat "$T/err")"
 # Cut where the kernel's data is: the extraction fails half way.
 head -c 5000000 "$iso" >"$T/cut5m.iso"
 expect_exit 1 "an image cut in the kernel: exit 1" isoboot -o "$T/o-5m" \

@@ -511,6 +511,71 @@ START_TEST(test_not_iso)
 }
 END_TEST
 
+/* Write n bytes of data, then pad zeros to size, to a new temporary;
+ * open it as an image and return the message. */
+static void
+expect_not_iso(const void *data, size_t n, size_t size, const char *want)
+{
+	char path[] = "/tmp/check_iso_sniff.XXXXXX";
+	static const char zeros[4096];
+	ib_iso_opts o;
+	ib_err err;
+	size_t left;
+	int fd;
+
+	memset(&o, 0, sizeof(o));
+	fd = mkstemp(path);
+	ck_assert_int_ne(fd, -1);
+	ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
+	for (left = size > n ? size - n : 0; left > 0;) {
+		size_t k = left < sizeof(zeros) ? left : sizeof(zeros);
+
+		ck_assert_int_eq(write(fd, zeros, k), (ssize_t)k);
+		left -= k;
+	}
+	close(fd);
+	ck_assert_ptr_null(ib_iso_open(path, &o, &err));
+	unlink(path);
+	ck_assert_int_eq(err.code, IB_EFORMAT);
+	ck_assert_msg(strcmp(err.msg, want) == 0, "'%s', expected '%s'",
+	    err.msg, want);
+}
+
+/* test_not_iso_named_by_libcdio: a web page saved as .iso was "not an
+ * ISO 9660 image: unexpected PVD type 111" (111 is the 'o' of a line of
+ * HTML): say what the file is when that is easy to tell. */
+START_TEST(test_not_iso_named_by_libcdio)
+{
+	static const char html[] = "\xef\xbb\xbf\n  <!DOCTYPE html>\n<html>";
+	unsigned char gpt[1024], mbr[512];
+
+	expect_not_iso(html, sizeof(html) - 1, 65536,
+	    "not an ISO 9660 image: an HTML page (a download that failed?)");
+	expect_not_iso("", 0, 0, "not an ISO 9660 image: an empty file");
+	expect_not_iso("QFI\xfb\0\0\0\3", 8, 65536,
+	    "not an ISO 9660 image: a qcow2 disk image");
+	memset(gpt, 0, sizeof(gpt));
+	gpt[510] = 0x55;
+	gpt[511] = 0xaa;
+	memcpy(gpt + 512, "EFI PART", 8);
+	expect_not_iso(gpt, sizeof(gpt), 1 << 20,
+	    "not an ISO 9660 image: a disk image (GPT partition table)");
+	memset(mbr, 0, sizeof(mbr));
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	expect_not_iso(mbr, sizeof(mbr), 1 << 20,
+	    "not an ISO 9660 image: a disk image or boot sector (MBR)");
+	expect_not_iso("hello\n", 6, 6, "not an ISO 9660 image: a text file");
+	/* Nothing to tell: where the descriptor should be, not libcdio's
+	 * words. */
+	expect_not_iso("\x01\x02\x03", 3, 65536,
+	    "not an ISO 9660 image: no volume descriptor 'CD001' at byte "
+	    "32769");
+	expect_not_iso("\x01\x02\x03", 3, 1000,
+	    "not an ISO 9660 image (1000 bytes, too small)");
+}
+END_TEST
+
 static Suite *
 iso_suite(void)
 {
@@ -528,6 +593,7 @@ iso_suite(void)
 	tcase_add_test(tc, test_extent_beyond_end);
 	tcase_add_test(tc, test_root_absurd_size);
 	tcase_add_test(tc, test_not_iso);
+	tcase_add_test(tc, test_not_iso_named_by_libcdio);
 	tu_add(s, "names", test_plain_names);
 	return s;
 }
