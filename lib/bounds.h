@@ -141,4 +141,16 @@
  * an open file and its caches. */
 #define IB_MAX_BACKING_DEPTH 16u
 
+/* Links of an MBR's EBR chain (logical partitions): Linux gives a disk at
+ * most 256 partitions (DISK_MAX_PARTS); each link is one sector read. */
+#define IB_MAX_EBR 256u
+
+/* Entries of a GPT array: tools write 128; 8192 is 1 MiB of 128-byte
+ * entries, and Linux numbers no more than 256 partitions. */
+#define IB_MAX_GPT_ENTRIES 8192u
+
+/* Bytes of a GPT entry array read at once (count times entry size): the
+ * spec's minimum is 16 KiB; 1 MiB holds IB_MAX_GPT_ENTRIES of 128 bytes. */
+#define IB_MAX_GPT_ARRAY (1024u * 1024)
+
 #endif
