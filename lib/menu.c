@@ -183,6 +183,23 @@ ib_menu_default(const ib_menu *m)
 	return m->def;
 }
 
+/* Two strings that may be NULL: equal. */
+static bool
+same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool
+ib_menu_is_default(const ib_menu *m, const ib_menu_entry *e)
+{
+	const ib_menu_entry *d = m->def;
+
+	return d != NULL && e != NULL && same(e->where, d->where) &&
+	    same(e->label, d->label) && same(e->title, d->title) &&
+	    same(e->submenu, d->submenu);
+}
+
 const ib_menu_entry *
 ib_menu_ontimeout(const ib_menu *m)
 {

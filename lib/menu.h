@@ -59,6 +59,10 @@ const ib_menu_entry *ib_menu_at(const ib_menu *m, size_t i);
  * (no DEFAULT or UI; see the notes). Owned by m. */
 const ib_menu_entry *ib_menu_default(const ib_menu *m);
 
+/* Whether e (an entry of m) is the one ib_menu_default() gives, which
+ * is a copy: the same place, label and title. */
+bool ib_menu_is_default(const ib_menu *m, const ib_menu_entry *e);
+
 /* What boots when the timeout runs out, if it differs from the default
  * (syslinux ONTIMEOUT); NULL otherwise. */
 const ib_menu_entry *ib_menu_ontimeout(const ib_menu *m);

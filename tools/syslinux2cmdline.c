@@ -88,20 +88,15 @@ struct edits {
 static void
 print_list(const ib_menu *m)
 {
-	const ib_menu_entry *d, *e;
+	const ib_menu_entry *e;
 	size_t i, k;
 
-	d = ib_menu_default(m);
 	for (i = 0; i < ib_menu_count(m); i++) {
 		e = ib_menu_at(m, i);
 		if (e->kind == IB_KIND_SEPARATOR)
 			continue;
 		printf("%s %s\t%s%s%s\t%s\t%s\t",
-		    d != NULL && e->label != NULL && d->label != NULL &&
-		            strcmp(e->label, d->label) == 0 &&
-		            strcmp(e->where, d->where) == 0 ?
-		        "*" :
-		        " ",
+		    ib_menu_is_default(m, e) ? "*" : " ",
 		    e->label != NULL ? e->label : "-",
 		    e->submenu != NULL ? e->submenu : "",
 		    e->submenu != NULL ? " > " : "",

@@ -89,6 +89,14 @@ if [ -d "$gentoo" ]; then
 	check_grep "gentoo: timeout runs localhost (localboot)" \
 	    "^on timeout: localhost (localboot)" "$T/out"
 	check_grep "gentoo: default marked" "^\* gentoo	" "$T/out"
+	# GRUB entries have titles, not labels: the default was marked
+	# only when it had a label, so no GRUB menu showed one.
+	expect_exit 0 "gentoo --platform efi --list" \
+	    syslinux2cmdline -r "$gentoo" --platform efi --list
+	check_eq "gentoo (GRUB): exactly one entry marked the default" 1 \
+	    "$(grep -c '^\* ' "$T/out")"
+	check_grep "gentoo (GRUB): the default is marked" \
+	    "^\* -	Boot LiveCD (kernel: gentoo)	" "$T/out"
 fi
 
 # Alpine, verbatim, with --serial: the seed's command line.
