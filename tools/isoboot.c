@@ -191,7 +191,7 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 	const ib_recipe_output *out;
 	const char *line, *nl;
 	char size[32], a[8192], b[1024];
-	size_t i;
+	size_t i, w;
 
 	printf("%s: entry '%s' of %s\n", o->r.iso,
 	    ib_quote(a, sizeof(a), r->label, strlen(r->label)),
@@ -207,10 +207,19 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 	    ib_quote(a, sizeof(a), r->kernel, strlen(r->kernel)));
 	printf("  cmdline: %s\n",
 	    ib_quote(a, sizeof(a), r->cmdline, strlen(r->cmdline)));
+	/* The name column as wide as the longest name (kernels are named
+	 * vmlinuz-6.1.0-57-amd64), at least 18. */
+	w = 18;
+	for (i = 0; i < r->noutputs; i++) {
+		ib_quote(a, sizeof(a), r->outputs[i].name,
+		    strlen(r->outputs[i].name));
+		if (strlen(a) > w)
+			w = strlen(a);
+	}
 	for (i = 0; i < r->noutputs; i++) {
 		out = &r->outputs[i];
 		human(size, sizeof(size), out->size);
-		printf("  %-18s %-15s %-12s %s\n",
+		printf("  %-*s %-15s %-12s %s\n", (int)w,
 		    ib_quote(a, sizeof(a), out->name, strlen(out->name)),
 		    out->role, size,
 		    out->written                               ? "written" :

@@ -216,6 +216,20 @@ check_eq "the summary: every output written" 6 \
     "$(grep -c ' written$' "$T/first.out")"
 check_eq "the summary ends with how to start the VM" \
     "start the VM: ./$name/run" "$(tail -n 1 "$T/first.out")"
+# A long kernel name (vmlinuz-6.1.0-57-amd64) broke the columns.
+rm -rf "$T/long"
+cp -R "$T/tree" "$T/long"
+mv "$T/long/boot/vmlinuz-virt" "$T/long/boot/vmlinuz-6.1.0-57-amd64-virt"
+sed 's|/boot/vmlinuz-virt|/boot/vmlinuz-6.1.0-57-amd64-virt|' "$cfg" \
+    >"$T/long/boot/syslinux/syslinux.cfg"
+mkiso "$T/long" "$T/long.iso"
+expect_exit 0 "a long kernel name: exit 0" isoboot --no-disk -o "$T/o-long" \
+    "$T/long.iso"
+check_eq "a long kernel name: the role column stays in line" \
+    "30 30 30 30 30" \
+    "$(awk '/ (kernel|initrd|command line|script|decisions)  / {
+        printf "%s%d", n++ ? " " : "", match($0, / (kernel|initrd|command line|script|decisions)  /) }' \
+        "$T/out")"
 ksize=$(wc -c <"$kernel" | tr -d ' ')
 check_grep "the stamp records the kernel's size and mtime" \
     "^file \"vmlinuz-virt\" $ksize [0-9]*\.[0-9]\{9\}\$" "$D/.isoboot-stamp"
