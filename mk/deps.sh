@@ -14,7 +14,9 @@ memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
 xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
 clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \
-cpio"
+cpio \
+fdisk gdisk dosfstools e2fsprogs xfsprogs btrfs-progs squashfs-tools \
+cryptsetup-bin"
 BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"
 
