@@ -67,8 +67,6 @@ MANS = $(TOOLS:%=man/%.1)
 FUZZ = $(sort $(notdir $(basename $(wildcard fuzz/fuzz_*.c))))
 REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
-# Test-only drivers of lib modules for the e2e tests (tests/lib/*.c).
-TEST_DRIVERS = $(B)/tests/disk_part_dump
 
 .PHONY: all check _check check-big deps demo _demo install uninstall \
 	clean bench lint fmt fuzz _fuzz fuzz-run dist distcheck
@@ -117,16 +115,12 @@ $(B)/drivers/%: tests/lib/%.c $(B)/libisoboot.a | $(B)/config.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libisoboot.a $(PKG_LIBS)
 
-$(B)/tests/disk_part_dump: tests/lib/disk_part_dump.c $(B)/libisoboot.a
-	$(CC) $(ALL_CFLAGS) -o $@ tests/lib/disk_part_dump.c \
-		$(B)/libisoboot.a $(PKG_LIBS)
-
 # The README's test command: install what is missing, then build with
 # -Werror and run every unit and end-to-end test.
 check: deps
 	@$(MAKE) --no-print-directory _check WERROR=1
 
-_check: $(TOOL_BIN) $(MK_FILE) $(UNIT_BIN) $(REPLAY_BIN) $(TEST_DRIVERS) $(DRIVER_BIN)
+_check: $(TOOL_BIN) $(MK_FILE) $(UNIT_BIN) $(REPLAY_BIN) $(DRIVER_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" $(UNIT_BIN) $(E2E)
 
 # Fuzz targets without libFuzzer: replay tests/regress/TARGET/* in check.

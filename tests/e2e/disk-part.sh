@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 need sfdisk sgdisk blkid jq mkfs.ext4 mkfs.ext2 mkfs.ext3 mkfs.vfat \
     mkfs.xfs mkfs.btrfs mkswap mksquashfs cryptsetup
-dump=$IB_BUILD/tests/disk_part_dump
+dump=$IB_BUILD/drivers/disk_part_dump
 need_file "$dump"
 cd "$T" || exit 1
 
