@@ -76,7 +76,7 @@ echo "\$ isoboot $opts --disk-size 1g -o vm alpine-virt-demo.iso"
 isoboot $opts --disk-size 1g -o vm alpine-virt-demo.iso
 echo "\$ isoboot $opts --disk-size 1g -o vm alpine-virt-demo.iso   # again"
 # shellcheck disable=SC2086
-isoboot $opts --disk-size 1g -o vm alpine-virt-demo.iso | tail -n 2
+isoboot $opts --disk-size 1g -o vm alpine-virt-demo.iso
 
 echo
 echo "== 3. the hyperkit wrapper script it writes for macOS"

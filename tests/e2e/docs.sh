@@ -29,4 +29,23 @@ for page in "$IB_TOP"/man/*.1; do
 	check_grep "$tool --version names the version" \
 	    "^$tool $(cat "$IB_TOP/VERSION")\$" "$T/out"
 done
+# The README says what the tools say (issue 18: it listed --net without
+# none, named a mini.iso no package ships, and left out what a fresh
+# Debian needs before the two commands).
+readme=$IB_TOP/README.md
+run isoboot --help
+nets=$(sed -n 's/^ *--net N  *\(.*\) (default)$/\1/p' "$T/out" |
+    sed 's/, / /g; s/ or / /' | tr ' ' '\n' | sort | tr '\n' '|' |
+    sed 's/|$//')
+check_eq "isoboot --help lists the --net values" "none|user|vmnet|vpnkit" \
+    "$nets"
+check_grep "README: --net lists every value" \
+    '--net none|vpnkit|vmnet|user' "$readme"
+check_grep "README: what a fresh Debian needs first" \
+    'apt-get install git make' "$readme"
+if grep -q 'mini\.iso` (package debian-installer' "$readme"; then
+	fail "README: no mini.iso said to be in a package that has none"
+else
+	ok "README: no mini.iso said to be in a package that has none"
+fi
 done_testing
