@@ -179,7 +179,8 @@ ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed, ib_err *err)
 {
 	static const char *const noisy[] = { "console", "earlyprintk", "vga",
 		"splash", "quiet" };
-	char first[128];
+	const char *sep;
+	char first[160];
 	size_t i, k;
 	bool hit;
 	int n;
@@ -201,11 +202,20 @@ ib_cmdline_serial(ib_argv *a, const char *dev, const char *speed, ib_err *err)
 			i++;
 	}
 	/* earlyprintk=serial is the x86 8250 UART's early console; a
-	 * virtio console (hvc0) has none. */
-	n = snprintf(first, sizeof(first), "%sconsole=%s%s%s",
-	    strncmp(dev, "ttyS", 4) == 0 ? "earlyprintk=serial " : "", dev,
-	    speed != NULL && speed[0] != '\0' ? "," : "",
-	    speed != NULL ? speed : "");
+	 * virtio console (hvc0) has none. It names its port: a bare
+	 * "earlyprintk=serial console=ttyS0" makes Debian 12's 6.1 kernel
+	 * log "ERROR: earlyprintk= earlyser already used" at 0.000000
+	 * (booted side by side in qemu; tests/e2e/boot-qemu.sh checks). */
+	sep = speed != NULL && speed[0] != '\0' ? "," : "";
+	if (speed == NULL)
+		speed = "";
+	if (strncmp(dev, "ttyS", 4) == 0)
+		n = snprintf(first, sizeof(first),
+		    "earlyprintk=serial,%s%s%s console=%s%s%s", dev, sep, speed,
+		    dev, sep, speed);
+	else
+		n = snprintf(first, sizeof(first), "console=%s%s%s", dev, sep,
+		    speed);
 	if (n < 0 || (size_t)n >= sizeof(first))
 		return ib_err_set(err, EINVAL, "serial device name too long");
 	return ib_cmdline_prepend(a, first, err);

@@ -39,7 +39,8 @@ size_t ib_cmdline_remove(ib_argv *a, const char *key);
 /*
  * The serial-console rewrite: before the first "---" or "--" (which end
  * the kernel's own arguments), drop every console=, earlyprintk=, vga=,
- * splash and quiet word, then put "earlyprintk=serial console=DEV[,SPEED]"
+ * splash and quiet word, then put "earlyprintk=serial,DEV[,SPEED]
+ * console=DEV[,SPEED]"
  * first. dev NULL means ttyS0; speed NULL or "" means none. Applying it
  * twice gives the same result.
  */

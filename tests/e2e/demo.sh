@@ -13,7 +13,7 @@ cd "$IB_TOP" || exit 1
 expect_exit 0 "examples/demo.sh boots to the marker" sh examples/demo.sh \
     "$build"
 check_grep "the guest printed the marker" \
-    "^isoboot demo: booted, cmdline: earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod$" \
+    "^isoboot demo: booted, cmdline: earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod$" \
     "$T/out"
 check_grep "the demo says ok" "^demo: ok" "$T/out"
 check_grep "the demo showed the hyperkit script" "^	hyperkit \\\\$" "$T/out"

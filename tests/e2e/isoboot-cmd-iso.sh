@@ -37,13 +37,13 @@ check_files "the kernel extracted, byte for byte" "$T/tree/boot/vmlinuz-virt" \
 check_files "the initrd extracted, byte for byte" \
     "$T/tree/boot/initramfs-virt" "$T/$state/initramfs-virt"
 check_eq "the command line: serial console, sr-mod for the CD" \
-    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
+    "earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
     "$(jq -r .cmdline "$T/h.json")"
 check_eq "the ISO is the CD" "$iso" "$(jq -r .cdrom "$T/h.json")"
 check_eq "the kernel was inspected" 1 \
     "$(jq -r .kernel_is "$T/h.json" | grep -c '^Linux 6\.')"
 check_eq "-f kexec has the extracted files and the command line" \
-    "kexec,$state/vmlinuz-virt,$state/initramfs-virt,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
+    "kexec,$state/vmlinuz-virt,$state/initramfs-virt,earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
     "$(jq -r '.argv as $a | ($a | index("-f")) as $i | $a[$i + 1]' \
         "$T/h.json")"
 check_eq "ahci-cd is the ISO" 1 \

@@ -71,7 +71,7 @@ hyperkit \\
     -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
     -s 4:0,virtio-blk,$T/disk.img \\
     -U $uuid \\
-    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
+    -f 'kexec,$kernel,$initrd,earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
 GOLDEN
 check_files "hyperkit: the Alpine line, exactly" "$T/golden" "$T/out"
 # The same recipe for the other targets (vmnet for xhyve and vfkit, user
@@ -98,7 +98,7 @@ xhyve \\
     -s 3:0,ahci-cd,/usr/lib/ipxe/ipxe.iso \\
     -s 4:0,virtio-blk,$T/disk.img \\
     -U $uuid \\
-    -f 'kexec,$kernel,$initrd,earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
+    -f 'kexec,$kernel,$initrd,earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
 GOLDEN
 check_files "xhyve: the Alpine line, exactly" "$T/golden" "$T/xhyve.line"
 cat >"$T/golden" <<GOLDEN
@@ -125,7 +125,7 @@ qemu-system-x86_64 \\
     -serial stdio \\
     -kernel $kernel \\
     -initrd $initrd \\
-    -append 'earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod' \\
+    -append 'earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod' \\
     -drive file=$T/disk.img,format=raw,if=virtio \\
     -drive file=/usr/lib/ipxe/ipxe.iso,media=cdrom,readonly=on \\
     -nic user,model=virtio-net-pci

@@ -84,7 +84,7 @@ for dir in "$corpus"/*/; do
 	fi
 	c=$(cat "$out/cmdline")
 	case $c in
-	"earlyprintk=serial console=ttyS0"*) ok "$name: serial console first" ;;
+	"earlyprintk=serial,ttyS0 console=ttyS0"*) ok "$name: serial console first" ;;
 	*) fail "$name: serial console first: $c" ;;
 	esac
 	check_eq "$name: one console=" 1 \

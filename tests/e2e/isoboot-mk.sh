@@ -157,7 +157,7 @@ check_grep "vm/run has the disk" "file=$v/disk.img" "$v/run"
 check_grep "vm/run attaches the ISO as the CD" "file=$iso,media=cdrom" \
     "$v/run"
 check_grep "vm/run: the command line, with sr-mod for the CD" \
-    "-append 'earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'" \
+    "-append 'earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'" \
     "$v/run"
 check_eq "vm/disk.img: DISK_SIZE=64m" 67108864 "$(size_of "$v/disk.img")"
 

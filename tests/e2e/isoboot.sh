@@ -140,7 +140,7 @@ iso=$P/$name.iso
 mkiso "$T/tree" "$iso"
 check_eq "xorriso made the Alpine-shaped image" 1 \
     "$([ -s "$iso" ] && echo 1)"
-want='earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
+want='earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod'
 
 # 1. The first run, from a directory of its own, without -o.
 mkdir "$T/cwd"
@@ -412,7 +412,7 @@ cp "$T/initrd.gz" "$T/lab/boot/initramfs-virt"
 } >"$T/lab/boot/syslinux/syslinux.cfg"
 mkiso "$T/lab" "$T/lab.iso"
 expect_exit 0 "-l rescue: exit 0" isoboot -l rescue -o "$T/l1" "$T/lab.iso"
-check_eq "-l rescue: cmdline" "earlyprintk=serial console=ttyS0 rescue=1" \
+check_eq "-l rescue: cmdline" "earlyprintk=serial,ttyS0 console=ttyS0 rescue=1" \
     "$(cat "$T/l1/cmdline")"
 check_eq "-l rescue: cmdline is syslinux2cmdline -l rescue --serial's" \
     "$(syslinux2cmdline -i "$T/lab.iso" -l rescue --serial)" \
@@ -677,7 +677,7 @@ check_eq "netboot mini.iso: boot.json's kernel and initrd" \
     .name] | join(" ")' "$T/deb/boot.json")"
 check_eq "netboot mini.iso: no warning" "" "$(cat "$T/err")"
 check_eq "netboot mini.iso: the Install entry's command line" \
-    "earlyprintk=serial console=ttyS0 --- quiet" "$(cat "$T/deb/cmdline")"
+    "earlyprintk=serial,ttyS0 console=ttyS0 --- quiet" "$(cat "$T/deb/cmdline")"
 ipxe=/usr/lib/ipxe/ipxe.iso
 if optional "$ipxe" "ipxe.iso"; then
 	expect_exit 0 "ipxe.iso: exit 0 (a warning, not an error)" \
@@ -876,6 +876,10 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1 &&
 	guest_report "$T/serial" "$M" >"$T/report"
 	check_grep "boot: the guest's report is complete" '^end$' "$T/report"
 	check_eq "boot: DIR/cmdline" "$want" "$(cat "$vm/d/cmdline")"
+	# "earlyprintk=serial console=ttyS0" made the 6.1 kernel log
+	# "ERROR: earlyprintk= earlyser already used" at 0.000000.
+	check_eq "boot: the kernel logs no earlyprintk error" "" \
+	    "$(tr -d '\r' <"$T/serial" | grep 'earlyprintk.*already used')"
 	check_eq "boot: /proc/cmdline is DIR/cmdline, byte for byte" \
 	    "$(cat "$vm/d/cmdline")" "$(sed -n 's/^cmdline=//p' "$T/report")"
 	check_eq "boot: the virtio disk is disk.img's 8 GiB" \

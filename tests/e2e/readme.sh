@@ -99,7 +99,7 @@ check_eq "README names brew packages" 1 "$([ -s "$T/brew" ] && echo 1)"
 vm=$R/alpine-virt-3.20.3-x86_64
 want=$(cat "$vm/cmdline" 2>/dev/null)
 check_eq "the quick start wrote the serial command line" \
-    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
+    "earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
     "$want"
 check_eq "the quick start's run booted to the marker with that command line" \
     "readme: booted, cmdline: $want" \

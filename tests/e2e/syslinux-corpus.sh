@@ -104,11 +104,11 @@ alpine=$corpus/alpine-3.12-virt-x86_64/boot/syslinux/syslinux.cfg
 if [ -f "$alpine" ]; then
 	expect_exit 0 "alpine --serial" syslinux2cmdline --serial "$alpine"
 	check_eq "alpine --serial: exactly the seed's line" \
-	    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage" \
+	    "earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage" \
 	    "$(cat "$T/out")"
 	run sh -c 'syslinux2cmdline --serial=ttyS1,9600 - <"$1"' sh "$alpine"
 	check_eq "alpine from stdin, --serial=ttyS1,9600" \
-	    "earlyprintk=serial console=ttyS1,9600 modules=loop,squashfs,sd-mod,usb-storage" \
+	    "earlyprintk=serial,ttyS1,9600 console=ttyS1,9600 modules=loop,squashfs,sd-mod,usb-storage" \
 	    "$(cat "$T/out")"
 	# A config from standard input is bounded like a file: over 1 MiB
 	# is refused by name, not cut short and parsed.

@@ -72,14 +72,14 @@ START_TEST(test_serial_alpine)
 	ck_assert_int_eq(ib_cmdline_serial(&a, NULL, NULL, &err), 0);
 	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
-	    "earlyprintk=serial console=ttyS0 "
+	    "earlyprintk=serial,ttyS0 console=ttyS0 "
 	    "modules=loop,squashfs,sd-mod,usb-storage");
 	free(s);
 	/* Idempotent. */
 	ck_assert_int_eq(ib_cmdline_serial(&a, NULL, NULL, &err), 0);
 	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
-	    "earlyprintk=serial console=ttyS0 "
+	    "earlyprintk=serial,ttyS0 console=ttyS0 "
 	    "modules=loop,squashfs,sd-mod,usb-storage");
 	free(s);
 	ib_argv_free(&a);
@@ -99,7 +99,7 @@ START_TEST(test_serial_keeps_after_separator)
 	ck_assert_int_eq(ib_cmdline_serial(&a, "ttyS1", "115200", &err), 0);
 	s = ib_cmdline_join_new(&a);
 	ck_assert_str_eq(s,
-	    "earlyprintk=serial console=ttyS1,115200 --- quiet console=tty1");
+	    "earlyprintk=serial,ttyS1,115200 console=ttyS1,115200 --- quiet console=tty1");
 	free(s);
 	ib_argv_free(&a);
 }
@@ -274,7 +274,7 @@ START_TEST(test_edit_order)
 	    &ed, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s,
-	    "earlyprintk=serial console=ttyS0,115200 boot=live console=hvc0 "
+	    "earlyprintk=serial,ttyS0,115200 console=ttyS0,115200 boot=live console=hvc0 "
 	    "x=\"1 2\"");
 	free(s);
 	/* A bad serial device fails the whole edit, naming it. */

@@ -460,7 +460,7 @@ START_TEST(test_cmdline_edits)
 	    IB_TARGET_HYPERKIT, true, true, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s,
-	    "earlyprintk=serial console=ttyS0 modules=loop,squashfs,sr-mod");
+	    "earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sr-mod");
 	free(s);
 	s = ib_vm_prep_cmdline("quiet", IB_TARGET_VFKIT, true, false, &err);
 	ck_assert_ptr_nonnull(s);
