@@ -323,6 +323,7 @@ main(int argc, char **argv)
 	ib_argv a = { 0 };
 	ib_err err;
 	char *cmdline, *line;
+	int status;
 
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
@@ -348,26 +349,25 @@ main(int argc, char **argv)
 	else
 		ib_vm_uuid(o.name, o.vm.uuid);
 	cli_catch_signals();
+	status = IB_EXIT_FAIL;
+	cmdline = NULL;
 	/* hyperkit writes the pty's name, vpnkit its socket, in it. */
 	if (o.vm.serial == IB_SERIAL_PTY || o.vm.net == IB_NET_VPNKIT) {
 		int fd = cli_open_dir(o.vm.state_dir);
 
 		if (fd == -1)
-			return IB_EXIT_FAIL;
+			goto out;
 		close(fd);
 	}
 	if ((o.iso != NULL && from_iso(&o) == -1) || prepare_files(&o) == -1 ||
-	    prepare_disks(&o) == -1) {
-		cli_reraise();
-		return IB_EXIT_FAIL;
-	}
-	cmdline = NULL;
+	    prepare_disks(&o) == -1)
+		goto out;
 	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
 		cmdline = ib_vm_prep_cmdline(o.vm.cmdline, o.vm.target,
 		    o.serial_cmdline, o.vm.cdrom != NULL, &err);
 		if (cmdline == NULL) {
 			cli_warn_err(NULL, &err);
-			return IB_EXIT_FAIL;
+			goto out;
 		}
 		o.vm.cmdline = cmdline;
 	}
@@ -375,42 +375,38 @@ main(int argc, char **argv)
 		o.vm.mem = ib_vm_default_mem(&o.vm);
 	if (o.script && ib_vm_absolute_paths(&o.vm, &o.owned, &err) == -1) {
 		cli_warn_err(NULL, &err);
-		return IB_EXIT_FAIL;
+		goto out;
 	}
 	if (ib_vm_argv(&o.vm, &a, &err) == -1) {
 		cli_warn_err(o.vm.kernel, &err);
-		free(cmdline);
-		return IB_EXIT_FAIL;
+		goto out;
 	}
 	if (o.exec) {
 		fflush(stdout);
 		execvp(a.v[0], a.v);
 		cli_warn(a.v[0], "%s", strerror(errno));
-		return IB_EXIT_FAIL;
+		goto out;
 	}
 	if (o.json) {
 		print_json(&o, &a);
-	} else if (o.script) {
-		line = ib_vm_script_new(&o.vm, &a, &err);
-		if (line == NULL) {
-			cli_warn_err(NULL, &err);
-			return IB_EXIT_FAIL;
-		}
-		fputs(line, stdout);
-		free(line);
+		line = NULL;
 	} else {
-		line = ib_argv_render(&a, 1, &err);
+		line = o.script ? ib_vm_script_new(&o.vm, &a, &err) :
+		                  ib_argv_render(&a, 1, &err);
 		if (line == NULL) {
 			cli_warn_err(NULL, &err);
-			return IB_EXIT_FAIL;
+			goto out;
 		}
 		fputs(line, stdout);
 		free(line);
 	}
+	status = cli_close_stdout();
+out:
 	ib_argv_free(&a);
 	free(cmdline);
 	ib_vm_prep_files_release(&o.files);
 	ib_plan_close(o.plan);
 	ib_argv_free(&o.owned);
-	return cli_close_stdout();
+	cli_reraise();
+	return status;
 }
