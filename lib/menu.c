@@ -276,25 +276,32 @@ ib_menu_choose(const ib_menu *m, const char *label, ib_err *err)
 	return NULL;
 }
 
+bool
+ib_menu_waits(const ib_menu *m)
+{
+	/* syslinux with PROMPT 0 and no menu boots the default at once
+	 * (SEMANTICS.md 1.6.2); otherwise TIMEOUT 0 (or none) waits. */
+	if (strcmp(m->loader, "syslinux") == 0)
+		return m->prompts && m->timeout <= 0 && m->tout == NULL;
+	/* GRUB: timeout unset or -1 waits forever (kept as 0 here). */
+	return m->timeout == 0;
+}
+
 const ib_menu_entry *
 ib_menu_choose_timeout(const ib_menu *m, ib_err *err)
 {
 	const ib_menu_entry *e;
 
-	/* syslinux with PROMPT 0 and no menu boots the default at once
-	 * (SEMANTICS.md 1.6.2); otherwise TIMEOUT 0 (or none) waits. */
-	if (strcmp(m->loader, "syslinux") == 0 && m->prompts &&
-	    m->timeout <= 0 && m->tout == NULL) {
+	if (ib_menu_waits(m) && strcmp(m->loader, "grub") == 0) {
+		ib_err_set(err, IB_ENOTFOUND,
+		    "%s: no timeout: GRUB waits for a key", m->config + 1);
+		return NULL;
+	}
+	if (ib_menu_waits(m)) {
 		ib_err_set(err, IB_ENOTFOUND,
 		    "%s: no timeout: the menu waits for a key (TIMEOUT 0 or "
 		    "none)",
 		    m->config + 1);
-		return NULL;
-	}
-	/* GRUB: timeout unset or -1 waits forever (kept as 0 here). */
-	if (strcmp(m->loader, "grub") == 0 && m->timeout == 0) {
-		ib_err_set(err, IB_ENOTFOUND,
-		    "%s: no timeout: GRUB waits for a key", m->config + 1);
 		return NULL;
 	}
 	e = m->tout != NULL ? m->tout : m->def;

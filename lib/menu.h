@@ -70,6 +70,11 @@ const ib_menu_entry *ib_menu_ontimeout(const ib_menu *m);
 /* The timeout in tenths of a second; 0 = wait forever; -1 = none set. */
 long ib_menu_timeout(const ib_menu *m);
 
+/* Whether the menu waits for a key and boots nothing unattended: syslinux
+ * prompting with TIMEOUT 0 (or none) and no ONTIMEOUT; GRUB with no
+ * timeout (or -1). GRUB's timeout=0 boots at once: it does not wait. */
+bool ib_menu_waits(const ib_menu *m);
+
 /* Find an entry by label (exact, first match, as syslinux does), else by
  * title; NULL if none. */
 const ib_menu_entry *ib_menu_find(const ib_menu *m, const char *name);

@@ -19,6 +19,24 @@ add_list(ib_strbuf *b, const char *const *v, size_t n, ib_err *err)
 	return ib_strbuf_addc(b, ']', err);
 }
 
+/*
+ * ,"timeout":T,"waits":W: T the tenths of a second before the default
+ * boots (0: at once), null when the menu waits for a key (W true). The
+ * model's 0 means "waits"; written as is, GRUB's readers took it for
+ * GRUB's timeout=0, "boot at once".
+ */
+static int
+add_timeout(ib_strbuf *b, const ib_menu *m, ib_err *err)
+{
+	long t = ib_menu_timeout(m);
+
+	if (ib_menu_waits(m))
+		return ib_strbuf_adds(b, ",\"timeout\":null,\"waits\":true",
+		    err);
+	return ib_strbuf_addf(b, err, ",\"timeout\":%ld,\"waits\":false",
+	    t > 0 ? t : 0);
+}
+
 static int
 add_entry(ib_strbuf *b, const ib_menu_entry *e, const char *args, ib_err *err)
 {
@@ -55,8 +73,8 @@ add_menu(ib_strbuf *b, const ib_menu *m, const ib_menu_entry *chosen,
 	    ib_strbuf_add_json(b, ib_menu_loader(m), err) == -1 ||
 	    ib_strbuf_adds(b, ",\"config\":", err) == -1 ||
 	    ib_strbuf_add_json(b, ib_menu_config(m), err) == -1 ||
-	    ib_strbuf_addf(b, err,
-	        ",\"timeout\":%ld,\"entry\":", ib_menu_timeout(m)) == -1 ||
+	    add_timeout(b, m, err) == -1 ||
+	    ib_strbuf_adds(b, ",\"entry\":", err) == -1 ||
 	    add_entry(b, chosen, args, err) == -1 ||
 	    ib_strbuf_adds(b, ",\"default\":", err) == -1 ||
 	    add_entry(b, ib_menu_default(m), NULL, err) == -1 ||

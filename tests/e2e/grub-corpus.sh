@@ -53,4 +53,21 @@ for exp in "$corpus"/*/EXPECTED.efi; do
 	    "$(sed -n 's/^CONFIG=//p' "$T/out")"
 	check_answer "$name (efi)" "$exp"
 done
+# JSON's timeout: the model's 0 means "waits for a key", and was written
+# as "timeout":0, which GRUB's readers take for timeout=0, "boot at once".
+mkdir -p "$T/gt"
+for t in none 0 5; do
+	{
+		[ "$t" = none ] || echo "set timeout=$t"
+		echo "menuentry 'x' { linux /vmlinuz }"
+	} >"$T/gt/grub.cfg"
+	run syslinux2cmdline --format json "$T/gt/grub.cfg"
+	grep -o '"timeout":[^,]*,"waits":[a-z]*' "$T/out" >"$T/gt/$t"
+done
+check_eq "JSON: no timeout: GRUB waits" '"timeout":null,"waits":true' \
+    "$(cat "$T/gt/none")"
+check_eq "JSON: timeout=0: GRUB boots at once" '"timeout":0,"waits":false' \
+    "$(cat "$T/gt/0")"
+check_eq "JSON: timeout=5: 50 tenths" '"timeout":50,"waits":false' \
+    "$(cat "$T/gt/5")"
 done_testing
