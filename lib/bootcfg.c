@@ -85,15 +85,17 @@ with_reasons(ib_menu *m, const char *boot, const char *why, ib_err *err)
 	if (boot != NULL)
 		ib_menu_notef(t, "%s", boot);
 	ib_menu_notef(t, "%s", why);
-	for (i = 0; i < m->nnotes; i++) {
-		ib_menu_notef(t, "%s", m->notes[i]);
+	ib_menu_notes_append(t, m);
+	for (i = 0; i < m->nnotes; i++)
 		free(m->notes[i]);
-	}
 	free(m->notes);
+	free(m->aside);
 	m->notes = t->notes;
+	m->aside = t->aside;
 	m->nnotes = t->nnotes;
 	m->notecap = t->notecap;
 	t->notes = NULL;
+	t->aside = NULL;
 	t->nnotes = 0;
 	ib_menu_free(t);
 	return m;

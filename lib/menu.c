@@ -120,26 +120,64 @@ ib_menu_add(ib_menu *m, ib_menu_entry *e, ib_err *err)
 	return (long)m->n++;
 }
 
+/* Add the note s; dropped when it cannot be allocated. */
+static void
+add_note(ib_menu *m, const char *s, bool aside)
+{
+	size_t cap;
+	char **n, *d;
+	bool *a;
+
+	if (m->nnotes == m->notecap) {
+		cap = m->notecap != 0 ? m->notecap * 2 : 8;
+		n = ib_reallocarray(m->notes, cap, sizeof(*n));
+		if (n == NULL)
+			return;
+		m->notes = n;
+		a = ib_reallocarray(m->aside, cap, sizeof(*a));
+		if (a == NULL)
+			return;
+		m->aside = a;
+		m->notecap = cap;
+	}
+	d = strdup(s);
+	if (d == NULL)
+		return;
+	m->aside[m->nnotes] = aside;
+	m->notes[m->nnotes++] = d;
+}
+
 void
 ib_menu_notef(ib_menu *m, const char *fmt, ...)
 {
-	char buf[1024], **n, *s;
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (m->nnotes == m->notecap) {
-		n = ib_reallocarray(m->notes, m->notecap ? m->notecap * 2 : 8,
-		    sizeof(*n));
-		if (n == NULL)
-			return;
-		m->notes = n;
-		m->notecap = m->notecap ? m->notecap * 2 : 8;
-	}
-	s = strdup(buf);
-	if (s != NULL)
-		m->notes[m->nnotes++] = s;
+	add_note(m, buf, false);
+}
+
+void
+ib_menu_asidef(ib_menu *m, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	add_note(m, buf, true);
+}
+
+void
+ib_menu_notes_append(ib_menu *dst, const ib_menu *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nnotes; i++)
+		add_note(dst, src->notes[i], src->aside[i]);
 }
 
 void
@@ -161,6 +199,7 @@ ib_menu_free(ib_menu *m)
 	for (i = 0; i < m->nnotes; i++)
 		free(m->notes[i]);
 	free(m->notes);
+	free(m->aside);
 	free(m->config);
 	free(m);
 }
@@ -328,6 +367,12 @@ const char *
 ib_menu_note(const ib_menu *m, size_t i)
 {
 	return i < m->nnotes ? m->notes[i] : NULL;
+}
+
+bool
+ib_menu_note_aside(const ib_menu *m, size_t i)
+{
+	return i < m->nnotes && m->aside[i];
 }
 
 const char *

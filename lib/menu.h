@@ -98,6 +98,10 @@ const ib_menu_entry *ib_menu_choose_timeout(const ib_menu *m, ib_err *err);
 size_t ib_menu_nnotes(const ib_menu *m);
 const char *ib_menu_note(const ib_menu *m, size_t i);
 
+/* Whether note i chose nothing (an INCLUDE of a missing file, say): a
+ * summary of the decisions leaves it out; --explain and JSON keep it. */
+bool ib_menu_note_aside(const ib_menu *m, size_t i);
+
 /* The config file the menu was read from (absolute in the image). */
 const char *ib_menu_config(const ib_menu *m);
 

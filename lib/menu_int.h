@@ -13,6 +13,7 @@ struct ib_menu {
 	long timeout;
 	bool prompts; /* syslinux: a boot: prompt or a menu waits for keys */
 	char **notes;
+	bool *aside; /* notes[i] chose nothing (ib_menu_asidef) */
 	size_t nnotes, notecap;
 	char *config;
 	const char *loader;
@@ -26,6 +27,13 @@ long ib_menu_add(ib_menu *m, ib_menu_entry *e, ib_err *err);
 
 /* Add a note (printf-style); notes that fail to allocate are dropped. */
 void ib_menu_notef(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
+
+/* Add a note that records what the reader saw but chose nothing by (an
+ * INCLUDE of a missing file): in the notes, kept out of a summary. */
+void ib_menu_asidef(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
+
+/* Append copies of src's notes, aside or not, to dst's. */
+void ib_menu_notes_append(ib_menu *dst, const ib_menu *src);
 
 /* A deep copy of e for the default or timeout slot; NULL on ENOMEM. */
 ib_menu_entry *ib_menu_entry_dup(const ib_menu_entry *e);

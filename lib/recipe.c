@@ -88,9 +88,11 @@ read_menu(struct run *u, ib_err *err)
 	m = ib_plan_menu(u->p);
 	u->r->config = strdup(ib_menu_config(m));
 	u->r->label = strdup(ib_plan_label(u->p));
+	/* The decisions that chose the entry; boot.json keeps every note. */
 	for (i = 0; i < ib_menu_nnotes(m); i++)
-		if ((i > 0 && ib_strbuf_addc(&why, '\n', err) == -1) ||
-		    ib_strbuf_adds(&why, ib_menu_note(m, i), err) == -1) {
+		if (!ib_menu_note_aside(m, i) &&
+		    ((why.len > 0 && ib_strbuf_addc(&why, '\n', err) == -1) ||
+		        ib_strbuf_adds(&why, ib_menu_note(m, i), err) == -1)) {
 			ib_strbuf_release(&why);
 			return -1;
 		}

@@ -62,8 +62,8 @@ typedef struct ib_recipe_output {
 typedef struct ib_recipe_result {
 	char *config;     /* the boot config, absolute in the image */
 	char *label;      /* the entry's label (or title) */
-	char *why;        /* how config and entry were chosen: the menu's notes,
-	                * one per line */
+	char *why;        /* how config and entry were chosen: the menu's notes
+	                   * but those that chose nothing, one per line */
 	char *kernel;     /* what the kernel is (ib_kernel_describe) */
 	bool maybe_linux; /* ib_kernel_maybe_linux() of the kernel */
 	char *cmdline;    /* the command line the VM boots */

@@ -390,7 +390,7 @@ include(struct parser *p, const char *name, const char *where, ib_err *err)
 	if (err->code != IB_ENOTFOUND)
 		return -1;
 	/* 1.10: a missing file is skipped silently by syslinux. */
-	ib_menu_notef(p->m, "%s: INCLUDE %s: no such file, skipped", where,
+	ib_menu_asidef(p->m, "%s: INCLUDE %s: no such file, skipped", where,
 	    path);
 	ib_err_clear(err);
 	return 0;

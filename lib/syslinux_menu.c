@@ -356,8 +356,7 @@ adopt(ib_menu *dst, ib_menu *src)
 {
 	size_t i;
 
-	for (i = 0; i < src->nnotes; i++)
-		ib_menu_notef(dst, "%s", src->notes[i]);
+	ib_menu_notes_append(dst, src);
 	for (i = 0; i < dst->n; i++)
 		ib_menu_entry_release(&dst->e[i]);
 	free(dst->e);

@@ -216,6 +216,26 @@ check_eq "the summary: every output written" 6 \
     "$(grep -c ' written$' "$T/first.out")"
 check_eq "the summary ends with how to start the VM" \
     "start the VM: ./$name/run" "$(tail -n 1 "$T/first.out")"
+# INCLUDEs of files the image lacks chose nothing: the summary's why
+# lines are the decisions (a d-i image showed ten "no such file,
+# skipped" lines); boot.json keeps every note.
+rm -rf "$T/inc"
+cp -R "$T/tree" "$T/inc"
+{
+	printf 'INCLUDE /boot/syslinux/gtk.cfg\nINCLUDE /boot/syslinux/spk.cfg\n'
+	cat "$cfg"
+} >"$T/inc/boot/syslinux/syslinux.cfg"
+mkiso "$T/inc" "$T/inc.iso"
+expect_exit 0 "missing INCLUDEs: exit 0" isoboot --no-disk -o "$T/o-inc" \
+    "$T/inc.iso"
+check_eq "missing INCLUDEs: not in the summary's why" 0 \
+    "$(grep -c 'no such file, skipped' "$T/out")"
+check_eq "missing INCLUDEs: still in boot.json's why" 2 \
+    "$(jq '[.why[] | select(test("no such file, skipped"))] | length' \
+        "$T/o-inc/boot.json")"
+check_eq "missing INCLUDEs: the decisions stay in the summary" 3 \
+    "$(grep -c '^  why:     ' "$T/out")"
+
 # A long kernel name (vmlinuz-6.1.0-57-amd64) broke the columns.
 rm -rf "$T/long"
 cp -R "$T/tree" "$T/long"
