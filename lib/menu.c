@@ -147,28 +147,37 @@ add_note(ib_menu *m, const char *s, bool aside)
 	m->notes[m->nnotes++] = d;
 }
 
+/* The note fmt, ap makes. */
+static void add_notev(ib_menu *m, bool aside, const char *fmt, va_list ap)
+    IB_PRINTF(3, 0);
+
+static void
+add_notev(ib_menu *m, bool aside, const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	add_note(m, buf, aside);
+}
+
 void
 ib_menu_notef(ib_menu *m, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	add_notev(m, false, fmt, ap);
 	va_end(ap);
-	add_note(m, buf, false);
 }
 
 void
 ib_menu_asidef(ib_menu *m, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	add_notev(m, true, fmt, ap);
 	va_end(ap);
-	add_note(m, buf, true);
 }
 
 void
