@@ -854,6 +854,8 @@ while [ ! -e "$T/two/.isoboot-lock" ] && [ "$i" -lt 200 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
+# The file appears just before the lock is taken: give it that moment.
+sleep 1
 isoboot -q -t hyperkit -o "$T/two" "$iso" >"$T/second.out" \
     2>"$T/second.err" &
 second=$!
