@@ -222,32 +222,30 @@ image_line(struct run *u)
 }
 
 /*
- * Whether the stamp says the boot files in dir are this image's (and,
- * with image, that the unpacked kernel is the one made from them).
+ * What the stamp says, read once: *fresh, the boot files in dir are this
+ * image's (the stamp may go on with an Image line); *image, and the
+ * unpacked kernel there is the one made from them.
  */
-static bool
-up_to_date(struct run *u, bool image)
+static void
+check_stamp(struct run *u, bool *fresh, bool *image)
 {
 	char buf[IB_MAX_STAMP + 1], *now, *img;
 	size_t len;
-	bool same;
 
+	*fresh = *image = false;
 	if (!read_stamp(u, buf))
-		return false;
+		return;
 	now = stamp_now(u);
 	len = now != NULL ? strlen(now) : 0;
-	same = now != NULL && strncmp(now, buf, len) == 0;
-	if (same && image) {
+	if (now != NULL && strncmp(now, buf, len) == 0) {
 		img = image_line(u);
-		same = img != NULL && strcmp(buf + len, img) == 0;
-		free(img);
-	} else if (same) {
-		same = buf[len] == '\0' ||
+		*image = img != NULL && strcmp(buf + len, img) == 0;
+		*fresh = *image || buf[len] == '\0' ||
 		    strncmp(buf + len, "file \"" IB_RECIPE_IMAGE "\" ",
 		        8 + strlen(IB_RECIPE_IMAGE)) == 0;
+		free(img);
 	}
 	free(now);
-	return same;
 }
 
 /* Whether name is one of the boot files this run wants. */
@@ -349,12 +347,12 @@ boot_files(struct run *u, ib_err *err)
 	const ib_recipe_opts *o = u->o;
 	ib_vm_prep_in in;
 	struct stat st;
-	bool fresh;
+	bool fresh, image;
 	size_t i;
 
 	if (stamp_key(u, err) == -1)
 		return -1;
-	fresh = up_to_date(u, false);
+	check_stamp(u, &fresh, &image);
 	if (!fresh && extract(u, err) == -1)
 		return ib_err_prefix(err, "%s: ", u->o->iso);
 	memset(&in, 0, sizeof(in));
@@ -364,7 +362,7 @@ boot_files(struct run *u, ib_err *err)
 	in.ninitrds = u->nfiles - 1;
 	in.dir = u->dir;
 	in.keep = fresh ? IB_VM_PREP_KEEP_JOINED : 0;
-	if (fresh && up_to_date(u, true))
+	if (image)
 		in.keep |= IB_VM_PREP_KEEP_IMAGE;
 	in.cancel = o->cancel;
 	if (ib_vm_prep_files_init(&u->vf, &in, err) == -1 ||
