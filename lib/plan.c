@@ -280,9 +280,38 @@ ib_plan_file_name(const ib_plan *p, size_t i)
 char *
 ib_plan_path_new(const ib_plan *p, const char *dir, size_t i)
 {
-	const char *name = ib_plan_file_name(p, i);
+	if (i >= p->nfiles)
+		return NULL;
+	return dir != NULL ? ib_path_join_new(dir, ib_path_base(p->files[i])) :
+	                     strdup(p->files[i]);
+}
 
-	return name != NULL ? ib_path_join_new(dir, name) : NULL;
+/* The chosen entry's files as ib_plan_path_new() gives them, into files
+ * (1 + IB_MAX_INITRDS); free them with free_files(). Returns 0, or -1
+ * with *err and none left. */
+static int
+files_new(const ib_plan *p, const char *dir, char **files, ib_err *err)
+{
+	size_t n;
+
+	for (n = 0; n < p->nfiles; n++) {
+		files[n] = ib_plan_path_new(p, dir, n);
+		if (files[n] == NULL) {
+			while (n > 0)
+				free(files[--n]);
+			return ib_err_errno(err, ENOMEM, "files");
+		}
+	}
+	return 0;
+}
+
+static void
+free_files(const ib_plan *p, char **files)
+{
+	size_t n;
+
+	for (n = 0; n < p->nfiles; n++)
+		free(files[n]);
 }
 
 /* The walk that finds the entry's files by the names the loader uses. */
@@ -405,22 +434,16 @@ ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
 	char *files[1 + IB_MAX_INITRDS], *out;
 	const char *vals[5];
 	ib_strbuf initrds = { 0 };
-	size_t i, n;
+	size_t i;
 
 	if (p->e == NULL) {
 		ib_err_set(err, EINVAL, "no entry chosen");
 		return NULL;
 	}
+	if (files_new(p, dir, files, err) == -1)
+		return NULL;
 	out = NULL;
-	for (n = 0; n < p->nfiles; n++) {
-		files[n] = dir != NULL ? ib_plan_path_new(p, dir, n) :
-		                         strdup(p->files[n]);
-		if (files[n] == NULL) {
-			ib_err_errno(err, ENOMEM, "assignments");
-			goto out;
-		}
-	}
-	for (i = 1; i < n; i++)
+	for (i = 1; i < p->nfiles; i++)
 		if ((i > 1 && ib_strbuf_addc(&initrds, ' ', err) == -1) ||
 		    ib_strbuf_adds(&initrds, files[i], err) == -1)
 			goto out;
@@ -436,8 +459,7 @@ ib_plan_assignments_new(const ib_plan *p, const char *dir, const char *args,
 		    "a make value)");
 out:
 	ib_strbuf_release(&initrds);
-	while (n > 0)
-		free(files[--n]);
+	free_files(p, files);
 	return out;
 }
 
@@ -447,22 +469,15 @@ ib_plan_json_new(const ib_plan *p, const char *dir, const char *args,
 {
 	char *files[1 + IB_MAX_INITRDS], *out;
 	ib_menu_files mf;
-	size_t n;
 
-	out = NULL;
-	for (n = 0; dir != NULL && n < p->nfiles; n++) {
-		files[n] = ib_plan_path_new(p, dir, n);
-		if (files[n] == NULL) {
-			ib_err_errno(err, ENOMEM, "json");
-			goto out;
-		}
-	}
-	mf.kernel = n > 0 ? files[0] : NULL;
-	mf.initrds = n > 0 ? (const char *const *)files + 1 : NULL;
-	mf.ninitrds = n > 0 ? n - 1 : 0;
-	out = ib_menu_json_new(p->m, p->e, args, n > 0 ? &mf : NULL, err);
-out:
-	while (n > 0)
-		free(files[--n]);
+	if (dir == NULL || p->nfiles == 0)
+		return ib_menu_json_new(p->m, p->e, args, NULL, err);
+	if (files_new(p, dir, files, err) == -1)
+		return NULL;
+	mf.kernel = files[0];
+	mf.initrds = (const char *const *)files + 1;
+	mf.ninitrds = p->nfiles - 1;
+	out = ib_menu_json_new(p->m, p->e, args, &mf, err);
+	free_files(p, files);
 	return out;
 }

@@ -87,8 +87,9 @@ const char *ib_plan_file(const ib_plan *p, size_t i);
 /* File i's name in a flat extraction: its last component. */
 const char *ib_plan_file_name(const ib_plan *p, size_t i);
 
-/* dir/ib_plan_file_name(p, i), in a string the caller frees (NULL: out
- * of memory). */
+/* Where file i is: dir/ib_plan_file_name(p, i) once extracted into dir,
+ * or its path in the image when dir is NULL; in a string the caller
+ * frees (NULL: no such file, or out of memory). */
 char *ib_plan_path_new(const ib_plan *p, const char *dir, size_t i);
 
 /*

@@ -273,8 +273,7 @@ auto_print(const ib_plan *p, const char *dir, const char *format, ib_err *err)
 
 	if (strcmp(format, "plain") == 0) {
 		for (i = 0; i < ib_plan_nfiles(p); i++) {
-			out = dir != NULL ? ib_plan_path_new(p, dir, i) :
-			                    strdup(ib_plan_file(p, i));
+			out = ib_plan_path_new(p, dir, i);
 			if (out == NULL)
 				return ib_err_errno(err, ENOMEM, "files");
 			printf("%s\n", out);
