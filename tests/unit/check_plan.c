@@ -767,6 +767,21 @@ hostile_plan(void)
 	return p;
 }
 
+/* Run argv (a shell or make reading the assignments back): it prints
+ * every value exactly as the plan has it, and runs nothing. */
+static void
+expect_read_back(const char *const *argv)
+{
+	char want[1024];
+
+	ck_assert_int_eq(run_to(argv, tu_at(top, "out.txt")), 0);
+	snprintf(want, sizeof(want), "%s\n%s\n%s\n%s\n%s\n",
+	    "/isolinux/isolinux.cfg", HOSTILE_LABEL, "/vmlinuz",
+	    "/i1.gz /i2.gz", HOSTILE_ARGS);
+	tu_expect_file(tu_at(top, "out.txt"), want, strlen(want));
+	ck_assert_int_eq(access(tu_at(top, "pwned"), F_OK), -1);
+}
+
 /* sh reads every value back as it was, and runs nothing. */
 START_TEST(test_assignments_sh_survive_hostile_values)
 {
@@ -774,7 +789,6 @@ START_TEST(test_assignments_sh_survive_hostile_values)
 		"cd \"$1\" && . ./vars && printf '%s\\n' \"$CONFIG\" "
 		"\"$LABEL\" \"$KERNEL\" \"$INITRD\" \"$CMDLINE\"",
 		"sh", top, NULL };
-	char want[1024];
 	ib_plan *p;
 	ib_err err;
 	char *s;
@@ -783,12 +797,7 @@ START_TEST(test_assignments_sh_survive_hostile_values)
 	s = ib_plan_assignments_new(p, NULL, NULL, false, &err);
 	ck_assert_msg(s != NULL, "%s", err.msg);
 	put("vars", s);
-	ck_assert_int_eq(run_to(argv, tu_at(top, "out.txt")), 0);
-	snprintf(want, sizeof(want), "%s\n%s\n%s\n%s\n%s\n",
-	    "/isolinux/isolinux.cfg", HOSTILE_LABEL, "/vmlinuz",
-	    "/i1.gz /i2.gz", HOSTILE_ARGS);
-	tu_expect_file(tu_at(top, "out.txt"), want, strlen(want));
-	ck_assert_int_eq(access(tu_at(top, "pwned"), F_OK), -1);
+	expect_read_back(argv);
 	free(s);
 	ib_plan_close(p);
 }
@@ -803,7 +812,7 @@ START_TEST(test_assignments_make_survive_hostile_values)
 	static const char rules[] = "$(info $(CONFIG))\n$(info $(LABEL))\n"
 	                            "$(info $(KERNEL))\n$(info $(INITRD))\n"
 	                            "$(info $(CMDLINE))\nall: ;\n";
-	char want[1024], *mk;
+	char *mk;
 	ib_plan *p;
 	ib_err err;
 	char *s;
@@ -815,12 +824,7 @@ START_TEST(test_assignments_make_survive_hostile_values)
 	ck_assert_ptr_nonnull(mk);
 	snprintf(mk, strlen(s) + sizeof(rules), "%s%s", s, rules);
 	put("vars.mk", mk);
-	ck_assert_int_eq(run_to(argv, tu_at(top, "out.txt")), 0);
-	snprintf(want, sizeof(want), "%s\n%s\n%s\n%s\n%s\n",
-	    "/isolinux/isolinux.cfg", HOSTILE_LABEL, "/vmlinuz",
-	    "/i1.gz /i2.gz", HOSTILE_ARGS);
-	tu_expect_file(tu_at(top, "out.txt"), want, strlen(want));
-	ck_assert_int_eq(access(tu_at(top, "pwned"), F_OK), -1);
+	expect_read_back(argv);
 	free(mk);
 	free(s);
 	ib_plan_close(p);

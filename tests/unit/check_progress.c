@@ -63,27 +63,51 @@ nap_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* A scratch directory and a watcher reporting into w->s. */
+struct watch {
+	char dir[256];
+	int dirfd;
+	struct seen s;
+};
+
+static ib_progress *
+watch_start(struct watch *w)
+{
+	ib_progress *p;
+	ib_err err;
+
+	tu_mkdtemp(w->dir, sizeof(w->dir), "progress");
+	w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(w->dirfd, 0);
+	memset(&w->s, 0, sizeof(w->s));
+	pthread_mutex_init(&w->s.mu, NULL);
+	p = ib_progress_start(record, &w->s, &err);
+	ck_assert_msg(p != NULL, "%s", err.msg);
+	return p;
+}
+
+static void
+watch_end(struct watch *w)
+{
+	close(w->dirfd);
+	pthread_mutex_destroy(&w->s.mu);
+	tu_rmtree(w->dir);
+}
+
 /* A writer that grows a temporary for a while: the watcher must report
  * the bytes it has, by the file's last component, and end once with
  * what was written. */
 START_TEST(test_reports_growing_temporary)
 {
-	char dir[256], buf[4096];
-	struct seen s;
+	struct watch w;
+	char buf[4096];
 	ib_progress *p;
-	ib_err err;
-	int dirfd, fd, i;
+	int fd, i;
 
-	tu_mkdtemp(dir, sizeof(dir), "progress");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY);
-	ck_assert_int_ge(dirfd, 0);
-	memset(&s, 0, sizeof(s));
-	pthread_mutex_init(&s.mu, NULL);
-	p = ib_progress_start(record, &s, &err);
-	ck_assert_ptr_nonnull(p);
-	fd = openat(dirfd, ".vmlinuz.tmp", O_WRONLY | O_CREAT, 0644);
+	p = watch_start(&w);
+	fd = openat(w.dirfd, ".vmlinuz.tmp", O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
-	ib_progress_hook(p, "/boot/vmlinuz", dirfd, ".vmlinuz.tmp",
+	ib_progress_hook(p, "/boot/vmlinuz", w.dirfd, ".vmlinuz.tmp",
 	    (uint64_t)sizeof(buf) * 8);
 	memset(buf, 'k', sizeof(buf));
 	for (i = 0; i < 8; i++)
@@ -91,22 +115,20 @@ START_TEST(test_reports_growing_temporary)
 	close(fd);
 	/* Wait (up to 20 s on a loaded machine) for the watcher to see the
 	 * temporary's whole size before the writer says it is done. */
-	for (i = 0; i < 200 && seen_done(&s) < sizeof(buf) * 8; i++)
+	for (i = 0; i < 200 && seen_done(&w.s) < sizeof(buf) * 8; i++)
 		nap_ms(100);
-	ck_assert_uint_eq(seen_done(&s), sizeof(buf) * 8);
-	ib_progress_hook(p, "/boot/vmlinuz", dirfd, NULL,
+	ck_assert_uint_eq(seen_done(&w.s), sizeof(buf) * 8);
+	ib_progress_hook(p, "/boot/vmlinuz", w.dirfd, NULL,
 	    (uint64_t)sizeof(buf) * 8);
 	ib_progress_stop(p);
 	/* The start, at least one look at the temporary, and the end. */
-	ck_assert_uint_ge(s.calls, 3);
-	ck_assert_uint_eq(s.ends, 1);
-	ck_assert_str_eq(s.name, "vmlinuz");
-	ck_assert_uint_eq(s.last_done, sizeof(buf) * 8);
-	ck_assert_uint_eq(s.total, sizeof(buf) * 8);
-	ck_assert(!s.overlap);
-	close(dirfd);
-	pthread_mutex_destroy(&s.mu);
-	tu_rmtree(dir);
+	ck_assert_uint_ge(w.s.calls, 3);
+	ck_assert_uint_eq(w.s.ends, 1);
+	ck_assert_str_eq(w.s.name, "vmlinuz");
+	ck_assert_uint_eq(w.s.last_done, sizeof(buf) * 8);
+	ck_assert_uint_eq(w.s.total, sizeof(buf) * 8);
+	ck_assert(!w.s.overlap);
+	watch_end(&w);
 }
 END_TEST
 
@@ -114,36 +136,26 @@ END_TEST
  * under the old temporary's name is not reported again. */
 START_TEST(test_silent_after_end)
 {
-	char dir[256];
-	struct seen s;
+	struct watch w;
 	ib_progress *p;
-	ib_err err;
 	unsigned calls;
-	int dirfd, fd;
+	int fd;
 
-	tu_mkdtemp(dir, sizeof(dir), "progress");
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY);
-	ck_assert_int_ge(dirfd, 0);
-	memset(&s, 0, sizeof(s));
-	pthread_mutex_init(&s.mu, NULL);
-	p = ib_progress_start(record, &s, &err);
-	ck_assert_ptr_nonnull(p);
-	fd = openat(dirfd, "t", O_WRONLY | O_CREAT, 0644);
+	p = watch_start(&w);
+	fd = openat(w.dirfd, "t", O_WRONLY | O_CREAT, 0644);
 	ck_assert_int_ge(fd, 0);
-	ib_progress_hook(p, "initrd", dirfd, "t", 10);
-	ib_progress_hook(p, "initrd", dirfd, NULL, 0);
-	pthread_mutex_lock(&s.mu);
-	calls = s.calls;
-	pthread_mutex_unlock(&s.mu);
+	ib_progress_hook(p, "initrd", w.dirfd, "t", 10);
+	ib_progress_hook(p, "initrd", w.dirfd, NULL, 0);
+	pthread_mutex_lock(&w.s.mu);
+	calls = w.s.calls;
+	pthread_mutex_unlock(&w.s.mu);
 	ck_assert_int_eq(write(fd, "0123456789", 10), 10);
 	nap_ms(500);
 	ib_progress_stop(p);
-	ck_assert_uint_eq(s.calls, calls);
-	ck_assert_uint_eq(s.max_done, 0);
+	ck_assert_uint_eq(w.s.calls, calls);
+	ck_assert_uint_eq(w.s.max_done, 0);
 	close(fd);
-	close(dirfd);
-	pthread_mutex_destroy(&s.mu);
-	tu_rmtree(dir);
+	watch_end(&w);
 }
 END_TEST
 
