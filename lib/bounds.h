@@ -153,4 +153,8 @@
  * spec's minimum is 16 KiB; 1 MiB holds IB_MAX_GPT_ENTRIES of 128 bytes. */
 #define IB_MAX_GPT_ARRAY (1024u * 1024)
 
+/* Symbolic links followed in one lookup on a disk's filesystem: Linux
+ * allows 40 (MAXSYMLINKS); more is a loop. */
+#define IB_MAX_SYMLINKS 40u
+
 #endif
