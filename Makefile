@@ -10,7 +10,7 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR = $(PREFIX)/share/zsh/site-functions
 DATADIR = $(PREFIX)/share
 PKG_CONFIG ?= pkg-config
-PKGS = libiso9660 libcdio libarchive zlib
+PKGS = libiso9660 libcdio libarchive zlib ext2fs com_err
 SHARED ?= $(CURDIR)/fixtures
 
 # Build directory per flavour, so sanitizer and portable objects never mix.

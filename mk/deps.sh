@@ -8,7 +8,7 @@ set -u
 
 # Debian packages: to build, then to run the tests and benchmarks.
 BUILD_DEBS="gcc make pkg-config libcdio-dev libiso9660-dev libarchive-dev \
-zlib1g-dev check"
+zlib1g-dev check libext2fs-dev"
 TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
 memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
 xz-utils gzip \
@@ -17,7 +17,7 @@ clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \
 cpio \
 fdisk gdisk dosfstools e2fsprogs xfsprogs btrfs-progs squashfs-tools \
 cryptsetup-bin"
-BREW="libcdio libarchive check pkgconf xorriso cdrtools mandoc shellcheck \
+BREW="libcdio libarchive check pkgconf e2fsprogs xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"
 
 missing_debs() {

@@ -11,6 +11,7 @@ class Isoboot < Formula
   depends_on "pkgconf" => :build
   depends_on "libarchive"
   depends_on "libcdio"
+  depends_on "e2fsprogs"
 
   uses_from_macos "zlib"
 

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A disk image file as its partitions and their filesystems. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "disk_image.h"
+#include "ext4.h"
+#include "qcow2.h"
+
+/* One volume: a partition (or the whole disk) and its filesystem. */
+struct volume {
+	char name[16];
+	const ib_disk_part *part; /* NULL: the whole disk */
+	uint64_t off, len;
+	ib_disk_fs fs;
+	ib_vol *vol; /* opened on first use */
+};
+
+struct ib_disk_image {
+	enum ib_disk_image_format format;
+	int fd;
+	ib_qcow2 *q;
+	ib_disk_reader r;
+	ib_disk_table *t;
+	struct volume *v;
+	size_t n;
+};
+
+static int
+open_reader(ib_disk_image *d, const char *path, ib_err *err)
+{
+	unsigned char magic[4];
+	ssize_t got;
+
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd == -1)
+		return ib_err_errno(err, errno, "open");
+	got = pread(d->fd, magic, sizeof(magic), 0);
+	if (got == -1)
+		return ib_err_errno(err, errno, "read");
+	if (got == (ssize_t)sizeof(magic) && memcmp(magic, "QFI\xfb", 4) == 0) {
+		d->format = IB_DISK_IMAGE_QCOW2;
+		close(d->fd);
+		d->fd = -1;
+		d->q = ib_qcow2_open(path, err);
+		if (d->q == NULL)
+			return -1;
+		d->r.read = ib_qcow2_read_at;
+		d->r.ctx = d->q;
+		d->r.size = ib_qcow2_size(d->q);
+		return 0;
+	}
+	d->format = IB_DISK_IMAGE_RAW;
+	return ib_disk_reader_fd(&d->r, &d->fd, err);
+}
+
+static int
+add_volumes(ib_disk_image *d, ib_err *err)
+{
+	const ib_disk_part *p;
+	struct volume *v;
+	size_t i;
+
+	d->v = calloc(d->t->count > 0 ? d->t->count : 1, sizeof(*d->v));
+	if (d->v == NULL)
+		return ib_err_errno(err, ENOMEM, "volumes");
+	if (d->t->scheme == IB_DISK_NONE) {
+		v = &d->v[d->n++];
+		v->len = d->r.size;
+		return ib_disk_probe(&d->r, 0, v->len, &v->fs, err);
+	}
+	for (i = 0; i < d->t->count; i++) {
+		p = &d->t->parts[i];
+		if (p->extended)
+			continue;
+		v = &d->v[d->n++];
+		snprintf(v->name, sizeof(v->name), "p%u", p->num);
+		v->part = p;
+		v->off = p->start;
+		v->len = p->size;
+		if (ib_disk_probe(&d->r, v->off, v->len, &v->fs, err) == -1)
+			return ib_err_prefix(err, "%s: ", v->name);
+	}
+	return 0;
+}
+
+ib_disk_image *
+ib_disk_image_open(const char *path, ib_err *err)
+{
+	ib_disk_image *d;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ib_err_errno(err, ENOMEM, "disk image");
+		return NULL;
+	}
+	d->fd = -1;
+	if (open_reader(d, path, err) == -1 ||
+	    (d->t = ib_disk_table_new(&d->r, err)) == NULL ||
+	    add_volumes(d, err) == -1) {
+		ib_disk_image_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+ib_disk_image_close(ib_disk_image *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->n; i++)
+		ib_vol_close(d->v[i].vol);
+	free(d->v);
+	ib_disk_table_free(d->t);
+	ib_qcow2_close(d->q);
+	if (d->fd != -1)
+		close(d->fd);
+	free(d);
+}
+
+enum ib_disk_image_format
+ib_disk_image_format(const ib_disk_image *d)
+{
+	return d->format;
+}
+
+const char *
+ib_disk_image_format_name(const ib_disk_image *d)
+{
+	return d->format == IB_DISK_IMAGE_QCOW2 ? "qcow2" : "raw";
+}
+
+const ib_disk_reader *
+ib_disk_image_reader(const ib_disk_image *d)
+{
+	return &d->r;
+}
+
+const ib_disk_table *
+ib_disk_image_table(const ib_disk_image *d)
+{
+	return d->t;
+}
+
+size_t
+ib_disk_image_count(const ib_disk_image *d)
+{
+	return d->n;
+}
+
+const char *
+ib_disk_image_name(const ib_disk_image *d, size_t i)
+{
+	return d->v[i].name;
+}
+
+const ib_disk_fs *
+ib_disk_image_fs(const ib_disk_image *d, size_t i)
+{
+	return &d->v[i].fs;
+}
+
+const ib_disk_part *
+ib_disk_image_part(const ib_disk_image *d, size_t i)
+{
+	return d->v[i].part;
+}
+
+ib_vol *
+ib_disk_image_vol(ib_disk_image *d, size_t i, ib_err *err)
+{
+	struct volume *v = &d->v[i];
+	const char *who = v->name[0] != '\0' ? v->name : "the disk";
+
+	if (v->vol != NULL)
+		return v->vol;
+	switch (v->fs.kind) {
+	case IB_DISK_FS_EXT2:
+	case IB_DISK_FS_EXT3:
+	case IB_DISK_FS_EXT4:
+		v->vol = ib_ext4_open(&d->r, v->off, v->len, err);
+		break;
+	case IB_DISK_FS_UNKNOWN:
+		ib_err_set(err, IB_EFORMAT,
+		    "%s holds no filesystem isoboot knows", who);
+		return NULL;
+	default:
+		ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s is %s: isoboot reads ext2/3/4 and FAT", who,
+		    v->fs.name);
+		return NULL;
+	}
+	if (v->vol == NULL)
+		ib_err_prefix(err, "%s: ", who);
+	return v->vol;
+}
+
+long
+ib_disk_image_find(const ib_disk_image *d, bool uuid, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (uuid ? strcasecmp(d->v[i].fs.uuid, key) == 0 :
+		           strcmp(d->v[i].fs.label, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+long
+ib_disk_image_lookup(const ib_disk_image *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
