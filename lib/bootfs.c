@@ -13,13 +13,15 @@
 #include <unistd.h>
 
 #include "bootfs.h"
+#include "bootfs_int.h"
 #include "bounds.h"
 #include "compat.h"
 
 struct ib_bootfs {
-	int dirfd;      /* a tree, or -1 */
-	ib_iso *iso;    /* an image, or NULL */
-	char *mem_path; /* one file served from memory */
+	int dirfd;           /* a tree, or -1 */
+	ib_iso *iso;         /* an image, or NULL */
+	ib_disk_image *disk; /* a disk image, or NULL */
+	char *mem_path;      /* one file served from memory */
 	char *mem_data;
 	size_t mem_len;
 };
@@ -56,6 +58,27 @@ ib_bootfs_open_iso(ib_iso *iso, ib_err *err)
 	fs->dirfd = -1;
 	fs->iso = iso;
 	return fs;
+}
+
+ib_bootfs *
+ib_bootfs_open_disk(ib_disk_image *d, ib_err *err)
+{
+	ib_bootfs *fs;
+
+	fs = calloc(1, sizeof(*fs));
+	if (fs == NULL) {
+		ib_err_errno(err, ENOMEM, "disk files");
+		return NULL;
+	}
+	fs->dirfd = -1;
+	fs->disk = d;
+	return fs;
+}
+
+ib_disk_image *
+ib_bootfs_disk(const ib_bootfs *fs)
+{
+	return fs->disk;
 }
 
 void
@@ -363,6 +386,9 @@ ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
 	char *data;
 	int fd;
 
+	if (fs->disk != NULL)
+		return ib_bootfs_disk_read_head(fs->disk, path, max, buf, got,
+		    fsize, err);
 	if (fs->iso != NULL) {
 		if (iso_lookup_head(fs, path, true, max, &data, &len, fsize,
 		        err) == -1)
@@ -403,6 +429,8 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 		*len = fs->mem_len;
 		return 0;
 	}
+	if (fs->disk != NULL)
+		return ib_bootfs_disk_read(fs->disk, path, data, len, err);
 	if (fs->iso != NULL)
 		return iso_lookup(fs, path, true, data, len, err);
 	fd = open_regular(fs, path, &st, err);
@@ -449,6 +477,8 @@ ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 
 	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0)
 		return 1;
+	if (fs->disk != NULL)
+		return ib_bootfs_disk_lookup(fs->disk, path, err);
 	ib_err_clear(&e);
 	if (fs->iso != NULL) {
 		if (iso_lookup(fs, path, false, NULL, NULL, &e) == 0)
@@ -708,6 +738,196 @@ ib_bootfs_search(ib_bootfs *fs, const char *const *names, size_t n,
 		if (search_at(fs->dirfd, "/", names, n, d, out, outsz))
 			return 1;
 	return 0;
+}
+
+/* The tree directory dir: "." ".." left out, symlinks classified by
+ * what they reach inside the root. */
+static int
+tree_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
+    ib_err *err)
+{
+	char sub[IB_MAX_PATH + 1], lpath[IB_MAX_PATH + 1];
+	struct dirent *de;
+	struct stat st;
+	ib_err e;
+	DIR *d;
+	int fd, lfd, rc, n;
+	bool is_dir;
+
+	if (ib_bootfs_path_resolve("/", dir, sub, sizeof(sub)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	if (strcmp(sub, "/") == 0)
+		fd = fcntl(fs->dirfd, F_DUPFD_CLOEXEC, 0);
+	else
+		fd = open_in(fs, sub, err);
+	if (fd == -1)
+		return strcmp(sub, "/") == 0 ? ib_err_errno(err, errno, "dup") :
+		                               -1;
+	if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return ib_err_set(err, ENOTDIR, "not a directory");
+	}
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return ib_err_errno(err, errno, "opendir");
+	}
+	/* A duplicate of the root shares the offset of earlier listings. */
+	rewinddir(d);
+	rc = 0;
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' &&
+		    (de->d_name[1] == '\0' ||
+		        (de->d_name[1] == '.' && de->d_name[2] == '\0')))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			/* Followed with the loader's rules, as a read would. */
+			n = snprintf(lpath, sizeof(lpath), "%s/%s",
+			    strcmp(sub, "/") == 0 ? "" : sub, de->d_name);
+			if (n < 0 || (size_t)n >= sizeof(lpath))
+				continue;
+			ib_err_clear(&e);
+			lfd = open_in(fs, lpath, &e);
+			if (lfd == -1)
+				continue;
+			if (fstat(lfd, &st) == -1)
+				st.st_mode = 0;
+			close(lfd);
+		}
+		if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			continue;
+		is_dir = S_ISDIR(st.st_mode);
+		rc = fn(ctx, de->d_name, is_dir, err);
+	}
+	if (rc == 0 && errno != 0)
+		rc = ib_err_errno(err, errno, "readdir");
+	closedir(d);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Listing an image directory: the walk descends only on the way. */
+struct ilist {
+	const char *target; /* without the leading '/'; "" for the root */
+	size_t tlen;
+	bool icase;
+	bool found;   /* the directory itself was seen (or is the root) */
+	bool notdir;  /* the target is a file */
+	bool stopped; /* fn said stop, or failed */
+	int rc;
+	ib_bootfs_list_fn fn;
+	void *ctx;
+	ib_err ferr; /* fn's error, or the broken directory */
+};
+
+static int
+ilist_eq(const struct ilist *l, const char *a, const char *b, size_t n)
+{
+	return l->icase ? strncasecmp(a, b, n) == 0 : strncmp(a, b, n) == 0;
+}
+
+static int
+list_visit(void *ctx, const ib_entry *e, ib_err *err)
+{
+	struct ilist *l;
+	char q[IB_MAX_PATH + 1];
+	size_t n, plen;
+	bool inside;
+
+	(void)err;
+	l = ctx;
+	if (l->stopped)
+		return IB_WALK_SKIP;
+	n = strlen(e->path);
+	plen = (size_t)(e->name - e->path);
+	/* A member of the target: its parent path is the target. */
+	inside = l->tlen == 0 ?
+	    plen == 0 :
+	    plen == l->tlen + 1 && e->path[l->tlen] == '/' &&
+	        ilist_eq(l, e->path, l->target, l->tlen);
+	if (inside) {
+		/* A broken member is listed by name: reading it fails. */
+		if (e->type != IB_FT_REG && e->type != IB_FT_DIR)
+			return 0;
+		if (l->fn(l->ctx, e->name, e->type == IB_FT_DIR, &l->ferr) !=
+		    0) {
+			l->stopped = true;
+			l->rc = l->ferr.code != 0 ? -1 : 0;
+		}
+		return e->type == IB_FT_DIR ? IB_WALK_SKIP : 0;
+	}
+	if (n == l->tlen && ilist_eq(l, e->path, l->target, n)) {
+		if (e->type != IB_FT_DIR) {
+			l->notdir = true;
+			return 0;
+		}
+		l->found = true;
+		if (e->problem != NULL) {
+			ib_quote(q, sizeof(q), e->path, n);
+			ib_err_set(&l->ferr, IB_EFORMAT, "%s: %s", q,
+			    e->problem);
+			l->stopped = true;
+			l->rc = -1;
+			return IB_WALK_SKIP;
+		}
+		return 0;
+	}
+	/* A directory on the way down: the target starts with it. */
+	if (e->type == IB_FT_DIR && n < l->tlen && l->target[n] == '/' &&
+	    ilist_eq(l, e->path, l->target, n)) {
+		if (e->problem == NULL)
+			return 0;
+		ib_quote(q, sizeof(q), e->path, n);
+		ib_err_set(&l->ferr, IB_EFORMAT, "%s: %s", q, e->problem);
+		l->stopped = true;
+		l->rc = -1;
+	}
+	return IB_WALK_SKIP;
+}
+
+static int
+iso_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
+    ib_err *err)
+{
+	char norm[IB_MAX_PATH + 1];
+	struct ilist l;
+
+	if (ib_bootfs_path_resolve("/", dir, norm, sizeof(norm)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	memset(&l, 0, sizeof(l));
+	l.target = norm + 1;
+	l.tlen = strlen(l.target);
+	l.icase = ib_iso_layer(fs->iso) == IB_LAYER_ISO9660;
+	l.found = l.tlen == 0;
+	l.fn = fn;
+	l.ctx = ctx;
+	ib_err_clear(&l.ferr);
+	if (ib_iso_walk(fs->iso, list_visit, &l, err) == -1)
+		return -1;
+	if (l.rc == -1) {
+		*err = l.ferr;
+		return -1;
+	}
+	if (l.stopped || l.found)
+		return 0;
+	if (l.notdir)
+		return ib_err_set(err, ENOTDIR, "not a directory");
+	return ib_err_set(err, IB_ENOTFOUND, "not found");
+}
+
+/* The one place that picks the back end of a listing: a disk's
+ * filesystem will be one more branch here. */
+int
+ib_bootfs_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
+    ib_err *err)
+{
+	if (fs->iso != NULL)
+		return iso_list(fs, dir, fn, ctx, err);
+	if (fs->dirfd != -1)
+		return tree_list(fs, dir, fn, ctx, err);
+	return ib_err_set(err, IB_ENOTFOUND, "not found");
 }
 
 int

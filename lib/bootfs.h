@@ -6,14 +6,20 @@
  * view of relative names). Reads are bounded and never leave the root.
  *
  * Not for: deciding which config boots (bootcfg) or parsing it.
- * An image's files are found by walking only the directories on the way.
+ * An image's files are found by walking only the directories on the way;
+ * a directory is listed for readers that take every file of it (BLS
+ * entries, bls.h).
  */
 #ifndef IB_BOOTFS_H
 #define IB_BOOTFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include <signal.h>
+
+#include "disk_image.h"
 #include "errors.h"
 #include "iso.h"
 
@@ -30,6 +36,37 @@ ib_bootfs *ib_bootfs_open_dir(const char *dir, ib_err *err);
  * borrowed and must outlive the handle.
  */
 ib_bootfs *ib_bootfs_open_iso(ib_iso *iso, ib_err *err);
+
+/*
+ * The files of the disk image d (borrowed; it must outlive the handle):
+ * on a disk with a partition table, partition N's files are under /pN
+ * ("/p2/boot/vmlinuz"); on one without, the filesystem is the root. A
+ * path into a partition isoboot cannot read is its error ("p3 is XFS:
+ * isoboot reads ext2/3/4 and FAT"), not "not found". ib_bootfs_search()
+ * finds nothing on a disk: its loaders' configs are at fixed places.
+ */
+ib_bootfs *ib_bootfs_open_disk(ib_disk_image *d, ib_err *err);
+
+/* The disk image of fs, or NULL for a tree or an ISO image. */
+ib_disk_image *ib_bootfs_disk(const ib_bootfs *fs);
+
+/*
+ * Where path is on fs's disk: the index of its volume (disk_image.h) in
+ * *vol and the path inside that filesystem in inner ("/boot/vmlinuz").
+ * Returns 0, or -1 with *err: IB_ENOTFOUND when no volume is named so,
+ * EINVAL when fs is not a disk.
+ */
+int ib_bootfs_split(ib_bootfs *fs, const char *path, long *vol, char *inner,
+    size_t innersz, ib_err *err);
+
+/*
+ * Write all of the regular file at path (links followed) to fd, from
+ * its start, in pieces, until *cancel (may be NULL) is set: IB_EINTR.
+ * For disk images (IB_EUNSUPPORTED otherwise: an ISO's files are
+ * extracted by extract.h). Returns 0, or -1 with *err not naming path.
+ */
+int ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
+    const volatile sig_atomic_t *cancel, ib_err *err);
 
 void ib_bootfs_close(ib_bootfs *fs);
 
@@ -77,6 +114,31 @@ int ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
  * name path: the caller does.
  */
 int ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err);
+
+/*
+ * What ib_bootfs_list() calls for each name in a directory: name as the
+ * tree or image has it (NUL-terminated, untrusted: quote it for messages),
+ * and whether it is a directory (else a regular file). Return 0 to go on,
+ * 1 to stop (not an error), -1 with *err to fail the listing.
+ */
+typedef int (
+    *ib_bootfs_list_fn)(void *ctx, const char *name, bool is_dir, ib_err *err);
+
+/*
+ * Call fn for each regular file and directory in the directory dir
+ * (absolute in the image), "." and ".." left out, in the order the back
+ * end keeps them (a tree's readdir order, an image's directory records):
+ * callers sort. Other types (devices, FIFOs, broken symlinks) are left
+ * out; a symlink in a tree is listed as what it points to inside the
+ * root. The file served from memory (ib_bootfs_set_file) is not listed.
+ * Image names follow ib_bootfs_read() (ECMA-119 names match dir without
+ * regard to case). Returns 0, or -1 with *err: IB_ENOTFOUND when dir is
+ * missing (or there is no tree: one config alone), ENOTDIR when it is a
+ * file, IB_EFORMAT when it or a directory on its way is unreadable, or
+ * fn's error. *err does not name dir.
+ */
+int ib_bootfs_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn,
+    void *ctx, ib_err *err);
 
 /*
  * Resolve name against the working directory cwd (both absolute in the

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bootfs over a disk image: partition N's files under /pN. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bootfs_int.h"
+#include "bounds.h"
+#include "compat.h"
+
+static int
+split(ib_disk_image *d, const char *path, long *vol, char *inner,
+    size_t innersz, ib_err *err)
+{
+	char norm[IB_MAX_PATH + 1], name[16];
+	const char *rest;
+	size_t n;
+
+	if (ib_bootfs_path_resolve("/", path, norm, sizeof(norm)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	if (ib_disk_image_table(d)->scheme == IB_DISK_NONE) {
+		*vol = 0;
+		rest = norm;
+	} else {
+		n = strcspn(norm + 1, "/");
+		if (n == 0 || n >= sizeof(name))
+			return ib_err_set(err, IB_ENOTFOUND, "not found");
+		memcpy(name, norm + 1, n);
+		name[n] = '\0';
+		*vol = ib_disk_image_lookup(d, name);
+		if (*vol == -1)
+			return ib_err_set(err, IB_ENOTFOUND, "not found");
+		rest = norm[1 + n] != '\0' ? norm + 1 + n : "/";
+	}
+	if (strlen(rest) >= innersz)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	memcpy(inner, rest, strlen(rest) + 1);
+	return 0;
+}
+
+int
+ib_bootfs_split(ib_bootfs *fs, const char *path, long *vol, char *inner,
+    size_t innersz, ib_err *err)
+{
+	if (ib_bootfs_disk(fs) == NULL)
+		return ib_err_set(err, EINVAL, "not a disk image");
+	return split(ib_bootfs_disk(fs), path, vol, inner, innersz, err);
+}
+
+/* The node at path, links followed: 1, 0 when missing, -1 with *err. */
+static int
+node_at(ib_disk_image *d, const char *path, ib_vol **vp, ib_vol_node *n,
+    ib_err *err)
+{
+	char inner[IB_MAX_PATH + 1];
+	long vol;
+
+	if (split(d, path, &vol, inner, sizeof(inner), err) == -1)
+		return err->code == IB_ENOTFOUND ? 0 : -1;
+	*vp = ib_disk_image_vol(d, (size_t)vol, err);
+	if (*vp == NULL)
+		return -1;
+	return ib_vol_lookup(*vp, inner, true, n, err);
+}
+
+int
+ib_bootfs_disk_lookup(ib_disk_image *d, const char *path, ib_err *err)
+{
+	ib_vol_node n;
+	ib_vol *v;
+	int rc;
+
+	rc = node_at(d, path, &v, &n, err);
+	return rc == 1 ? n.type == IB_VOL_REG : rc;
+}
+
+int
+ib_bootfs_disk_read_head(ib_disk_image *d, const char *path, size_t max,
+    unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err)
+{
+	ib_vol_node n;
+	ib_vol *v;
+	size_t len;
+	int rc;
+
+	rc = node_at(d, path, &v, &n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (rc == -1)
+		return -1;
+	if (n.type != IB_VOL_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	len = n.size < max ? (size_t)n.size : max;
+	if (ib_vol_pread(v, &n, buf, len, 0, err) == -1)
+		return -1;
+	*got = len;
+	*fsize = n.size;
+	return 0;
+}
+
+int
+ib_bootfs_disk_read(ib_disk_image *d, const char *path, char **data,
+    size_t *len, ib_err *err)
+{
+	ib_vol_node n;
+	ib_vol *v;
+	char *buf;
+	int rc;
+
+	rc = node_at(d, path, &v, &n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (rc == -1)
+		return -1;
+	if (n.type != IB_VOL_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	if (n.size > IB_MAX_CONFIG)
+		return ib_err_set(err, IB_ELIMIT,
+		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
+	/* Exactly the file's bytes, as bootfs.c's alloc_exact(). */
+	buf = malloc(n.size > 0 ? (size_t)n.size : 1);
+	if (buf == NULL)
+		return ib_err_errno(err, ENOMEM, "read");
+	if (ib_vol_pread(v, &n, buf, (size_t)n.size, 0, err) == -1) {
+		free(buf);
+		return -1;
+	}
+	*data = buf;
+	*len = (size_t)n.size;
+	return 0;
+}
+
+int
+ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	static const size_t chunk = 1u << 20;
+	ib_disk_image *d = ib_bootfs_disk(fs);
+	ib_vol_node n;
+	uint64_t off;
+	ib_vol *v;
+	size_t len;
+	char *buf;
+	int rc;
+
+	if (d == NULL)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "copying is for disk images");
+	rc = node_at(d, path, &v, &n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (rc == -1)
+		return -1;
+	if (n.type != IB_VOL_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	buf = malloc(chunk);
+	if (buf == NULL)
+		return ib_err_errno(err, ENOMEM, "copy");
+	for (off = 0, rc = 0; rc == 0 && off < n.size; off += len) {
+		len = n.size - off < chunk ? (size_t)(n.size - off) : chunk;
+		if (cancel != NULL && *cancel != 0)
+			rc = ib_err_set(err, IB_EINTR, "interrupted");
+		else if (ib_vol_pread(v, &n, buf, len, off, err) == -1 ||
+		    ib_write_all(fd, buf, len, cancel, err) == -1)
+			rc = -1;
+	}
+	free(buf);
+	return rc;
+}
