@@ -37,10 +37,21 @@ int
 ib_grub_image_path(struct ctx *c, const char *where, const char *name,
     bool relaxed, char *out, size_t size, ib_err *err)
 {
-	const char *p, *close;
-	char qb[256], qd[64];
+	const char *p, *close, *root;
+	char qb[256], dev[64];
 
 	p = name;
+	/* No device: $root's. On an ISO or a tree that is the image,
+	 * whatever $root says (set_var() notes a change). */
+	root = ib_grub_env_get(c->env, "root");
+	if (root == NULL || ib_bootfs_disk(c->g->fs) == NULL)
+		root = ISO_DEV;
+	snprintf(dev, sizeof(dev), "%s", root);
+	/* set root=(hd0,1) is read as hd0,1 */
+	if (dev[0] == '(' && dev[strlen(dev) - 1] == ')') {
+		memmove(dev, dev + 1, strlen(dev) - 2);
+		dev[strlen(dev) - 2] = '\0';
+	}
 	if (p[0] == '(') {
 		close = strchr(p, ')');
 		if (close == NULL)
@@ -48,14 +59,8 @@ ib_grub_image_path(struct ctx *c, const char *where, const char *name,
 			    "%s: %s: no ')' after the device: GRUB fails",
 			    where, ib_grub_quote(qb, sizeof(qb), name));
 		else {
-			if ((size_t)(close - p - 1) != strlen(ISO_DEV) ||
-			    memcmp(p + 1, ISO_DEV, strlen(ISO_DEV)) != 0) {
-				ib_quote(qd, sizeof(qd), p,
-				    (size_t)(close - p) + 1);
-				ib_grub_note(c->g,
-				    "%s: device %s is taken to be the image",
-				    where, qd);
-			}
+			snprintf(dev, sizeof(dev), "%.*s", (int)(close - p - 1),
+			    p + 1);
 			p = close + 1;
 		}
 	}
@@ -64,9 +69,8 @@ ib_grub_image_path(struct ctx *c, const char *where, const char *name,
 		    "%s: %s is not an absolute path: GRUB fails ('invalid file "
 		    "name'); read as /%s",
 		    where, ib_grub_quote(qb, sizeof(qb), name), p);
-	if (ib_bootfs_path_resolve("/", p, out, size) == -1)
-		return ib_err_set(err, IB_ELIMIT, "%s: path too long", where);
-	return 0;
+	return ib_grub_dev_path(c, where, dev, p, out, size, err) == -1 ? -1 :
+	                                                                  0;
 }
 
 /* Read, check and parse path (once; later calls get the same tree). */
@@ -495,36 +499,50 @@ set_specials(struct grub *g, struct env *env, const char *path,
 		"feature_menuentry_id", "feature_menuentry_options",
 		"feature_200_final", "feature_nativedisk_cmd",
 		"feature_timeout_style" };
-	char prefix[IB_MAX_PATH + 8], qp[QMAX];
+	char prefix[IB_MAX_PATH + 72], inner[IB_MAX_PATH + 1], dev[64];
+	char cmdpath[80], qp[QMAX];
 	const char *slash;
 	int rc;
 
-	slash = strrchr(path, '/');
-	snprintf(prefix, sizeof(prefix), "(" ISO_DEV ")%.*s",
-	    (int)(slash - path), path);
+	if (ib_grub_dev_of(g, path, dev, sizeof(dev), inner, sizeof(inner),
+	        err) == -1)
+		return -1;
+	slash = strrchr(inner, '/');
+	snprintf(prefix, sizeof(prefix), "(%s)%.*s", dev, (int)(slash - inner),
+	    inner);
+	snprintf(cmdpath, sizeof(cmdpath), "(%s)%s", dev,
+	    g->pc ? "" : "/EFI/BOOT");
 	rc = 0;
 	rc |= ib_grub_env_export(env, "grub_platform", err);
 	rc |= ib_grub_env_set(env, "grub_platform", platform, err);
 	rc |= ib_grub_env_export(env, "grub_cpu", err);
 	rc |= ib_grub_env_set(env, "grub_cpu", g->pc ? "i386" : "x86_64", err);
 	rc |= ib_grub_env_export(env, "root", err);
-	rc |= ib_grub_env_set(env, "root", ISO_DEV, err);
+	rc |= ib_grub_env_set(env, "root", dev, err);
 	rc |= ib_grub_env_export(env, "prefix", err);
 	rc |= ib_grub_env_set(env, "prefix", prefix, err);
 	rc |= ib_grub_env_export(env, "cmdpath", err);
-	rc |= ib_grub_env_set(env, "cmdpath",
-	    g->pc ? "(" ISO_DEV ")" : "(" ISO_DEV ")/EFI/BOOT", err);
+	rc |= ib_grub_env_set(env, "cmdpath", cmdpath, err);
 	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
 		rc |= ib_grub_env_export(env, features[i], err);
 		rc |= ib_grub_env_set(env, features[i], "y", err);
 	}
 	if (rc != 0)
 		return -1;
-	ib_grub_note(g,
-	    "grub_platform=%s, grub_cpu=%s: the %s GRUB; root=" ISO_DEV
-	    " and prefix=%s stand for the image itself",
-	    platform, g->pc ? "i386" : "x86_64", g->pc ? "BIOS" : "UEFI",
-	    ib_grub_quote(qp, sizeof(qp), prefix));
+	if (ib_bootfs_disk(g->fs) == NULL)
+		ib_grub_note(g,
+		    "grub_platform=%s, grub_cpu=%s: the %s GRUB; root=" ISO_DEV
+		    " and prefix=%s stand for the image itself",
+		    platform, g->pc ? "i386" : "x86_64",
+		    g->pc ? "BIOS" : "UEFI",
+		    ib_grub_quote(qp, sizeof(qp), prefix));
+	else
+		ib_grub_note(g,
+		    "grub_platform=%s, grub_cpu=%s: the %s GRUB; root=%s and "
+		    "prefix=%s: where this config is",
+		    platform, g->pc ? "i386" : "x86_64",
+		    g->pc ? "BIOS" : "UEFI", dev,
+		    ib_grub_quote(qp, sizeof(qp), prefix));
 	return 0;
 }
 

@@ -28,7 +28,8 @@ set_var(struct ctx *c, const char *where, const char *name, const char *value,
 
 	if (ib_grub_env_set(c->env, name, value, err) == -1)
 		return ib_err_prefix(err, "%s: ", where);
-	if (strcmp(name, "root") == 0 && strcmp(value, ISO_DEV) != 0)
+	if (strcmp(name, "root") == 0 && strcmp(value, ISO_DEV) != 0 &&
+	    ib_bootfs_disk(c->g->fs) == NULL)
 		ib_grub_note(c->g,
 		    "%s: root=%s: files are still read from the image", where,
 		    ib_grub_quote(qb, sizeof(qb), value));
@@ -86,6 +87,39 @@ cmd_true(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	return 0;
 }
 
+/* search on a disk image: the device whose filesystem has the UUID or
+ * label, or that holds the file, as GRUB finds it among the disk's
+ * partitions (commands/search.c); none: GRUB's "no such device". */
+static int
+search_disk(struct ctx *c, const char *where, int how, const char *key,
+    const char *var, ib_err *err)
+{
+	static const char *const hows[] = { "file", "fs-uuid", "label" };
+	char path[IB_MAX_PATH + 1], dev[64], qk[256], qv[64];
+	int found;
+
+	ib_grub_quote(qk, sizeof(qk), key);
+	ib_grub_quote(qv, sizeof(qv), var);
+	if (how == GRUB_SEARCH_FILE &&
+	    ib_bootfs_path_resolve("/", key, path, sizeof(path)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "%s: path too long", where);
+	found = ib_grub_dev_search(c, how, how == GRUB_SEARCH_FILE ? path : key,
+	    dev, sizeof(dev), err);
+	if (found == -1)
+		return ib_err_prefix(err, "%s: search %s: ", where, qk);
+	if (found == 0) {
+		ib_grub_note(c->g,
+		    "%s: search --%s %s: no such device on this disk (GRUB "
+		    "fails; %s is left as it is)",
+		    where, hows[how], qk, qv);
+		c->status = 1;
+		return 0;
+	}
+	ib_grub_note(c->g, "%s: search --%s %s: %s=%s", where, hows[how], qk,
+	    qv, dev);
+	return set_var(c, where, var, dev, err);
+}
+
 /* search [--file|--label|--fs-uuid] [--set[=VAR]] [--hint...] KEY */
 static int
 cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
@@ -93,12 +127,15 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	char path[IB_MAX_PATH + 1], qk[256], qv[64];
 	const char *var, *key, *a;
 	bool file, opts, dotted, named;
-	int found;
+	int found, how;
 
 	var = "root";
 	named = false;
 	key = NULL;
 	file = strcmp(av->v[0], "search.file") == 0;
+	how = strcmp(av->v[0], "search.fs_uuid") == 0 ? GRUB_SEARCH_UUID :
+	    strcmp(av->v[0], "search.fs_label") == 0  ? GRUB_SEARCH_LABEL :
+	                                                GRUB_SEARCH_FILE;
 	dotted = strchr(av->v[0], '.') != NULL;
 	opts = true;
 	for (size_t i = 1; i < av->n; i++) {
@@ -116,6 +153,12 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 		else if (opts &&
 		    (strcmp(a, "--file") == 0 || strcmp(a, "-f") == 0))
 			file = true;
+		else if (opts &&
+		    (strcmp(a, "--fs-uuid") == 0 || strcmp(a, "-u") == 0))
+			how = GRUB_SEARCH_UUID;
+		else if (opts &&
+		    (strcmp(a, "--label") == 0 || strcmp(a, "-l") == 0))
+			how = GRUB_SEARCH_LABEL;
 		else if (opts && a[0] == '-')
 			continue;
 		else if (key == NULL)
@@ -132,6 +175,10 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 		c->status = 1;
 		return 0;
 	}
+	if (file)
+		how = GRUB_SEARCH_FILE;
+	if (ib_bootfs_disk(c->g->fs) != NULL)
+		return search_disk(c, where, how, key, var, err);
 	ib_grub_quote(qk, sizeof(qk), key);
 	ib_grub_quote(qv, sizeof(qv), var);
 	if (file &&
@@ -155,17 +202,110 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	return set_var(c, where, var, ISO_DEV, err);
 }
 
+/* Set the variables of a GRUB environment block (lib/envblk.c): after
+ * its header, NAME=VALUE lines, a backslash taking the next byte as it
+ * is; '#' lines are padding. With names, only those are set. */
+static int
+set_envblk(struct ctx *c, const char *where, char *text, size_t len,
+    char *const *names, size_t nnames, char *set, size_t setsz, ib_err *err)
+{
+	static const char header[] = "# GRUB Environment Block\n";
+	size_t i = sizeof(header) - 1, o, at = 0;
+	char *line, *eq;
+	bool want;
+
+	if (len < i || memcmp(text, header, i) != 0)
+		return 1;
+	while (i < len) {
+		line = text + i;
+		for (o = 0; i < len && text[i] != '\n'; i++) {
+			if (text[i] == '\\' && i + 1 < len)
+				i++;
+			line[o++] = text[i];
+		}
+		i++;
+		line[o] = '\0'; /* o < the bytes read: in place */
+		eq = strchr(line, '=');
+		if (line[0] == '#' || eq == NULL || eq == line)
+			continue;
+		*eq = '\0';
+		want = nnames == 0;
+		for (size_t k = 0; k < nnames && !want; k++)
+			want = strcmp(names[k], line) == 0;
+		if (!want)
+			continue;
+		if (set_var(c, where, line, eq + 1, err) == -1)
+			return -1;
+		at += (size_t)snprintf(set + at, at < setsz ? setsz - at : 0,
+		    "%s%s", at > 0 ? ", " : "", line);
+		if (at >= setsz)
+			at = setsz - 1;
+	}
+	return 0;
+}
+
+/* load_env [-f FILE] [--skip-sig] [NAME...]: FILE is $prefix/grubenv by
+ * default (commands/loadenv.c). */
 static int
 cmd_load_env(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 {
-	(void)av;
-	(void)err;
-	ib_grub_note(c->g,
-	    "%s: load_env reads grubenv (saved_entry...): unknown to a static "
-	    "reader, nothing set",
-	    where);
+	char path[IB_MAX_PATH + 1], name[IB_MAX_PATH + 16], set[256], qb[QMAX];
+	const char *file = NULL, *prefix;
+	char *text, *buf;
+	size_t len, first = 1;
+	int rc;
+
 	c->status = 0;
-	return 0;
+	for (; first < av->n; first++) {
+		if (strcmp(av->v[first], "-f") == 0 && first + 1 < av->n)
+			file = av->v[++first];
+		else if (strncmp(av->v[first], "--file=", 7) == 0)
+			file = av->v[first] + 7;
+		else if (av->v[first][0] != '-')
+			break;
+	}
+	if (file == NULL) {
+		prefix = ib_grub_env_get(c->env, "prefix");
+		snprintf(name, sizeof(name), "%s/grubenv",
+		    prefix != NULL ? prefix : "");
+		file = name;
+	}
+	if (ib_grub_image_path(c, where, file, true, path, sizeof(path), err) ==
+	    -1)
+		return -1;
+	ib_grub_quote(qb, sizeof(qb), path + 1);
+	if (ib_bootfs_read(c->g->fs, path, &text, &len, err) == -1) {
+		if (err->code != IB_ENOTFOUND && err->code != EINVAL)
+			return ib_err_prefix(err, "%s: load_env %s: ", where,
+			    qb);
+		ib_err_clear(err);
+		ib_grub_note(c->g, "%s: load_env: no %s, nothing set", where,
+		    qb);
+		c->status = 1;
+		return 0;
+	}
+	/* One byte more, so that the last line has room for its NUL. */
+	buf = malloc(len + 1);
+	if (buf == NULL) {
+		free(text);
+		return ib_err_errno(err, ENOMEM, "%s", where);
+	}
+	memcpy(buf, text, len);
+	free(text);
+	set[0] = '\0';
+	rc = set_envblk(c, where, buf, len, av->v + first, av->n - first, set,
+	    sizeof(set), err);
+	free(buf);
+	if (rc == 1) {
+		ib_grub_note(c->g,
+		    "%s: load_env %s: not an environment block (GRUB fails)",
+		    where, qb);
+		c->status = 1;
+	} else if (rc == 0) {
+		ib_grub_note(c->g, "%s: load_env %s: %s", where, qb,
+		    set[0] != '\0' ? set : "nothing set");
+	}
+	return rc == -1 ? -1 : 0;
 }
 
 static int run_file(struct ctx *c, const char *where, ib_argv *av, bool newctx,

@@ -275,6 +275,24 @@ int ib_grub_cmd_end(struct ctx *c, const char *where, ib_argv *av, ib_err *err);
 /* grub_exec.c */
 int ib_grub_exec_list(struct ctx *c, const struct node *n, ib_err *err);
 
+/* grub_dev.c: GRUB's devices on a disk image; on an ISO or a tree, the
+ * one device ISO_DEV. */
+enum {
+	GRUB_SEARCH_FILE,
+	GRUB_SEARCH_UUID,
+	GRUB_SEARCH_LABEL
+};
+/* The device path is on ("hd0,gpt2") and the path on it. */
+int ib_grub_dev_of(struct grub *g, const char *path, char *dev, size_t devsz,
+    char *inner, size_t innersz, ib_err *err);
+/* The bootfs path of p on device dev: 0; 1 with a note and out "/(dev)p"
+ * (found nowhere) for a device not on this disk; -1 with *err. */
+int ib_grub_dev_path(struct ctx *c, const char *where, const char *dev,
+    const char *p, char *out, size_t size, ib_err *err);
+/* search on a disk image: 1 with the device found, 0 when none is. */
+int ib_grub_dev_search(struct ctx *c, int how, const char *key, char *dev,
+    size_t devsz, ib_err *err);
+
 /* grub.c */
 int ib_grub_image_path(struct ctx *c, const char *where, const char *name,
     bool relaxed, char *out, size_t size, ib_err *err);
