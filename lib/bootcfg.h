@@ -84,4 +84,16 @@ ib_menu *ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err);
  */
 ib_menu *ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err);
 
+/*
+ * The menu a disk image boots (fs: ib_bootfs_open_disk): GRUB's config
+ * at /boot/grub, /grub, /boot/grub2 or /grub2 on the first readable
+ * partition that has one (read with GRUB's devices: "search --fs-uuid"
+ * finds the disk's partitions), else EXTLINUX's (/boot/extlinux.conf as
+ * Alpine writes it, /boot/extlinux/extlinux.conf, syslinux.cfg...) read
+ * on its own partition. Every path in the menu is the whole disk's
+ * ("/p2/boot/vmlinuz"). IB_ENOTFOUND, saying what each partition holds,
+ * when there is none.
+ */
+ib_menu *ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err);
+
 #endif

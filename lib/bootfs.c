@@ -21,6 +21,7 @@ struct ib_bootfs {
 	int dirfd;           /* a tree, or -1 */
 	ib_iso *iso;         /* an image, or NULL */
 	ib_disk_image *disk; /* a disk image, or NULL */
+	char prefix[16];     /* disk: "/pN" for one volume's view, or "" */
 	char *mem_path;      /* one file served from memory */
 	char *mem_data;
 	size_t mem_len;
@@ -75,11 +76,36 @@ ib_bootfs_open_disk(ib_disk_image *d, ib_err *err)
 	return fs;
 }
 
+ib_bootfs *
+ib_bootfs_open_volume(ib_disk_image *d, const char *name, ib_err *err)
+{
+	ib_bootfs *fs;
+
+	if (ib_disk_image_lookup(d, name) == -1) {
+		ib_err_set(err, IB_ENOTFOUND, "no volume %s", name);
+		return NULL;
+	}
+	fs = ib_bootfs_open_disk(d, err);
+	if (fs != NULL && name[0] != '\0')
+		snprintf(fs->prefix, sizeof(fs->prefix), "/%s", name);
+	return fs;
+}
+
 ib_disk_image *
 ib_bootfs_disk(const ib_bootfs *fs)
 {
 	return fs->disk;
 }
+
+int
+ib_bootfs_full_path(const ib_bootfs *fs, const char *path, char *out,
+    size_t outsz, ib_err *err)
+{
+	if ((size_t)snprintf(out, outsz, "%s%s", fs->prefix, path) >= outsz)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	return 0;
+}
+
 
 void
 ib_bootfs_close(ib_bootfs *fs)
@@ -387,8 +413,8 @@ ib_bootfs_read_head(ib_bootfs *fs, const char *path, size_t max,
 	int fd;
 
 	if (fs->disk != NULL)
-		return ib_bootfs_disk_read_head(fs->disk, path, max, buf, got,
-		    fsize, err);
+		return ib_bootfs_disk_read_head(fs, path, max, buf, got, fsize,
+		    err);
 	if (fs->iso != NULL) {
 		if (iso_lookup_head(fs, path, true, max, &data, &len, fsize,
 		        err) == -1)
@@ -430,7 +456,7 @@ ib_bootfs_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 		return 0;
 	}
 	if (fs->disk != NULL)
-		return ib_bootfs_disk_read(fs->disk, path, data, len, err);
+		return ib_bootfs_disk_read(fs, path, data, len, err);
 	if (fs->iso != NULL)
 		return iso_lookup(fs, path, true, data, len, err);
 	fd = open_regular(fs, path, &st, err);
@@ -478,7 +504,7 @@ ib_bootfs_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 	if (fs->mem_path != NULL && strcmp(path, fs->mem_path) == 0)
 		return 1;
 	if (fs->disk != NULL)
-		return ib_bootfs_disk_lookup(fs->disk, path, err);
+		return ib_bootfs_disk_lookup(fs, path, err);
 	ib_err_clear(&e);
 	if (fs->iso != NULL) {
 		if (iso_lookup(fs, path, false, NULL, NULL, &e) == 0)

@@ -47,6 +47,17 @@ ib_bootfs *ib_bootfs_open_iso(ib_iso *iso, ib_err *err);
  */
 ib_bootfs *ib_bootfs_open_disk(ib_disk_image *d, ib_err *err);
 
+/* One volume of d ("p2", or "" on a disk without a table) as the root,
+ * as a loader that lives on it sees it (syslinux: "/boot/vmlinuz" is on
+ * its own partition). IB_ENOTFOUND when d has no such volume. */
+ib_bootfs *ib_bootfs_open_volume(ib_disk_image *d, const char *name,
+    ib_err *err);
+
+/* The path in the whole disk's view ("/p2/boot/x") of path in fs's:
+ * the same but on a volume's view. Returns 0, or -1 (IB_ELIMIT). */
+int ib_bootfs_full_path(const ib_bootfs *fs, const char *path, char *out,
+    size_t outsz, ib_err *err);
+
 /* The disk image of fs, or NULL for a tree or an ISO image. */
 ib_disk_image *ib_bootfs_disk(const ib_bootfs *fs);
 

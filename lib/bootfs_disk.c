@@ -43,20 +43,25 @@ int
 ib_bootfs_split(ib_bootfs *fs, const char *path, long *vol, char *inner,
     size_t innersz, ib_err *err)
 {
+	char full[IB_MAX_PATH + 1];
+
 	if (ib_bootfs_disk(fs) == NULL)
 		return ib_err_set(err, EINVAL, "not a disk image");
-	return split(ib_bootfs_disk(fs), path, vol, inner, innersz, err);
+	if (ib_bootfs_full_path(fs, path, full, sizeof(full), err) == -1)
+		return -1;
+	return split(ib_bootfs_disk(fs), full, vol, inner, innersz, err);
 }
 
 /* The node at path, links followed: 1, 0 when missing, -1 with *err. */
 static int
-node_at(ib_disk_image *d, const char *path, ib_vol **vp, ib_vol_node *n,
+node_at(ib_bootfs *fs, const char *path, ib_vol **vp, ib_vol_node *n,
     ib_err *err)
 {
+	ib_disk_image *d = ib_bootfs_disk(fs);
 	char inner[IB_MAX_PATH + 1];
 	long vol;
 
-	if (split(d, path, &vol, inner, sizeof(inner), err) == -1)
+	if (ib_bootfs_split(fs, path, &vol, inner, sizeof(inner), err) == -1)
 		return err->code == IB_ENOTFOUND ? 0 : -1;
 	*vp = ib_disk_image_vol(d, (size_t)vol, err);
 	if (*vp == NULL)
@@ -65,18 +70,18 @@ node_at(ib_disk_image *d, const char *path, ib_vol **vp, ib_vol_node *n,
 }
 
 int
-ib_bootfs_disk_lookup(ib_disk_image *d, const char *path, ib_err *err)
+ib_bootfs_disk_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 {
 	ib_vol_node n;
 	ib_vol *v;
 	int rc;
 
-	rc = node_at(d, path, &v, &n, err);
+	rc = node_at(fs, path, &v, &n, err);
 	return rc == 1 ? n.type == IB_VOL_REG : rc;
 }
 
 int
-ib_bootfs_disk_read_head(ib_disk_image *d, const char *path, size_t max,
+ib_bootfs_disk_read_head(ib_bootfs *fs, const char *path, size_t max,
     unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err)
 {
 	ib_vol_node n;
@@ -84,7 +89,7 @@ ib_bootfs_disk_read_head(ib_disk_image *d, const char *path, size_t max,
 	size_t len;
 	int rc;
 
-	rc = node_at(d, path, &v, &n, err);
+	rc = node_at(fs, path, &v, &n, err);
 	if (rc == 0)
 		return ib_err_set(err, IB_ENOTFOUND, "not found");
 	if (rc == -1)
@@ -100,15 +105,15 @@ ib_bootfs_disk_read_head(ib_disk_image *d, const char *path, size_t max,
 }
 
 int
-ib_bootfs_disk_read(ib_disk_image *d, const char *path, char **data,
-    size_t *len, ib_err *err)
+ib_bootfs_disk_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
+    ib_err *err)
 {
 	ib_vol_node n;
 	ib_vol *v;
 	char *buf;
 	int rc;
 
-	rc = node_at(d, path, &v, &n, err);
+	rc = node_at(fs, path, &v, &n, err);
 	if (rc == 0)
 		return ib_err_set(err, IB_ENOTFOUND, "not found");
 	if (rc == -1)
@@ -136,7 +141,6 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
 	static const size_t chunk = 1u << 20;
-	ib_disk_image *d = ib_bootfs_disk(fs);
 	ib_vol_node n;
 	uint64_t off;
 	ib_vol *v;
@@ -144,10 +148,10 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
 	char *buf;
 	int rc;
 
-	if (d == NULL)
+	if (ib_bootfs_disk(fs) == NULL)
 		return ib_err_set(err, IB_EUNSUPPORTED,
 		    "copying is for disk images");
-	rc = node_at(d, path, &v, &n, err);
+	rc = node_at(fs, path, &v, &n, err);
 	if (rc == 0)
 		return ib_err_set(err, IB_ENOTFOUND, "not found");
 	if (rc == -1)

@@ -7,10 +7,10 @@
 
 /* ib_bootfs_read(), ib_bootfs_read_head() and ib_bootfs_lookup() on a
  * disk image's files. */
-int ib_bootfs_disk_read(ib_disk_image *d, const char *path, char **data,
+int ib_bootfs_disk_read(ib_bootfs *fs, const char *path, char **data,
     size_t *len, ib_err *err);
-int ib_bootfs_disk_read_head(ib_disk_image *d, const char *path, size_t max,
+int ib_bootfs_disk_read_head(ib_bootfs *fs, const char *path, size_t max,
     unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err);
-int ib_bootfs_disk_lookup(ib_disk_image *d, const char *path, ib_err *err);
+int ib_bootfs_disk_lookup(ib_bootfs *fs, const char *path, ib_err *err);
 
 #endif

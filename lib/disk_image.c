@@ -31,6 +31,33 @@ struct ib_disk_image {
 	size_t n;
 };
 
+int
+ib_disk_image_sniff(const char *path, ib_err *err)
+{
+	unsigned char b[0x8006];
+	ssize_t got;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "open");
+	got = pread(fd, b, sizeof(b), 0);
+	close(fd);
+	if (got == -1)
+		return ib_err_errno(err, errno, "read");
+	if (got >= 4 && memcmp(b, "QFI\xfb", 4) == 0)
+		return 1;
+	/* ECMA-119 8.1: the first volume descriptor at 16 * 2048; a hybrid
+	 * ISO has an MBR too, and is an ISO first. */
+	if (got >= 0x8006 && memcmp(b + 0x8001, "CD001", 5) == 0)
+		return 0;
+	/* An MBR, a GPT's protective MBR or a FAT boot sector end their
+	 * first sector in 55 AA; ext2/3/4's magic is at 1024 + 56. */
+	if (got >= 512 && b[510] == 0x55 && b[511] == 0xaa)
+		return 1;
+	return got >= 0x43a && b[0x438] == 0x53 && b[0x439] == 0xef;
+}
+
 static int
 open_reader(ib_disk_image *d, const char *path, ib_err *err)
 {

@@ -30,6 +30,14 @@ enum ib_disk_image_format {
 };
 
 /*
+ * Whether the file at path is a disk image, by its first bytes: qcow2's
+ * magic, or an MBR, GPT or FAT boot sector, or an ext2/3/4 superblock,
+ * and no ISO 9660 volume descriptor (a hybrid ISO is an ISO). Returns 1,
+ * 0, or -1 with *err (errno values, not naming path).
+ */
+int ib_disk_image_sniff(const char *path, ib_err *err);
+
+/*
  * Open the image at path (read-only), read its partition table and probe
  * each partition. Returns a handle the caller closes with
  * ib_disk_image_close(), or NULL with *err (not naming path): the

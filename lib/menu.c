@@ -181,6 +181,28 @@ ib_menu_asidef(ib_menu *m, const char *fmt, ...)
 }
 
 void
+ib_menu_note_firstf(ib_menu *m, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = m->nnotes;
+	char *last;
+	bool aside;
+
+	va_start(ap, fmt);
+	add_notev(m, false, fmt, ap);
+	va_end(ap);
+	if (m->nnotes == n || n == 0)
+		return;
+	/* Added at the end: move it to the front. */
+	last = m->notes[n];
+	aside = m->aside[n];
+	memmove(m->notes + 1, m->notes, n * sizeof(*m->notes));
+	memmove(m->aside + 1, m->aside, n * sizeof(*m->aside));
+	m->notes[0] = last;
+	m->aside[0] = aside;
+}
+
+void
 ib_menu_notes_append(ib_menu *dst, const ib_menu *src)
 {
 	size_t i;

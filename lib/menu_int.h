@@ -32,6 +32,10 @@ void ib_menu_notef(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
  * INCLUDE of a missing file): in the notes, kept out of a summary. */
 void ib_menu_asidef(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
 
+/* Add a note before all the others (a finder's reason, once the reader
+ * has made its notes). */
+void ib_menu_note_firstf(ib_menu *m, const char *fmt, ...) IB_PRINTF(2, 3);
+
 /* Append copies of src's notes, aside or not, to dst's. */
 void ib_menu_notes_append(ib_menu *dst, const ib_menu *src);
 

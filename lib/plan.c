@@ -11,16 +11,20 @@
 #include "bootcfg.h"
 #include "bootfs.h"
 #include "bounds.h"
+#include "disk_image.h"
 #include "menu_json.h"
 #include "path.h"
+#include "place.h"
 #include "plan.h"
 #include "shquote.h"
 #include "strbuf.h"
 
 struct ib_plan {
 	char platform[8];
-	ib_iso *iso; /* an image plan */
-	char *root;  /* a tree plan */
+	ib_iso *iso;         /* an image plan */
+	char *root;          /* a tree plan */
+	ib_disk_image *disk; /* a disk image plan, */
+	ib_bootfs *dfs;      /* and its files */
 	ib_menu *m;
 	const ib_menu_entry *e;
 	const char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds */
@@ -48,15 +52,39 @@ plan_new(const char *platform, ib_err *err)
 	return p;
 }
 
+/* A disk image: its partitions' files and the config its loader reads. */
+static int
+open_disk(ib_plan *p, const char *path, ib_err *err)
+{
+	p->disk = ib_disk_image_open(path, err);
+	if (p->disk == NULL)
+		return -1;
+	p->dfs = ib_bootfs_open_disk(p->disk, err);
+	if (p->dfs == NULL)
+		return -1;
+	p->m = ib_bootcfg_read_disk(p->dfs, p->platform, err);
+	return p->m != NULL ? 0 : -1;
+}
+
 ib_plan *
 ib_plan_open(const char *path, const char *platform, ib_err *err)
 {
 	ib_iso_opts io;
 	ib_plan *p;
+	int disk;
 
 	p = plan_new(platform, err);
 	if (p == NULL)
 		return NULL;
+	disk = ib_disk_image_sniff(path, err);
+	if (disk == 1) {
+		if (open_disk(p, path, err) == -1) {
+			ib_plan_close(p);
+			return NULL;
+		}
+		return p;
+	}
+	/* Not a disk, or unreadable: the ISO reader says what it is. */
 	memset(&io, 0, sizeof(io));
 	io.no_joliet = true; /* boot loaders never read Joliet names */
 	p->iso = ib_iso_open(path, &io, err);
@@ -192,6 +220,8 @@ ib_plan_close(ib_plan *p)
 		return;
 	ib_menu_free(p->m);
 	ib_iso_close(p->iso);
+	ib_bootfs_close(p->dfs);
+	ib_disk_image_close(p->disk);
 	free(p->root);
 	free(p);
 }
@@ -354,6 +384,49 @@ visit(void *ctx, const ib_entry *e, ib_err *err)
 	return 0;
 }
 
+/* File i of a disk plan into dirfd under its last component, through a
+ * temporary renamed into place; with dirfd -1, only check it is there. */
+static int
+disk_extract_one(ib_plan *p, size_t i, int dirfd, const ib_extract_opts *o,
+    ib_err *err)
+{
+	const char *name = ib_plan_file_name(p, i);
+	char tmp[IB_MAX_NAME + 1];
+	unsigned char head[1];
+	uint64_t size = 0;
+	size_t got;
+	int fd, rc;
+
+	if (ib_bootfs_read_head(p->dfs, p->files[i], 0, head, &got, &size,
+	        err) == -1) {
+		if (err->code == IB_ENOTFOUND)
+			return ib_err_set(err, IB_ENOTFOUND,
+			    "%s: not found in image (named by %s)", p->files[i],
+			    p->e->where);
+		return ib_err_prefix(err, "%s: ", p->files[i]);
+	}
+	if (dirfd == -1)
+		return 0;
+	fd = ib_place_create(dirfd, name, "part", 0644, tmp, err);
+	if (fd == -1)
+		return -1;
+	if (o->progress != NULL)
+		o->progress(o->progress_ctx, p->files[i], dirfd, tmp, size);
+	rc = ib_bootfs_copy_fd(p->dfs, p->files[i], fd, o->cancel, err);
+	if (rc == -1 && err->code != IB_EINTR)
+		ib_err_prefix(err, "%s: ", p->files[i]);
+	if (close(fd) == -1 && rc == 0)
+		rc = ib_err_errno(err, errno, "%s", name);
+	if (rc == 0)
+		rc = ib_place(dirfd, tmp, name, !o->keep, err);
+	else
+		unlinkat(dirfd, tmp, 0);
+	if (o->progress != NULL)
+		o->progress(o->progress_ctx, p->files[i], dirfd, NULL,
+		    rc == 0 ? size : 0);
+	return rc;
+}
+
 int
 ib_plan_extract(ib_plan *p, int dirfd, const ib_extract_opts *xo, ib_err *err)
 {
@@ -364,12 +437,18 @@ ib_plan_extract(ib_plan *p, int dirfd, const ib_extract_opts *xo, ib_err *err)
 
 	if (p->e == NULL)
 		return ib_err_set(err, EINVAL, "no entry chosen");
-	if (p->iso == NULL)
-		return ib_err_set(err, IB_EUNSUPPORTED,
-		    "%s: no image to extract from", ib_menu_config(p->m));
 	memset(&o, 0, sizeof(o));
 	if (xo != NULL)
 		o = *xo;
+	if (p->dfs != NULL) {
+		for (i = 0; i < p->nfiles; i++)
+			if (disk_extract_one(p, i, dirfd, &o, err) == -1)
+				return -1;
+		return 0;
+	}
+	if (p->iso == NULL)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s: no image to extract from", ib_menu_config(p->m));
 	o.flat = true;
 	memset(&w, 0, sizeof(w));
 	w.p = p;
@@ -411,6 +490,8 @@ ib_plan_kernel_info(const ib_plan *p, int dirfd, ib_kernel_info *ki,
 		close(fd);
 		return rc;
 	}
+	if (p->dfs != NULL)
+		return ib_bootcfg_kernel_info(p->dfs, p->e->kernel, ki, err);
 	if (p->iso != NULL)
 		fs = ib_bootfs_open_iso(p->iso, err);
 	else if (p->root != NULL)
