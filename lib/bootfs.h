@@ -22,6 +22,7 @@
 #include "disk_image.h"
 #include "errors.h"
 #include "iso.h"
+#include "vol.h"
 
 typedef struct ib_bootfs ib_bootfs;
 
@@ -78,6 +79,15 @@ int ib_bootfs_split(ib_bootfs *fs, const char *path, long *vol, char *inner,
  */
 int ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
     const volatile sig_atomic_t *cancel, ib_err *err);
+
+/*
+ * The node of the file at path on a disk image (links followed): its
+ * size, mtime and the filesystem's own id (inode), which say whether it
+ * changed. Returns 1, 0 when it is missing, -1 with *err (EINVAL: fs is
+ * not a disk image).
+ */
+int ib_bootfs_node(ib_bootfs *fs, const char *path, ib_vol_node *n,
+    ib_err *err);
 
 void ib_bootfs_close(ib_bootfs *fs);
 

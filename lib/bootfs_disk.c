@@ -70,6 +70,16 @@ node_at(ib_bootfs *fs, const char *path, ib_vol **vp, ib_vol_node *n,
 }
 
 int
+ib_bootfs_node(ib_bootfs *fs, const char *path, ib_vol_node *n, ib_err *err)
+{
+	ib_vol *v;
+
+	if (ib_bootfs_disk(fs) == NULL)
+		return ib_err_set(err, EINVAL, "not a disk image");
+	return node_at(fs, path, &v, n, err);
+}
+
+int
 ib_bootfs_disk_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 {
 	ib_vol_node n;

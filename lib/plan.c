@@ -226,6 +226,41 @@ ib_plan_close(ib_plan *p)
 	free(p);
 }
 
+const char *
+ib_plan_disk_format(const ib_plan *p)
+{
+	return p->disk != NULL ? ib_disk_image_format_name(p->disk) : NULL;
+}
+
+uint64_t
+ib_plan_disk_size(const ib_plan *p)
+{
+	return p->disk != NULL ? ib_disk_image_reader(p->disk)->size : 0;
+}
+
+int
+ib_plan_file_id(const ib_plan *p, size_t i, char *out, size_t outsz,
+    ib_err *err)
+{
+	ib_vol_node n;
+	int rc;
+
+	if (i >= p->nfiles)
+		return ib_err_set(err, EINVAL, "no file %zu", i);
+	out[0] = '\0';
+	if (p->dfs == NULL)
+		return 0;
+	rc = ib_bootfs_node(p->dfs, p->files[i], &n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "%s: not found",
+		    p->files[i]);
+	if (rc == -1)
+		return ib_err_prefix(err, "%s: ", p->files[i]);
+	snprintf(out, outsz, "%llu %lld %llu", (unsigned long long)n.size,
+	    (long long)n.mtime, (unsigned long long)n.id);
+	return 0;
+}
+
 const ib_menu *
 ib_plan_menu(const ib_plan *p)
 {

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "extract.h"
@@ -53,6 +54,22 @@ ib_plan *ib_plan_open_config(const char *path, int fd, const char *platform,
     ib_err *err);
 
 void ib_plan_close(ib_plan *p);
+
+/* A disk image plan's format, "raw" or "qcow2"; NULL for an ISO image,
+ * a tree or a config. */
+const char *ib_plan_disk_format(const ib_plan *p);
+
+/* A disk image plan's disk size as the VM sees it (0 for others). */
+uint64_t ib_plan_disk_size(const ib_plan *p);
+
+/*
+ * What file i of the chosen entry is on a disk image, for telling
+ * whether it changed: "SIZE MTIME ID" (ID the filesystem's inode), into
+ * out. An ISO image's files change only with the image: "" for those.
+ * Returns 0, or -1 with *err (IB_ENOTFOUND: not there).
+ */
+int ib_plan_file_id(const ib_plan *p, size_t i, char *out, size_t outsz,
+    ib_err *err);
 
 /* The menu read at open; owned by p. */
 const ib_menu *ib_plan_menu(const ib_plan *p);

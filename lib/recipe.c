@@ -121,11 +121,16 @@ stamp_key(struct run *u, ib_err *err)
 	const ib_recipe_opts *o = u->o;
 	struct stat st;
 	ib_strbuf b = { 0 };
+	char id[128];
 	size_t i;
 	int rc;
 
 	if (stat(u->iso, &st) == -1)
 		return ib_err_errno(err, errno, "%s", u->iso);
+	/* A disk image changes whenever its VM runs: what counts is
+	 * whether the entry's files in it changed. */
+	if (ib_plan_disk_format(u->p) != NULL)
+		st.st_mtime = 0, st.st_size = 0;
 	rc = ib_strbuf_adds(&b, "isoboot stamp 1\niso ", err) ||
 	    ib_strbuf_add_json(&b, u->iso, err) ||
 	    ib_strbuf_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
@@ -136,8 +141,11 @@ stamp_key(struct run *u, ib_err *err)
 	    ib_strbuf_addf(&b, err, "\nplatform %s\n",
 	        o->platform != NULL ? o->platform : "bios");
 	for (i = 0; rc == 0 && i < u->nfiles; i++)
-		rc = ib_strbuf_adds(&b, "wants ", err) ||
+		rc = ib_plan_file_id(u->p, i, id, sizeof(id), err) == -1 ||
+		    ib_strbuf_adds(&b, "wants ", err) ||
 		    ib_strbuf_add_json(&b, ib_path_base(u->files[i]), err) ||
+		    (id[0] != '\0' &&
+		        ib_strbuf_addf(&b, err, " from %s", id) == -1) ||
 		    ib_strbuf_addc(&b, '\n', err);
 	if (rc != 0) {
 		ib_strbuf_release(&b);
@@ -491,7 +499,14 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	    ib_strbuf_add_json(&b, u->e->args, err) ||
 	    ib_strbuf_adds(&b, ",\"cmdline\":", err) ||
 	    ib_strbuf_add_json(&b, u->r->cmdline, err) ||
-	    (u->o->disk_size == 0 ?
+	    (ib_plan_disk_format(u->p) != NULL ?
+	            ib_strbuf_adds(&b, ",\"disk\":{\"file\":", err) ||
+	                ib_strbuf_add_json(&b, u->iso, err) ||
+	                ib_strbuf_addf(&b, err,
+	                    ",\"format\":\"%s\",\"size\":%llu}",
+	                    ib_plan_disk_format(u->p),
+	                    (unsigned long long)ib_plan_disk_size(u->p)) :
+	            u->o->disk_size == 0 ?
 	            ib_strbuf_adds(&b, ",\"disk\":null", err) :
 	            ib_strbuf_addf(&b, err,
 	                ",\"disk\":{\"file\":\"%s\",\"format\":\"%s\","
@@ -534,7 +549,9 @@ vm(struct run *u, ib_err *err)
 	rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
 	free(text);
 	diskpath = NULL;
-	if (rc == -1 || (o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
+	if (rc == -1 ||
+	    (o->disk_size != 0 && ib_plan_disk_format(u->p) == NULL &&
+	        disk(u, &diskpath, err) == -1)) {
 		free(diskpath);
 		return -1;
 	}
@@ -548,6 +565,14 @@ vm(struct run *u, ib_err *err)
 		v.ndisks = 1;
 	}
 	v.cdrom = u->iso;
+	if (ib_plan_disk_format(u->p) != NULL) {
+		/* The image is the VM's disk. */
+		v.cdrom = NULL;
+		v.disks[0] = u->iso;
+		v.disk_qcow2[0] =
+		    strcmp(ib_plan_disk_format(u->p), "qcow2") == 0;
+		v.ndisks = 1;
+	}
 	v.serial = IB_SERIAL_STDIO;
 	ib_vm_uuid(u->name, v.uuid);
 	v.state_dir = u->dir;
