@@ -157,4 +157,10 @@
  * allows 40 (MAXSYMLINKS); more is a loop. */
 #define IB_MAX_SYMLINKS 40u
 
+
+/* Bytes of a FAT read into memory to follow cluster chains (one copy,
+ * the entries of the volume's clusters): 64 MiB is a FAT32 of 16 Mi
+ * clusters, 64 GiB in 4 KiB clusters; an EFI system partition's FAT is
+ * a few hundred KiB. */
+#define IB_MAX_FAT (64u * 1024 * 1024)
 #endif
