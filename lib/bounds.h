@@ -157,10 +157,19 @@
  * allows 40 (MAXSYMLINKS); more is a loop. */
 #define IB_MAX_SYMLINKS 40u
 
-
 /* Bytes of a FAT read into memory to follow cluster chains (one copy,
  * the entries of the volume's clusters): 64 MiB is a FAT32 of 16 Mi
  * clusters, 64 GiB in 4 KiB clusters; an EFI system partition's FAT is
  * a few hundred KiB. */
 #define IB_MAX_FAT (64u * 1024 * 1024)
+
+/* Entry files read from one BLS directory (loader/entries): systemd-boot
+ * holds at most 32767 entries (IDX_MAX), blscfg has no bound; a system
+ * keeps a few kernels, an image a handful of entries. */
+#define IB_MAX_BLS_ENTRIES 1024u
+
+/* Bytes of all the BLS entry files read for one menu: real entries are
+ * a few hundred bytes each; the files' own bound is IB_MAX_CONFIG. */
+#define IB_MAX_BLS_BYTES (16u * 1024 * 1024)
+
 #endif
