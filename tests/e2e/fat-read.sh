@@ -315,6 +315,18 @@ else
 fi
 refused "FAT12: a chain that loops" loop12.img "cluster chain of $clus loops" \
     cat /fragmented.bin
+# FAT32: a bad-cluster mark (0x0FFFFFF7) in a file's chain; the root
+# directory's chain (BPB_RootClus) made to loop.
+"$dump" fat f32.img 0 ls / >ls.out
+geometry f32.img 0
+clus=$(entry fragmented.bin | awk '{ print $6 }')
+cp f32.img bad32.img && put32 bad32.img $((fat + 4 * clus)) 268435447
+refused "FAT32: a bad-cluster mark" bad32.img "cluster $clus is marked bad" \
+    cat /fragmented.bin
+root=$(le32 f32.img 44)
+cp f32.img root32.img && put32 root32.img $((fat + 4 * root)) "$root"
+refused "FAT32: the root's chain loops" root32.img \
+    "cluster chain of $root loops" ls /
 # The BPB (fatgen103 "Boot Sector and BPB"), on copies of f12.
 bpb() {
 	cp f12.img "$1.img"
