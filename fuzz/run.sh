@@ -53,6 +53,15 @@ for t in "$@"; do
 				qemu-img create -q -f qcow2 "$corpus/q$s" "$s"
 			done
 		fi ;;
+	fuzz_bls)
+		# Entry files and loader.conf of the BLS corpus, three parts
+		# joined by 0xFF as the target splits them.
+		find "$shared/bootcfg/bls" -name '*.conf' 2>/dev/null |
+		    while read -r f; do
+			cp "$f" "$corpus/$(echo "$f" | tr '/' '_')"
+		    done
+		printf 'timeout 3\ndefault a*\n\377title A\nlinux /k\n\377sort-key x\nversion 1.0~rc1\nlinux k\n' \
+		    >"$corpus/three-parts" ;;
 	fuzz_disk_size)
 		for s in 1g 512 1.5k 2048b 1TiB 99999999999999999999g; do
 			printf '%s' "$s" >"$corpus/s$s"
