@@ -106,7 +106,6 @@ ib_bootfs_full_path(const ib_bootfs *fs, const char *path, char *out,
 	return 0;
 }
 
-
 void
 ib_bootfs_close(ib_bootfs *fs)
 {
