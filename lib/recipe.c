@@ -14,6 +14,7 @@
 
 #include "bounds.h"
 #include "compat.h"
+#include "disk_convert.h"
 #include "extract.h"
 #include "initrd.h"
 #include "path.h"
@@ -423,6 +424,47 @@ put(struct run *u, const char *name, const char *role, const char *text,
 	return add_output(u, name, role, changed, strlen(text), err);
 }
 
+/*
+ * The disk image the recipe boots is the VM's disk: as it is, except a
+ * qcow2 image for a hypervisor that reads only raw disks (hyperkit,
+ * xhyve, vfkit), which gets DIR/disk.img converted from it, once: the
+ * guest then writes there, so an existing disk.img is never replaced.
+ */
+static int
+image_disk(struct run *u, char **path, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_disk_convert_opts co;
+	bool qcow2, made = false;
+
+	qcow2 = strcmp(ib_plan_disk_format(u->p), "qcow2") == 0;
+	if (!qcow2 || o->vm.target == IB_TARGET_QEMU) {
+		*path = strdup(u->iso);
+		if (*path == NULL)
+			return ib_err_errno(err, ENOMEM, "disk");
+		u->r->disk.qcow2 = qcow2;
+		u->r->disk.size = ib_plan_disk_size(u->p);
+		return 0;
+	}
+	memset(&co, 0, sizeof(co));
+	co.cancel = o->cancel;
+	co.progress = o->progress;
+	co.progress_ctx = o->progress_ctx;
+	if (ib_disk_convert_raw(u->iso, u->dirfd, IB_RECIPE_DISK, &co, err) ==
+	    0)
+		made = true;
+	else if (err->code != EEXIST)
+		return ib_err_prefix(err, "%s: ", IB_RECIPE_DISK);
+	ib_err_clear(err);
+	*path = ib_path_join_new(u->dir, IB_RECIPE_DISK);
+	if (*path == NULL)
+		return ib_err_errno(err, ENOMEM, "disk");
+	if (ib_vm_prep_disk(*path, 0, o->cancel, &u->r->disk, err) == -1)
+		return ib_err_prefix(err, "disk: ");
+	return add_output(u, IB_RECIPE_DISK, "disk (raw, from qcow2)", made,
+	    u->r->disk.size, err);
+}
+
 static int
 disk(struct run *u, char **path, ib_err *err)
 {
@@ -501,11 +543,11 @@ boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 	    ib_strbuf_add_json(&b, u->r->cmdline, err) ||
 	    (ib_plan_disk_format(u->p) != NULL ?
 	            ib_strbuf_adds(&b, ",\"disk\":{\"file\":", err) ||
-	                ib_strbuf_add_json(&b, u->iso, err) ||
+	                ib_strbuf_add_json(&b, vm->disks[0], err) ||
 	                ib_strbuf_addf(&b, err,
 	                    ",\"format\":\"%s\",\"size\":%llu}",
-	                    ib_plan_disk_format(u->p),
-	                    (unsigned long long)ib_plan_disk_size(u->p)) :
+	                    vm->disk_qcow2[0] ? "qcow2" : "raw",
+	                    (unsigned long long)u->r->disk.size) :
 	            u->o->disk_size == 0 ?
 	            ib_strbuf_adds(&b, ",\"disk\":null", err) :
 	            ib_strbuf_addf(&b, err,
@@ -533,6 +575,7 @@ vm(struct run *u, ib_err *err)
 	const ib_recipe_opts *o = u->o;
 	ib_argv a = { 0 };
 	char *text, *diskpath;
+	bool image;
 	size_t n;
 	ib_vm v;
 	int rc;
@@ -549,9 +592,9 @@ vm(struct run *u, ib_err *err)
 	rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
 	free(text);
 	diskpath = NULL;
-	if (rc == -1 ||
-	    (o->disk_size != 0 && ib_plan_disk_format(u->p) == NULL &&
-	        disk(u, &diskpath, err) == -1)) {
+	image = ib_plan_disk_format(u->p) != NULL;
+	if (rc == -1 || (image && image_disk(u, &diskpath, err) == -1) ||
+	    (!image && o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
 		free(diskpath);
 		return -1;
 	}
@@ -564,15 +607,8 @@ vm(struct run *u, ib_err *err)
 		v.disk_qcow2[0] = u->r->disk.qcow2;
 		v.ndisks = 1;
 	}
-	v.cdrom = u->iso;
-	if (ib_plan_disk_format(u->p) != NULL) {
-		/* The image is the VM's disk. */
-		v.cdrom = NULL;
-		v.disks[0] = u->iso;
-		v.disk_qcow2[0] =
-		    strcmp(ib_plan_disk_format(u->p), "qcow2") == 0;
-		v.ndisks = 1;
-	}
+	/* A disk image is the VM's disk, not a CD. */
+	v.cdrom = image ? NULL : u->iso;
 	v.serial = IB_SERIAL_STDIO;
 	ib_vm_uuid(u->name, v.uuid);
 	v.state_dir = u->dir;
