@@ -128,16 +128,17 @@ stamp_key(struct run *u, ib_err *err)
 
 	if (stat(u->iso, &st) == -1)
 		return ib_err_errno(err, errno, "%s", u->iso);
-	/* A disk image changes whenever its VM runs: what counts is
-	 * whether the entry's files in it changed. */
-	if (ib_plan_disk_format(u->p) != NULL)
-		st.st_mtime = 0, st.st_size = 0;
 	rc = ib_strbuf_adds(&b, "isoboot stamp 1\niso ", err) ||
 	    ib_strbuf_add_json(&b, u->iso, err) ||
-	    ib_strbuf_addf(&b, err, "\nimage %llu %llu %llu %lld.%09ld\nentry ",
-	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-	        (unsigned long long)st.st_size, (long long)st.st_mtime,
-	        ib_mtime_nsec(&st)) ||
+	    ib_strbuf_addf(&b, err, "\nimage %llu %llu",
+	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	/* A disk image changes whenever its VM runs: what counts there is
+	 * whether the entry's files in it changed ("wants ... from"). */
+	if (rc == 0 && ib_plan_disk_format(u->p) == NULL)
+		rc = ib_strbuf_addf(&b, err, " %llu %lld.%09ld",
+		    (unsigned long long)st.st_size, (long long)st.st_mtime,
+		    ib_mtime_nsec(&st));
+	rc = rc || ib_strbuf_adds(&b, "\nentry ", err) ||
 	    ib_strbuf_add_json(&b, u->e->where, err) ||
 	    ib_strbuf_addf(&b, err, "\nplatform %s\n",
 	        o->platform != NULL ? o->platform : "bios");
@@ -461,7 +462,7 @@ image_disk(struct run *u, char **path, ib_err *err)
 		return ib_err_errno(err, ENOMEM, "disk");
 	if (ib_vm_prep_disk(*path, 0, o->cancel, &u->r->disk, err) == -1)
 		return ib_err_prefix(err, "disk: ");
-	return add_output(u, IB_RECIPE_DISK, "disk (raw, from qcow2)", made,
+	return add_output(u, IB_RECIPE_DISK, "raw disk", made,
 	    u->r->disk.size, err);
 }
 
