@@ -110,29 +110,46 @@ find_on_volumes(ib_bootfs *fs, const char *const *names, size_t n, size_t *vol,
 	return 0;
 }
 
-/* What the disk holds, for the error when no loader's config is there. */
+/* The error when no loader's config is there: what each volume holds,
+ * and the first one isoboot cannot read, which /boot may be on. */
 static void
-describe(ib_disk_image *d, char *out, size_t outsz)
+no_config(ib_disk_image *d, ib_err *err)
 {
-	const char *name;
+	const ib_disk_fs *f;
+	const char *name, *unread = NULL, *kind = NULL;
+	char what[512];
 	size_t i, at = 0;
 
-	out[0] = '\0';
-	for (i = 0; i < ib_disk_image_count(d) && at < outsz; i++) {
+	what[0] = '\0';
+	for (i = 0; i < ib_disk_image_count(d) && at < sizeof(what); i++) {
 		name = ib_disk_image_name(d, i);
-		at += (size_t)snprintf(out + at, outsz - at, "%s%s%s%s",
+		f = ib_disk_image_fs(d, i);
+		at += (size_t)snprintf(what + at, sizeof(what) - at, "%s%s%s%s",
 		    i > 0 ? ", " : "", name, name[0] != '\0' ? " " : "",
-		    ib_disk_image_fs(d, i)->kind == IB_DISK_FS_UNKNOWN ?
-		        "no filesystem" :
-		        ib_disk_image_fs(d, i)->name);
+		    f->kind == IB_DISK_FS_UNKNOWN ? "no filesystem" : f->name);
+		if (unread == NULL && !f->readable &&
+		    f->kind != IB_DISK_FS_UNKNOWN &&
+		    f->kind != IB_DISK_FS_SWAP) {
+			unread = name[0] != '\0' ? name : "the disk";
+			kind = f->name;
+		}
 	}
+	if (unread != NULL)
+		ib_err_set(err, IB_ENOTFOUND,
+		    "no GRUB or EXTLINUX config on a partition isoboot reads "
+		    "(%s): %s is %s; isoboot reads ext2/3/4 and FAT, and /boot "
+		    "must be on one of those",
+		    what, unread, kind);
+	else
+		ib_err_set(err, IB_ENOTFOUND,
+		    "no GRUB or EXTLINUX config on the disk (%s)", what);
 }
 
 ib_menu *
 ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 {
 	ib_disk_image *d = ib_bootfs_disk(fs);
-	char path[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1], what[512];
+	char path[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1];
 	const char *name, *which;
 	char prefix[16];
 	ib_bootfs *vfs;
@@ -163,9 +180,7 @@ ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 	if (rc == -1)
 		return NULL;
 	if (rc == 0) {
-		describe(d, what, sizeof(what));
-		ib_err_set(err, IB_ENOTFOUND,
-		    "no GRUB or EXTLINUX config on the disk (%s)", what);
+		no_config(d, err);
 		return NULL;
 	}
 	name = ib_disk_image_name(d, vol);
