@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "bls.h"
 #include "bootcfg.h"
 #include "bounds.h"
 #include "grub.h"
@@ -145,6 +147,100 @@ no_config(ib_disk_image *d, ib_err *err)
 		    "no GRUB or EXTLINUX config on the disk (%s)", what);
 }
 
+/* Whether volume i is an EFI system partition: by its type (GPT's EFI
+ * System GUID, MBR type 0xEF) and a FAT filesystem. */
+static bool
+is_esp(ib_disk_image *d, size_t i)
+{
+	const ib_disk_part *p = ib_disk_image_part(d, i);
+	const ib_disk_fs *f = ib_disk_image_fs(d, i);
+
+	if (f->kind != IB_DISK_FS_FAT12 && f->kind != IB_DISK_FS_FAT16 &&
+	    f->kind != IB_DISK_FS_FAT32)
+		return false;
+	return p == NULL || p->mbr_type == 0xef ||
+	    strcasecmp(p->type_guid, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") ==
+	    0;
+}
+
+/* A listing's callback that stops at once: whether a directory is
+ * there is all that is asked. */
+static int
+stop_listing(void *ctx, const char *name, bool is_dir, ib_err *err)
+{
+	(void)ctx;
+	(void)name;
+	(void)is_dir;
+	(void)err;
+	return 1;
+}
+
+/* Whether the directory path is there: 1, 0, or -1 with *err. */
+static int
+dir_exists(ib_bootfs *fs, const char *path, ib_err *err)
+{
+	if (ib_bootfs_list(fs, path, stop_listing, NULL, err) == 0)
+		return 1;
+	if (err->code == IB_ENOTFOUND || err->code == ENOTDIR) {
+		ib_err_clear(err);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * UEFI: systemd-boot when an ESP holds its loader.conf or entries (its
+ * menu read on the ESP's own view, made the whole disk's paths). NULL
+ * with IB_ENOTFOUND when no ESP has them: GRUB's search comes next.
+ */
+static ib_menu *
+read_systemd_boot(ib_bootfs *fs, ib_err *err)
+{
+	static const char *const marks[] = { "/loader/loader.conf",
+		"/loader/entries" };
+	ib_disk_image *d = ib_bootfs_disk(fs);
+	char path[IB_MAX_PATH + 1], prefix[16];
+	const char *name;
+	ib_bootfs *vfs;
+	ib_menu *m;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < ib_disk_image_count(d); i++) {
+		if (!is_esp(d, i))
+			continue;
+		name = ib_disk_image_name(d, i);
+		snprintf(prefix, sizeof(prefix), "%s%s",
+		    name[0] != '\0' ? "/" : "", name);
+		for (k = 0, rc = 0; k < 2 && rc == 0; k++) {
+			snprintf(path, sizeof(path), "%s%s", prefix, marks[k]);
+			rc = k == 0 ? ib_bootfs_lookup(fs, path, err) :
+			              dir_exists(fs, path, err);
+		}
+		if (rc == -1)
+			return NULL;
+		if (rc == 0)
+			continue;
+		vfs = ib_bootfs_open_volume(d, name, err);
+		if (vfs == NULL)
+			return NULL;
+		m = ib_bls_menu_new(vfs, "x64", err);
+		ib_bootfs_close(vfs);
+		if (m != NULL && prefix_menu(m, prefix, err) == -1) {
+			ib_menu_free(m);
+			return NULL;
+		}
+		if (m != NULL)
+			ib_menu_note_firstf(m,
+			    "%s: the EFI system partition holds systemd-boot's "
+			    "loader.conf or entries: systemd-boot's menu",
+			    prefix + 1);
+		return m;
+	}
+	ib_err_set(err, IB_ENOTFOUND, "no systemd-boot entries");
+	return NULL;
+}
+
 ib_menu *
 ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 {
@@ -157,6 +253,12 @@ ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 	size_t vol;
 	int rc;
 
+	if (strcmp(platform, "efi") == 0) {
+		m = read_systemd_boot(fs, err);
+		if (m != NULL || err->code != IB_ENOTFOUND)
+			return m;
+		ib_err_clear(err);
+	}
 	rc = find_on_volumes(fs, grub_cfgs,
 	    sizeof(grub_cfgs) / sizeof(grub_cfgs[0]), &vol, &which, err);
 	if (rc == -1)

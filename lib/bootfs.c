@@ -942,12 +942,13 @@ iso_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
 	return ib_err_set(err, IB_ENOTFOUND, "not found");
 }
 
-/* The one place that picks the back end of a listing: a disk's
- * filesystem will be one more branch here. */
+/* The one place that picks the back end of a listing. */
 int
 ib_bootfs_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
     ib_err *err)
 {
+	if (fs->disk != NULL)
+		return ib_bootfs_disk_list(fs, dir, fn, ctx, err);
 	if (fs->iso != NULL)
 		return iso_list(fs, dir, fn, ctx, err);
 	if (fs->dirfd != -1)

@@ -182,3 +182,94 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
 	free(buf);
 	return rc;
 }
+
+/* One listing: the caller's function, and the volume to follow symlinks
+ * in (listed as what they point to, as a tree's are). */
+struct listing {
+	ib_vol *v;
+	const char *dir; /* the directory's path in its volume */
+	ib_bootfs_list_fn fn;
+	void *ctx;
+};
+
+static int
+list_one(void *ctx, const char *name, size_t len, const ib_vol_node *n,
+    ib_err *err)
+{
+	struct listing *l = ctx;
+	char path[IB_MAX_PATH + 1], nul[IB_MAX_NAME + 1];
+	ib_vol_node t = *n;
+	int rc;
+
+	if (len > IB_MAX_NAME || memchr(name, '\0', len) != NULL)
+		return 0; /* no name a path can hold */
+	memcpy(nul, name, len);
+	nul[len] = '\0';
+	if (n->type == IB_VOL_LNK) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s",
+		        strcmp(l->dir, "/") == 0 ? "" : l->dir,
+		        nul) >= sizeof(path))
+			return 0;
+		rc = ib_vol_lookup(l->v, path, true, &t, err);
+		if (rc == -1 && err->code != IB_ELIMIT)
+			return -1;
+		if (rc != 1)
+			return 0; /* dangling or a loop: left out */
+	}
+	if (t.type != IB_VOL_REG && t.type != IB_VOL_DIR)
+		return 0;
+	return l->fn(l->ctx, nul, t.type == IB_VOL_DIR, err);
+}
+
+/* The names of a disk's root: its volumes (those isoboot reads). */
+static int
+list_volumes(ib_disk_image *d, ib_bootfs_list_fn fn, void *ctx, ib_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ib_disk_image_count(d); i++) {
+		if (!ib_disk_image_fs(d, i)->readable)
+			continue;
+		rc = fn(ctx, ib_disk_image_name(d, i), true, err);
+		if (rc != 0)
+			return rc == 1 ? 0 : -1;
+	}
+	return 0;
+}
+
+int
+ib_bootfs_disk_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn,
+    void *ctx, ib_err *err)
+{
+	ib_disk_image *d = ib_bootfs_disk(fs);
+	char full[IB_MAX_PATH + 1], inner[IB_MAX_PATH + 1];
+	struct listing l;
+	ib_vol_node n;
+	long vol;
+	int rc;
+
+	if (ib_bootfs_full_path(fs, dir, full, sizeof(full), err) == -1 ||
+	    ib_bootfs_path_resolve("/", full, inner, sizeof(inner)) == -1)
+		return ib_err_set(err, IB_ELIMIT, "path too long");
+	if (strcmp(inner, "/") == 0 &&
+	    ib_disk_image_table(d)->scheme != IB_DISK_NONE)
+		return list_volumes(d, fn, ctx, err);
+	if (ib_bootfs_split(fs, dir, &vol, inner, sizeof(inner), err) == -1)
+		return -1;
+	l.v = ib_disk_image_vol(d, (size_t)vol, err);
+	if (l.v == NULL)
+		return -1;
+	rc = ib_vol_lookup(l.v, inner, true, &n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (rc == -1)
+		return -1;
+	if (n.type != IB_VOL_DIR)
+		return ib_err_set(err, ENOTDIR, "not a directory");
+	l.dir = inner;
+	l.fn = fn;
+	l.ctx = ctx;
+	rc = ib_vol_readdir(l.v, &n, list_one, &l, err);
+	return rc == 1 ? 0 : rc;
+}

@@ -12,5 +12,7 @@ int ib_bootfs_disk_read(ib_bootfs *fs, const char *path, char **data,
 int ib_bootfs_disk_read_head(ib_bootfs *fs, const char *path, size_t max,
     unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err);
 int ib_bootfs_disk_lookup(ib_bootfs *fs, const char *path, ib_err *err);
+int ib_bootfs_disk_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn,
+    void *ctx, ib_err *err);
 
 #endif

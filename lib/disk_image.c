@@ -10,6 +10,7 @@
 
 #include "disk_image.h"
 #include "ext4.h"
+#include "fat.h"
 #include "qcow2.h"
 
 /* One volume: a partition (or the whole disk) and its filesystem. */
@@ -214,6 +215,11 @@ ib_disk_image_vol(ib_disk_image *d, size_t i, ib_err *err)
 	case IB_DISK_FS_EXT3:
 	case IB_DISK_FS_EXT4:
 		v->vol = ib_ext4_open(&d->r, v->off, v->len, err);
+		break;
+	case IB_DISK_FS_FAT12:
+	case IB_DISK_FS_FAT16:
+	case IB_DISK_FS_FAT32:
+		v->vol = ib_fat_open(&d->r, v->off, v->len, err);
 		break;
 	case IB_DISK_FS_UNKNOWN:
 		ib_err_set(err, IB_EFORMAT,

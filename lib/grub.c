@@ -79,11 +79,9 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
     ib_err *err)
 {
 	struct gfile *f;
-	char *text, *shrunk;
-	size_t len, i, o, ll;
-	unsigned line;
+	char *text;
+	size_t len;
 	char qb[QMAX];
-	int rc;
 
 	for (f = g->files; f != NULL; f = f->next)
 		if (strcmp(f->path, path) == 0) {
@@ -96,6 +94,21 @@ ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
 			ib_err_prefix(err, "%s: ", qb);
 		return -1;
 	}
+	return ib_grub_load_text(g, path, text, len, out, err);
+}
+
+int
+ib_grub_load_text(struct grub *g, const char *path, char *text, size_t len,
+    struct gfile **out, ib_err *err)
+{
+	struct gfile *f;
+	char *shrunk;
+	size_t i, o, ll;
+	unsigned line;
+	char qb[QMAX];
+	int rc;
+
+	ib_grub_quote(qb, sizeof(qb), path + 1);
 	/* GRUB's getline drops every CR (2.1); a NUL ends nothing there,
 	 * but no text config has one. The CRs go in place; the text stays
 	 * exactly its length, with no NUL after it, for the lexer. */
@@ -174,6 +187,65 @@ entry_eq(const char *name, const char *spec)
  * without digits is compared with the titles and ids, in order. Unknown or
  * out of range: entry 0.
  */
+/*
+ * Fedora's GRUB (rhboot/grub2, normal/menu.c get_entry_number_helper),
+ * the one with blscfg: the value's first word against each entry's id,
+ * then the whole value against the titles, then a number with nothing
+ * but blanks after it. Anything after a matched id, or no match: entry
+ * 0. -1 when it decides nothing (the caller's notes say the rest).
+ */
+static long
+fedora_default(struct grub *g, const struct level *lv, const char *val,
+    const char *in, const char *qv)
+{
+	char word[256], qt[256];
+	const char *end;
+	uint64_t num;
+	size_t i, l;
+
+	l = strcspn(val, " \t\n\r\f\v");
+	if (l < sizeof(word)) {
+		memcpy(word, val, l);
+		word[l] = '\0';
+		for (i = 0; i < lv->n; i++)
+			if (lv->r[i].id != NULL &&
+			    entry_eq(lv->r[i].id, word)) {
+				if (val[l] != '\0') {
+					ib_grub_note(g,
+					    "%sdefault=%s: text after the id "
+					    "of entry %zu: Fedora's GRUB boots "
+					    "entry 0",
+					    in, qv, i);
+					return 0;
+				}
+				ib_grub_note(g,
+				    "%sdefault=%s matches the id of entry %zu, "
+				    "%s (Fedora's GRUB: ids first)",
+				    in, qv, i,
+				    ib_grub_quote(qt, sizeof(qt),
+				        lv->r[i].title));
+				return (long)i;
+			}
+	}
+	for (i = 0; i < lv->n; i++)
+		if (entry_eq(lv->r[i].title, val)) {
+			ib_grub_note(g,
+			    "%sdefault=%s matches the title of entry %zu "
+			    "(Fedora's GRUB)",
+			    in, qv, i);
+			return (long)i;
+		}
+	if (ib_grub_strtoul(val, g->pc, &num, &end) != NUM_OK ||
+	    end[strspn(end, " \t\n\r\f\v")] != '\0' || num >= lv->n) {
+		ib_grub_note(g,
+		    "%sdefault=%s names no entry (id, title or number): "
+		    "Fedora's GRUB boots entry 0",
+		    in, qv);
+		return 0;
+	}
+	return -1;
+}
+
 static size_t
 choose_default(struct grub *g, const struct level *lv, const char *val,
     const char *in)
@@ -183,6 +255,7 @@ choose_default(struct grub *g, const struct level *lv, const char *val,
 	uint64_t num;
 	int64_t k;
 	enum num r;
+	long f;
 
 	if (val == NULL) {
 		ib_grub_note(g, "%sno default variable: GRUB boots entry 0",
@@ -190,6 +263,8 @@ choose_default(struct grub *g, const struct level *lv, const char *val,
 		return 0;
 	}
 	ib_grub_quote(qv, sizeof(qv), val);
+	if (g->fedora && (f = fedora_default(g, lv, val, in, qv)) != -1)
+		return (size_t)f;
 	r = ib_grub_strtoul(val, g->pc, &num, &end);
 	if (r == NUM_RANGE) {
 		ib_grub_note(g,

@@ -356,6 +356,7 @@ static const struct builtin {
 	{ "boot", ib_grub_cmd_boot },
 	{ "break", cmd_flow },
 	{ "chainloader", ib_grub_cmd_chainloader },
+	{ "blscfg", ib_grub_cmd_blscfg },
 	{ "configfile", cmd_configfile },
 	{ "continue", cmd_flow },
 	{ "exit", ib_grub_cmd_end },

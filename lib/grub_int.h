@@ -168,7 +168,8 @@ struct body {
 struct grub {
 	ib_bootfs *fs;
 	ib_menu *m;
-	bool pc; /* grub_platform pc: 32-bit longs */
+	bool pc;     /* grub_platform pc: 32-bit longs */
+	bool fedora; /* blscfg ran: Fedora's GRUB, its default rules */
 	struct arena ar;
 	struct gfile *files;
 	struct func *fn;
@@ -293,10 +294,17 @@ int ib_grub_dev_path(struct ctx *c, const char *where, const char *dev,
 int ib_grub_dev_search(struct ctx *c, int how, const char *key, char *dev,
     size_t devsz, ib_err *err);
 
+/* grub_bls.c: blscfg. */
+int ib_grub_cmd_blscfg(struct ctx *c, const char *where, ib_argv *av,
+    ib_err *err);
+
 /* grub.c */
 int ib_grub_image_path(struct ctx *c, const char *where, const char *name,
     bool relaxed, char *out, size_t size, ib_err *err);
 int ib_grub_load_file(struct grub *g, const char *path, struct gfile **out,
     ib_err *err);
+/* The same for text made in memory, named path (text is taken over). */
+int ib_grub_load_text(struct grub *g, const char *path, char *text, size_t len,
+    struct gfile **out, ib_err *err);
 
 #endif
