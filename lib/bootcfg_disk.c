@@ -241,6 +241,76 @@ read_systemd_boot(ib_bootfs *fs, ib_err *err)
 	return NULL;
 }
 
+/* A listing that keeps the first directory name, in byte order. */
+struct first_dir {
+	char name[IB_MAX_NAME + 1];
+	ib_bootfs *fs;
+	const char *esp;
+};
+
+static int
+efi_dir(void *ctx, const char *name, bool is_dir, ib_err *err)
+{
+	struct first_dir *f = ctx;
+	char path[IB_MAX_PATH + 1];
+	int rc;
+
+	if (!is_dir || strcasecmp(name, "BOOT") == 0 ||
+	    strlen(name) > IB_MAX_NAME ||
+	    (f->name[0] != '\0' && strcmp(name, f->name) >= 0))
+		return 0;
+	snprintf(path, sizeof(path), "%s/EFI/%s/grub.cfg", f->esp, name);
+	rc = ib_bootfs_lookup(f->fs, path, err);
+	if (rc == 1)
+		snprintf(f->name, sizeof(f->name), "%s", name);
+	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * UEFI GRUB: its config beside its image on an ESP: /EFI/BOOT/grub.cfg
+ * (the removable path), else /EFI/<distro>/grub.cfg (the first in byte
+ * order), which grub-install's stub makes "search" /boot and "configfile"
+ * the real one. 1 with the path, 0 when no ESP has one, -1 with *err.
+ */
+static int
+find_efi_grub(ib_bootfs *fs, char *out, size_t outsz, ib_err *err)
+{
+	ib_disk_image *d = ib_bootfs_disk(fs);
+	struct first_dir f;
+	char esp[16];
+	const char *name;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ib_disk_image_count(d); i++) {
+		if (!is_esp(d, i))
+			continue;
+		name = ib_disk_image_name(d, i);
+		memset(&f, 0, sizeof(f));
+		f.fs = fs;
+		snprintf(out, outsz, "%s%s/EFI/BOOT/grub.cfg",
+		    name[0] != '\0' ? "/" : "", name);
+		rc = ib_bootfs_lookup(fs, out, err);
+		if (rc != 0)
+			return rc;
+		snprintf(esp, sizeof(esp), "%s%s", name[0] != '\0' ? "/" : "",
+		    name);
+		f.esp = esp;
+		snprintf(out, outsz, "%s/EFI", esp);
+		rc = ib_bootfs_list(fs, out, efi_dir, &f, err);
+		if (rc == -1 && err->code != IB_ENOTFOUND &&
+		    err->code != ENOTDIR)
+			return -1;
+		ib_err_clear(err);
+		if (f.name[0] != '\0') {
+			snprintf(out + strlen(out), outsz - strlen(out),
+			    "/%s/grub.cfg", f.name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 ib_menu *
 ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 {
@@ -258,6 +328,18 @@ ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 		if (m != NULL || err->code != IB_ENOTFOUND)
 			return m;
 		ib_err_clear(err);
+		rc = find_efi_grub(fs, path, sizeof(path), err);
+		if (rc == -1)
+			return NULL;
+		if (rc == 1) {
+			m = ib_grub_parse(fs, path, "efi", err);
+			if (m != NULL)
+				ib_menu_note_firstf(m,
+				    "%s: UEFI GRUB's config on the EFI system "
+				    "partition",
+				    path + 1);
+			return m;
+		}
 	}
 	rc = find_on_volumes(fs, grub_cfgs,
 	    sizeof(grub_cfgs) / sizeof(grub_cfgs[0]), &vol, &which, err);
