@@ -156,6 +156,15 @@ read_bpb(struct fat *fs, const unsigned char *b, uint64_t len, ib_err *err)
 		if (ib_le16(b + 42) != 0)
 			return ib_err_set(err, IB_EUNSUPPORTED,
 			    "FAT: FAT32 version %u.%u", b[43], b[42]);
+		/* BPB_ExtFlags: with bit 7 set, only the FAT numbered in
+		 * bits 0-3 is active (mirroring is off). */
+		if ((b[40] & 0x80) != 0) {
+			if ((b[40] & 0x0Fu) >= nfats)
+				return ib_err_set(err, IB_EFORMAT,
+				    "FAT: active FAT %u of %u", b[40] & 0x0Fu,
+				    nfats);
+			fs->fat_at += (uint64_t)(b[40] & 0x0Fu) * fatsz * bps;
+		}
 		fs->root_clus = ib_le32(b + 44);
 		if (fs->root_clus < 2 || fs->root_clus > fs->last)
 			return ib_err_set(err, IB_EFORMAT,
@@ -183,8 +192,8 @@ read_bpb(struct fat *fs, const unsigned char *b, uint64_t len, ib_err *err)
 	return 0;
 }
 
-/* Read the FAT into memory, once: its first copy, the entries of the
- * volume's clusters only. */
+/* Read the FAT into memory, once: its first copy (or FAT32's active
+ * one), the entries of the volume's clusters only. */
 static int
 load_fat(struct fat *fs, ib_err *err)
 {
@@ -526,7 +535,9 @@ oem(unsigned char c, bool lower)
  * Structure", DIR_Name[0]), and the lowercase flags Windows NT keeps in
  * DIR_NTRes (0x08 the base, 0x10 the extension; Linux
  * include/uapi/linux/msdos_fs.h CASE_LOWER_BASE, CASE_LOWER_EXT)
- * applied to ASCII letters. Returns the length; 0 for a name of blanks.
+ * applied to ASCII letters. Returns the length; 0 for a name no file
+ * may have: blanks, or a byte below 0x20 (but that 0x05) or '/', which
+ * the spec forbids and a path could not hold.
  */
 static size_t
 short_name(uint16_t *u, const unsigned char *d)
@@ -537,6 +548,9 @@ short_name(uint16_t *u, const unsigned char *d)
 		b--;
 	while (x > 8 && d[x - 1] == ' ')
 		x--;
+	for (i = d[0] == 0x05 ? 1 : 0; i < 11; i++)
+		if (d[i] < 0x20 || d[i] == '/')
+			return 0;
 	if (b == 0)
 		return 0;
 	for (i = 0; i < b; i++)
@@ -635,12 +649,12 @@ scan(struct dirwalk *w, const unsigned char *buf, size_t n, uint64_t at,
 			continue;
 		}
 		w->e.alias_len = short_name(w->e.alias, d);
-		if (!lfn_take(&w->lfn, d, &w->e)) {
+		if (w->e.alias_len > 0 && !lfn_take(&w->lfn, d, &w->e)) {
 			memcpy(w->e.name, w->e.alias, sizeof(w->e.alias));
 			w->e.len = w->e.alias_len;
 		}
 		w->lfn.pieces = 0;
-		if (w->e.len == 0)
+		if (w->e.alias_len == 0)
 			continue;
 		make_node(w->fs, d, at + i, &w->e.node);
 		rc = w->fn(w->ctx, &w->e, err);

@@ -5,9 +5,9 @@
  * one-byte over-read; the reader fails the test on a read outside it):
  * long names whose checksum or order is wrong, orphan pieces, the 0x05
  * first byte, NT case flags on both parts, a volume label, the end
- * marker, a long name ".."; FAT12 entries across a sector boundary; a
- * bad-cluster mark; BPBs that make the wrong FAT type. tests/e2e/
- * fat-read.sh reads what mkfs.fat and mtools make.
+ * marker, a long name "..", a '/' in an 8.3 name; FAT12 entries across
+ * a sector boundary; a bad-cluster mark; a BPB that makes the wrong FAT
+ * type. tests/e2e/fat-read.sh reads what mkfs.fat and mtools make.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -213,8 +213,10 @@ START_TEST(test_short_names_case_label_end)
 	    "\x05"
 	    "BC     TXT",
 	    0x20, 0, 0, 0);
-	img[ROOT + 32 * 5] = 0; /* the end: nothing after it is read */
-	put_short(6, "HIDDEN  TXT", 0x20, 0, 0, 0);
+	/* A '/' no path could hold: the entry is left out. */
+	put_short(5, "A/B     TXT", 0x20, 0, 0, 0);
+	img[ROOT + 32 * 6] = 0; /* the end: nothing after it is read */
+	put_short(7, "HIDDEN  TXT", 0x20, 0, 0, 0);
 	root_names(names);
 	ck_assert_str_eq(names,
 	    "vmlinuz|initrd.img|README.txt|\xCF\x83"
