@@ -62,6 +62,39 @@ for t in "$@"; do
 		    done
 		printf 'timeout 3\ndefault a*\n\377title A\nlinux /k\n\377sort-key x\nversion 1.0~rc1\nlinux k\n' \
 		    >"$corpus/three-parts" ;;
+	fuzz_fat)
+		# Small volumes made by mkfs.fat and filled by mtools, each
+		# as "FATS", its size in sectors (le32) and its first 320 KiB:
+		# BPB, FATs, root and first clusters (FAT32's FAT alone is
+		# 256 KiB).
+		if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null
+		then
+			seed=$build/fatseed
+			mkdir -p "$seed/EFI/BOOT" "$seed/Long dir"
+			printf 'efi' >"$seed/EFI/BOOT/bootx64.efi"
+			printf 'x' >"$seed/Long dir/A long name.txt"
+			printf 'k' >"$seed/vmlinuz"
+			while read -r bits mib opt; do
+				img=$build/fat$bits.img
+				rm -f "$img"
+				dd if=/dev/zero of="$img" bs=1048576 count=0 \
+				    seek="$mib" 2>/dev/null
+				mkfs.fat -F "$bits" "$opt" "$img" >/dev/null 2>&1
+				MTOOLS_SKIP_CHECK=1 mcopy -s -i "$img" \
+				    "$seed"/* ::/ 2>/dev/null
+				{
+					# shellcheck disable=SC2059 # octal escapes
+					printf "FATS\\000\\$(printf %03o \
+					    $((mib * 8 % 256)))\\$(printf %03o \
+					    $((mib * 8 / 256)))\\000"
+					head -c 327680 "$img"
+				} >"$corpus/fat$bits"
+			done <<-EOF
+			12 1 -s1
+			16 9 -s1
+			32 34 -f1
+			EOF
+		fi ;;
 	fuzz_disk_size)
 		for s in 1g 512 1.5k 2048b 1TiB 99999999999999999999g; do
 			printf '%s' "$s" >"$corpus/s$s"
@@ -79,6 +112,7 @@ for t in "$@"; do
 	fuzz_rrip) maxlen=65536 ;;    # an area and its CE blocks
 	fuzz_kernel) maxlen=65536 ;;  # IB_KERNEL_HEAD
 	fuzz_qcow2) maxlen=262144 ;;  # a 1 TiB image's metadata
+	fuzz_fat) maxlen=327688 ;;    # a FAT32's 256 KiB FAT, its root
 	*) maxlen=8192 ;;
 	esac
 	echo "== $t: $secs s"
