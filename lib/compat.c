@@ -8,8 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -87,6 +89,60 @@ ib_write_all(int fd, const void *buf, size_t len,
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t off,
+    ib_err *err)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = pwrite(fd, p, len, (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return ib_err_errno(err, errno, "write");
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static bool
+all_zero(const unsigned char *p, size_t n)
+{
+	/* The first byte, then the buffer against itself shifted by one:
+	 * memcmp runs at memory speed. */
+	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+int
+ib_pwrite_sparse(int fd, const void *buf, size_t len, uint64_t off, ib_err *err)
+{
+	const unsigned char *b = buf;
+	size_t at = 0, start, n;
+
+	while (at < len) {
+		n = len - at < IB_SPARSE_BLOCK ? len - at : IB_SPARSE_BLOCK;
+		if (all_zero(b + at, n)) {
+			at += n;
+			continue;
+		}
+		start = at;
+		while (at < len) {
+			n = len - at < IB_SPARSE_BLOCK ? len - at :
+			                                 IB_SPARSE_BLOCK;
+			if (all_zero(b + at, n))
+				break;
+			at += n;
+		}
+		if (pwrite_all(fd, b + start, at - start, off + start, err) ==
+		    -1)
+			return -1;
 	}
 	return 0;
 }

@@ -34,6 +34,16 @@ int ib_pread_all(int fd, void *buf, size_t len, uint64_t off, ib_err *err);
 int ib_write_all(int fd, const void *buf, size_t len,
     const volatile sig_atomic_t *cancel, ib_err *err);
 
+/*
+ * pwrite the len bytes of buf at off, except runs of IB_SPARSE_BLOCK
+ * zero bytes (qemu-img convert's granularity, -S 4k), which are left
+ * as they are: holes in a file that grows by ftruncate. Returns 0, or -1
+ * with *err.
+ */
+#define IB_SPARSE_BLOCK 4096u
+int ib_pwrite_sparse(int fd, const void *buf, size_t len, uint64_t off,
+    ib_err *err);
+
 /* An unlinked temporary file in $TMPDIR (default /tmp), opened for
  * reading and writing; tag names it while it exists. Returns the fd, or
  * -1 with *err. */

@@ -39,64 +39,6 @@ struct worker {
 	pthread_t t;
 };
 
-static int
-pwrite_all(int fd, const unsigned char *p, size_t len, uint64_t off,
-    ib_err *err)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = pwrite(fd, p, len, (off_t)off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return ib_err_errno(err, errno, "write");
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
-static bool
-all_zero(const unsigned char *p, size_t n)
-{
-	/* The first byte, then the buffer against itself shifted by one:
-	 * memcmp runs at memory speed. */
-	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
-}
-
-/* Write the runs of len bytes at buf that are not all zeros, in SPARSE
- * pieces (qemu-img convert's default granularity, -S 4k), at off + their
- * place: the zeros stay holes. */
-#define SPARSE 4096u
-
-static int
-write_data(int fd, const unsigned char *buf, size_t len, uint64_t off,
-    ib_err *err)
-{
-	size_t at = 0, start, n;
-
-	while (at < len) {
-		n = len - at < SPARSE ? len - at : SPARSE;
-		if (all_zero(buf + at, n)) {
-			at += n;
-			continue;
-		}
-		start = at;
-		while (at < len) {
-			n = len - at < SPARSE ? len - at : SPARSE;
-			if (all_zero(buf + at, n))
-				break;
-			at += n;
-		}
-		if (pwrite_all(fd, buf + start, at - start, off + start, err) ==
-		    -1)
-			return -1;
-	}
-	return 0;
-}
-
 static void
 fail(struct job *j, const ib_err *e)
 {
@@ -150,7 +92,7 @@ work(void *arg)
 			fail(j, &e);
 			break;
 		}
-		if (write_data(j->fd, buf, len, off, &e) == -1) {
+		if (ib_pwrite_sparse(j->fd, buf, len, off, &e) == -1) {
 			fail(j, &e);
 			break;
 		}
@@ -248,12 +190,7 @@ ib_disk_convert_raw(const char *path, int dirfd, const char *name,
 	/* The zeros at the end are a hole too: set the size last. */
 	if (rc == 0 && ftruncate(j.fd, (off_t)j.size) == -1)
 		rc = ib_err_errno(err, errno, "%s", name);
-	if (close(j.fd) == -1 && rc == 0)
-		rc = ib_err_errno(err, errno, "%s", name);
-	if (rc == 0)
-		rc = ib_place(dirfd, tmp, name, false, err);
-	else
-		unlinkat(dirfd, tmp, 0);
+	rc = ib_place_finish(dirfd, j.fd, tmp, name, false, rc, err);
 	if (o != NULL && o->progress != NULL)
 		o->progress(o->progress_ctx, name, dirfd, NULL,
 		    rc == 0 ? j.size : 0);

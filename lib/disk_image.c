@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "decompress.h"
 #include "disk_image.h"
 #include "ext4.h"
 #include "fat.h"
@@ -32,13 +33,32 @@ struct ib_disk_image {
 	size_t n;
 };
 
+/* Whether the first n bytes b are a disk image's (see the header). */
+static int
+sniff_bytes(const unsigned char *b, size_t n)
+{
+	if (n >= 4 && memcmp(b, "QFI\xfb", 4) == 0)
+		return 1;
+	/* ECMA-119 8.1: the first volume descriptor at 16 * 2048; a hybrid
+	 * ISO has an MBR too, and is an ISO first. */
+	if (n >= 0x8006 && memcmp(b + 0x8001, "CD001", 5) == 0)
+		return 0;
+	/* An MBR, a GPT's protective MBR or a FAT boot sector end their
+	 * first sector in 55 AA; ext2/3/4's magic is at 1024 + 56. */
+	if (n >= 512 && b[510] == 0x55 && b[511] == 0xaa)
+		return 1;
+	return n >= 0x43a && b[0x438] == 0x53 && b[0x439] == 0xef;
+}
+
 int
-ib_disk_image_sniff(const char *path, ib_err *err)
+ib_disk_image_sniff(const char *path, const char **kind, ib_err *err)
 {
 	unsigned char b[0x8006];
 	ssize_t got;
+	size_t n;
 	int fd;
 
+	*kind = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
 		return ib_err_errno(err, errno, "open");
@@ -46,17 +66,16 @@ ib_disk_image_sniff(const char *path, ib_err *err)
 	close(fd);
 	if (got == -1)
 		return ib_err_errno(err, errno, "read");
-	if (got >= 4 && memcmp(b, "QFI\xfb", 4) == 0)
-		return 1;
-	/* ECMA-119 8.1: the first volume descriptor at 16 * 2048; a hybrid
-	 * ISO has an MBR too, and is an ISO first. */
-	if (got >= 0x8006 && memcmp(b + 0x8001, "CD001", 5) == 0)
+	*kind = ib_decompress_kind(b, (size_t)got);
+	if (*kind == NULL)
+		return sniff_bytes(b, (size_t)got);
+	/* Compressed: what it holds. A damaged stream is no disk here;
+	 * the ISO reader then names the problem. */
+	if (ib_decompress_head(path, b, sizeof(b), &n, err) == -1) {
+		ib_err_clear(err);
 		return 0;
-	/* An MBR, a GPT's protective MBR or a FAT boot sector end their
-	 * first sector in 55 AA; ext2/3/4's magic is at 1024 + 56. */
-	if (got >= 512 && b[510] == 0x55 && b[511] == 0xaa)
-		return 1;
-	return got >= 0x43a && b[0x438] == 0x53 && b[0x439] == 0xef;
+	}
+	return sniff_bytes(b, n) ? 2 : 0;
 }
 
 static int

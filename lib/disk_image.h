@@ -32,10 +32,12 @@ enum ib_disk_image_format {
 /*
  * Whether the file at path is a disk image, by its first bytes: qcow2's
  * magic, or an MBR, GPT or FAT boot sector, or an ext2/3/4 superblock,
- * and no ISO 9660 volume descriptor (a hybrid ISO is an ISO). Returns 1,
- * 0, or -1 with *err (errno values, not naming path).
+ * and no ISO 9660 volume descriptor (a hybrid ISO is an ISO). 1: a disk
+ * image; 2: one compressed with *kind ("xz": decompress.h; it must be
+ * made whole before it can be opened); 0: neither; -1 with *err (errno
+ * values, not naming path). *kind is the compression, or NULL.
  */
-int ib_disk_image_sniff(const char *path, ib_err *err);
+int ib_disk_image_sniff(const char *path, const char **kind, ib_err *err);
 
 /*
  * Open the image at path (read-only), read its partition table and probe

@@ -53,6 +53,18 @@ ib_place(int dirfd, const char *tmp, const char *name, bool replace,
 }
 
 int
+ib_place_finish(int dirfd, int fd, const char *tmp, const char *name,
+    bool replace, int rc, ib_err *err)
+{
+	if (close(fd) == -1 && rc == 0)
+		rc = ib_err_errno(err, errno, "%s", name);
+	if (rc == 0)
+		return ib_place(dirfd, tmp, name, replace, err);
+	unlinkat(dirfd, tmp, 0);
+	return rc;
+}
+
+int
 ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
     char *tmp, ib_err *err)
 {

@@ -29,6 +29,14 @@ int ib_place(int dirfd, const char *tmp, const char *name, bool replace,
     ib_err *err);
 
 /*
+ * End a file built in the temporary tmp (ib_place_create) on fd: close
+ * fd, then when rc is 0 put it in place as ib_place() does, else remove
+ * it. Returns rc, or -1 with *err when closing or placing fails.
+ */
+int ib_place_finish(int dirfd, int fd, const char *tmp, const char *name,
+    bool replace, int rc, ib_err *err);
+
+/*
  * Create a new file to build name in, in the directory dirfd: a fresh
  * temporary ".NAME.TAG-PID-N" (".TAG-PID-N" when that is too long),
  * opened read-write with O_EXCL and O_NOFOLLOW, mode & ~umask. Its name

@@ -70,13 +70,22 @@ ib_plan *
 ib_plan_open(const char *path, const char *platform, ib_err *err)
 {
 	ib_iso_opts io;
+	const char *kind;
 	ib_plan *p;
 	int disk;
 
 	p = plan_new(platform, err);
 	if (p == NULL)
 		return NULL;
-	disk = ib_disk_image_sniff(path, err);
+	disk = ib_disk_image_sniff(path, &kind, err);
+	if (disk == 2) {
+		ib_err_set(err, IB_EUNSUPPORTED,
+		    "a disk image compressed with %s: a disk is read in place, so "
+		    "decompress it first (isoboot does, into its directory)",
+		    kind);
+		ib_plan_close(p);
+		return NULL;
+	}
 	if (disk == 1) {
 		if (open_disk(p, path, err) == -1) {
 			ib_plan_close(p);
@@ -450,12 +459,7 @@ disk_extract_one(ib_plan *p, size_t i, int dirfd, const ib_extract_opts *o,
 	rc = ib_bootfs_copy_fd(p->dfs, p->files[i], fd, o->cancel, err);
 	if (rc == -1 && err->code != IB_EINTR)
 		ib_err_prefix(err, "%s: ", p->files[i]);
-	if (close(fd) == -1 && rc == 0)
-		rc = ib_err_errno(err, errno, "%s", name);
-	if (rc == 0)
-		rc = ib_place(dirfd, tmp, name, !o->keep, err);
-	else
-		unlinkat(dirfd, tmp, 0);
+	rc = ib_place_finish(dirfd, fd, tmp, name, !o->keep, rc, err);
 	if (o->progress != NULL)
 		o->progress(o->progress_ctx, p->files[i], dirfd, NULL,
 		    rc == 0 ? size : 0);

@@ -14,7 +14,9 @@
 
 #include "bounds.h"
 #include "compat.h"
+#include "decompress.h"
 #include "disk_convert.h"
+#include "disk_image.h"
 #include "extract.h"
 #include "initrd.h"
 #include "path.h"
@@ -69,6 +71,62 @@ add_output(struct run *u, const char *name, const char *role, bool written,
 	if (written)
 		u->r->nwritten++;
 	return 0;
+}
+
+/*
+ * A compressed disk image (a cloud image's .raw.xz or .qcow2.xz) is made
+ * whole in the directory once, under its name without the compression
+ * suffix, and booted from there: a disk is read and written in place.
+ * One already there is the guest's disk and is kept as it is.
+ */
+static int
+whole_image(struct run *u, ib_err *err)
+{
+	ib_decompress_opts dop;
+	const char *kind;
+	uint64_t size = 0;
+	char *name, *path;
+	bool made = false;
+	struct stat st;
+	int rc;
+
+	/* Unreadable here (a FIFO has no pread): the image's reader says
+	 * what it is. */
+	rc = ib_disk_image_sniff(u->iso, &kind, err);
+	ib_err_clear(err);
+	if (rc != 2)
+		return 0;
+	name = ib_decompress_name_new(u->iso);
+	if (name == NULL)
+		return ib_err_errno(err, ENOMEM, "%s", u->o->iso);
+	memset(&dop, 0, sizeof(dop));
+	dop.cancel = u->o->cancel;
+	dop.progress = u->o->progress;
+	dop.progress_ctx = u->o->progress_ctx;
+	rc = ib_decompress_to(u->iso, u->dirfd, name, &dop, &size, err);
+	if (rc == 0)
+		made = true;
+	else if (err->code == EEXIST)
+		ib_err_clear(err);
+	else {
+		ib_err_prefix(err, "%s: %s: ", u->o->iso, kind);
+		free(name);
+		return -1;
+	}
+	path = ib_path_join_new(u->dir, name);
+	if (path == NULL || stat(path, &st) == -1) {
+		rc = path == NULL ? ib_err_errno(err, ENOMEM, "%s", name) :
+		                    ib_err_errno(err, errno, "%s", path);
+		free(path);
+		free(name);
+		return rc;
+	}
+	free(u->iso);
+	u->iso = path;
+	rc = add_output(u, name, "unpacked disk", made, (uint64_t)st.st_size,
+	    err);
+	free(name);
+	return rc;
 }
 
 /* The image's menu and the entry to boot. */
@@ -462,8 +520,8 @@ image_disk(struct run *u, char **path, ib_err *err)
 		return ib_err_errno(err, ENOMEM, "disk");
 	if (ib_vm_prep_disk(*path, 0, o->cancel, &u->r->disk, err) == -1)
 		return ib_err_prefix(err, "disk: ");
-	return add_output(u, IB_RECIPE_DISK, "raw disk", made,
-	    u->r->disk.size, err);
+	return add_output(u, IB_RECIPE_DISK, "raw disk", made, u->r->disk.size,
+	    err);
 }
 
 static int
@@ -689,6 +747,8 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 		r->dir_failed = true;
 		goto out;
 	}
+	if (whole_image(&u, err) == -1)
+		goto out;
 	if (read_menu(&u, err) == -1) {
 		ib_err_prefix(err, "%s: ", o->iso);
 		goto out;

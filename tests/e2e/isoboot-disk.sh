@@ -14,7 +14,7 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need isoboot mke2fs sfdisk qemu-img qemu-system-x86_64 cpio gzip cmp \
-    timeout jq xorriso
+    timeout jq xorriso xz zstd
 di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer
 need_file "$di/amd64/linux" /bin/busybox
 conv=$IB_BUILD/drivers/qcow2_to_raw
@@ -194,6 +194,51 @@ printf 'QFI\373\0\0\0\3garbage' >"$T/bad.qcow2"
 expect_exit 1 "a damaged qcow2 fails" "$conv" "$T/bad.qcow2" "$T" bad.img
 check_eq "  in one line" 1 "$(lines "$T/err")"
 holds "  leaving nothing" test ! -e "$T/bad.img"
+
+# Compressed disk images (cloud images ship as .raw.xz, .qcow2.xz): made
+# whole once in DIR, as sparse as the original, kept on later runs.
+for z in xz gzip zstd; do
+	case $z in
+	gzip) ext=gz ;;
+	zstd) ext=zst ;;
+	*) ext=$z ;;
+	esac
+	"$z" -c "$T/debian.raw" >"$T/cloud.raw.$ext"
+	expect_exit 1 "syslinux2cmdline: a $z-compressed disk is refused" \
+	    syslinux2cmdline -i "$T/cloud.raw.$ext"
+	check_grep "  saying so, in one line" \
+	    "disk image compressed with $z: .*decompress it first" "$T/err"
+	expect_exit 0 "isoboot on a $z-compressed raw disk" isoboot \
+	    "$T/cloud.raw.$ext" -o "$T/z$z" -t qemu --net none
+	check_grep "  made whole as DIR/cloud.raw" \
+	    "^  cloud.raw .*unpacked disk .*written" "$T/out"
+	holds "  byte for byte" cmp -s "$T/z$z/cloud.raw" "$T/debian.raw"
+	ours=$(du -k "$T/z$z/cloud.raw" | cut -f1)
+	theirs=$(du -k "$T/debian.raw" | cut -f1)
+	holds "  as sparse as the original ($ours KiB, $theirs KiB)" \
+	    test "$ours" -le "$theirs"
+	check_grep "  the VM's disk is it" "file=$T/z$z/cloud.raw,format=raw" \
+	    "$T/z$z/run"
+	check_eq "  the command line of the raw disk's run" \
+	    "$(cat "$T/raw/cmdline")" "$(cat "$T/z$z/cmdline")"
+done
+xz -c "$T/debian.qcow2" >"$T/cloud.qcow2.xz"
+expect_exit 0 "isoboot on an xz-compressed qcow2" isoboot "$T/cloud.qcow2.xz" \
+    -o "$T/zq" -t qemu --net none
+check_grep "  booted as qcow2 from DIR" "file=$T/zq/cloud.qcow2,format=qcow2" \
+    "$T/zq/run"
+echo guest-data | dd of="$T/zxz/cloud.raw" bs=1 seek=512 conv=notrunc \
+    2>/dev/null
+expect_exit 0 "isoboot on the .raw.xz again" isoboot "$T/cloud.raw.xz" \
+    -o "$T/zxz" -t qemu --net none
+check_grep "  nothing changed" "nothing changed" "$T/out"
+check_eq "  the guest's disk is kept" guest-data \
+    "$(dd if="$T/zxz/cloud.raw" bs=1 skip=512 count=10 2>/dev/null)"
+head -c 100000 "$T/cloud.raw.xz" >"$T/cut.raw.xz"
+expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
+    -o "$T/zcut" -t qemu --net none
+check_eq "  in one line" 1 "$(lines "$T/err")"
+holds "  leaving no half disk" test ! -e "$T/zcut/cut.raw"
 
 # After installing from an ISO: isoboot DIR/disk.img -o DIR boots what
 # was installed. The "installer" here copies the disk in.
