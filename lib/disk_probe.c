@@ -216,7 +216,8 @@ probe_ntfs(struct probe *p, ib_disk_fs *fs, ib_err *err)
  * FAT: a BPB (bytes per sector a power of 2 from 512 to 4096, sectors per
  * cluster a power of 2, reserved sectors, 1 or 2 FATs, a media byte) and
  * 55 AA at 510. The kind is the cluster count's (FAT spec: under 4085 is
- * FAT12, under 65525 FAT16). The serial (at 39, or 67 in a FAT32 BPB) is
+ * FAT12, under 65525 FAT16), but a FAT32 BPB (BPB_FATSz16 0) is FAT32 on
+ * any count, as Linux and fat.c read it. The serial (at 39, or 67 in a FAT32 BPB) is
  * the UUID, XXXX-XXXX; the label (11 bytes at 43, or 71) unless it is
  * "NO NAME". libblkid prefers the root directory's label entry when there
  * is one; mkfs.fat writes both alike.
@@ -255,6 +256,8 @@ probe_fat(struct probe *p, ib_disk_fs *fs, ib_err *err)
 	else if (clusters < 65525)
 		fs->kind = IB_DISK_FS_FAT16;
 	else
+		fs->kind = IB_DISK_FS_FAT32;
+	if (ib_le16(b + 22) == 0)
 		fs->kind = IB_DISK_FS_FAT32;
 	ext = ib_le16(b + 22) == 0 ? 64 : 36; /* FAT32's BPB is longer */
 	if (b[ext + 2] == 0x29) {             /* extended boot signature */

@@ -80,9 +80,12 @@ type_name(unsigned bits)
 /*
  * The BPB (fatgen103 "Boot Sector and BPB"), checked field by field, and
  * the layout the spec computes from it: the root directory's sectors, the
- * data region, the count of clusters and from that alone the FAT type
- * ("FAT Type Determination": under 4085 clusters FAT12, under 65525
- * FAT16, else FAT32; never the BS_FilSysType string).
+ * data region, the count of clusters and from that the FAT type ("FAT
+ * Type Determination": under 4085 clusters FAT12, under 65525 FAT16,
+ * else FAT32; never the BS_FilSysType string). One exception, as Linux
+ * (fs/fat/inode.c: no BPB_FATSz16 and a BPB_FATSz32 is FAT32) and mtools
+ * read it: a FAT32 boot sector on fewer than 65525 clusters, which
+ * `mkfs.fat -F 32` makes on small volumes, is FAT32.
  */
 static int
 read_bpb(struct fat *fs, const unsigned char *b, uint64_t len, ib_err *err)
@@ -138,6 +141,8 @@ read_bpb(struct fat *fs, const unsigned char *b, uint64_t len, ib_err *err)
 		    (unsigned long long)meta, total);
 	fs->count = (uint32_t)((total - meta) / spc);
 	fs->bits = fs->count < 4085 ? 12 : fs->count < 65525 ? 16 : 32;
+	if (ib_le16(b + 22) == 0)
+		fs->bits = 32;
 	fs->last = fs->count + 1;
 	fs->csize = bps * spc;
 	fs->fat_at = (uint64_t)rsvd * bps;
@@ -170,11 +175,6 @@ read_bpb(struct fat *fs, const unsigned char *b, uint64_t len, ib_err *err)
 			return ib_err_set(err, IB_EFORMAT,
 			    "FAT: root directory cluster %u is outside 2..%u",
 			    fs->root_clus, fs->last);
-	} else if (ib_le16(b + 22) == 0) {
-		return ib_err_set(err, IB_EFORMAT,
-		    "FAT: %u clusters make %s, but the boot sector is "
-		    "FAT32's (BPB_FATSz16 0)",
-		    fs->count, type_name(fs->bits));
 	}
 	/* "FAT Data Structure": entries 0 and 1 are reserved, one entry per
 	 * cluster after them; FAT12's take a byte and a half. */
