@@ -42,6 +42,25 @@ ib_vm_target_host(bool *macos, bool *arm64)
 	return IB_TARGET_QEMU;
 }
 
+static const char *const firmware_names[] = { "kexec", "efi" };
+
+int
+ib_vm_firmware_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(firmware_names) / sizeof(firmware_names[0]); i++)
+		if (strcmp(s, firmware_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+ib_vm_firmware_name(ib_fw f)
+{
+	return firmware_names[f];
+}
+
 static const char *const net_names[] = { "none", "vpnkit", "vmnet", "user" };
 
 int
@@ -223,6 +242,27 @@ no_comma(const char *what, const char *path, const char *tool,
 	    tool, where, path);
 }
 
+/* hyperkit and xhyve have no UEFI firmware of their own: a bhyve UEFI
+ * ROM must be named; hyperkit's -f bootrom,... splits at commas. */
+static int
+check_bootrom(const ib_vm *vm, const char *tool, ib_err *err)
+{
+	if (vm->bootrom == NULL)
+		return ib_err_set(err, EINVAL,
+		    "%s has no UEFI firmware of its own: name a bhyve UEFI ROM "
+		    "with --bootrom",
+		    tool);
+	if (vm->efi_vars != NULL)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "%s keeps no UEFI variable store", tool);
+	if (vm->target == IB_TARGET_HYPERKIT)
+		return no_comma("bootrom", vm->bootrom, tool, "-f bootrom,...",
+		    err);
+	return 0;
+}
+
+/* The kernel, initrd and command line through hyperkit's or xhyve's
+ * kexec. */
 static int
 check_kexec(const ib_vm *vm, const char *tool, ib_err *err)
 {
@@ -251,6 +291,16 @@ check_kexec(const ib_vm *vm, const char *tool, ib_err *err)
 		    (unsigned long long)(vm->mem / MIB),
 		    (unsigned long long)vm->initrd_size, tool,
 		    (unsigned long long)(ib_vm_min_mem(vm) / MIB));
+	return 0;
+}
+
+/* hyperkit's and xhyve's rules. */
+static int
+check_hyperkit(const ib_vm *vm, const char *tool, ib_err *err)
+{
+	if ((vm->firmware == IB_FW_EFI ? check_bootrom(vm, tool, err) :
+	                                 check_kexec(vm, tool, err)) == -1)
+		return -1;
 	if (!ib_vm_uuid_ok(vm->uuid))
 		return ib_err_set(err, EINVAL,
 		    "UUID '%s' is not one %s takes (8-4-4-4-12 hex digits, "
@@ -305,6 +355,16 @@ check_vfkit(const ib_vm *vm, ib_err *err)
 		if (no_comma("disk", vm->disks[i], "vfkit", "--device", err) ==
 		    -1)
 			return -1;
+	if (vm->firmware == IB_FW_EFI && vm->bootrom != NULL)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "vfkit's UEFI firmware is the Virtualization framework's "
+		    "own: --bootrom is for qemu, hyperkit and xhyve");
+	if (vm->firmware == IB_FW_EFI && vm->efi_vars == NULL)
+		return ib_err_set(err, EINVAL,
+		    "vfkit's UEFI firmware needs a variable store");
+	if (no_comma("variable store", vm->efi_vars, "vfkit", "--bootloader",
+	        err) == -1)
+		return -1;
 	if (vm->cmdline != NULL && strchr(vm->cmdline, '"') != NULL)
 		return ib_err_set(err, EINVAL,
 		    "the command line contains a double quote, which vfkit's "
@@ -312,8 +372,8 @@ check_vfkit(const ib_vm *vm, ib_err *err)
 	if (vm->net == IB_NET_VPNKIT || vm->net == IB_NET_USER)
 		return ib_err_set(err, IB_EUNSUPPORTED,
 		    "vfkit's network is NAT (--net vmnet) or none");
-	if (vm->arm64 && vm->kernel_info != NULL &&
-	    vm->kernel_info->kind != IB_KERNEL_ARM64)
+	if (vm->arm64 && vm->firmware == IB_FW_KEXEC &&
+	    vm->kernel_info != NULL && vm->kernel_info->kind != IB_KERNEL_ARM64)
 		return ib_err_set(err, IB_EUNSUPPORTED,
 		    "%s: vfkit on Apple Silicon boots an uncompressed arm64 "
 		    "Image (ARMd at 0x38); this is %s",
@@ -321,11 +381,38 @@ check_vfkit(const ib_vm *vm, ib_err *err)
 	return 0;
 }
 
+/* What UEFI firmware needs whatever the target. */
+static int
+check_efi(const ib_vm *vm, ib_err *err)
+{
+	if (vm->kernel != NULL || vm->initrd != NULL || vm->cmdline != NULL)
+		return ib_err_set(err, EINVAL,
+		    "UEFI firmware boots the loader on the VM's disk or CD: no "
+		    "kernel, initrd or command line");
+	if (vm->ndisks == 0 && vm->cdrom == NULL)
+		return ib_err_set(err, EINVAL,
+		    "UEFI firmware boots a disk or a CD, and the VM has none");
+	if (vm->target == IB_TARGET_QEMU &&
+	    (vm->bootrom == NULL || vm->efi_vars == NULL))
+		return ib_err_set(err, EINVAL,
+		    "qemu's UEFI firmware is two flash images: the code and a "
+		    "variable store");
+	return 0;
+}
+
 int
 ib_vm_check(const ib_vm *vm, ib_err *err)
 {
-	if (vm->kernel == NULL || vm->kernel[0] == '\0')
+	if (vm->firmware == IB_FW_EFI && check_efi(vm, err) == -1)
+		return -1;
+	if (vm->firmware == IB_FW_KEXEC &&
+	    (vm->kernel == NULL || vm->kernel[0] == '\0'))
 		return ib_err_set(err, EINVAL, "no kernel");
+	if (vm->firmware == IB_FW_KEXEC &&
+	    (vm->bootrom != NULL || vm->efi_vars != NULL))
+		return ib_err_set(err, EINVAL,
+		    "a bootrom and a variable store are UEFI firmware's "
+		    "(--firmware efi)");
 	if (vm->cpus < 1 || vm->cpus > 64)
 		return ib_err_set(err, EINVAL, "%u vCPUs: use 1 to 64",
 		    vm->cpus);
@@ -348,7 +435,7 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 	switch (vm->target) {
 	case IB_TARGET_HYPERKIT:
 	case IB_TARGET_XHYVE:
-		return check_kexec(vm, ib_vm_target_name(vm->target), err);
+		return check_hyperkit(vm, ib_vm_target_name(vm->target), err);
 	case IB_TARGET_VFKIT:
 		return check_vfkit(vm, err);
 	case IB_TARGET_QEMU:
@@ -399,6 +486,8 @@ ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err)
 
 	if (absolute(&vm->kernel, keep, err) == -1 ||
 	    absolute(&vm->initrd, keep, err) == -1 ||
+	    absolute(&vm->bootrom, keep, err) == -1 ||
+	    absolute(&vm->efi_vars, keep, err) == -1 ||
 	    absolute(&vm->cdrom, keep, err) == -1 ||
 	    absolute(&vm->state_dir, keep, err) == -1 ||
 	    absolute(&vm->serial_path, keep, err) == -1)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * vm: the description of a virtual machine to boot a Linux kernel
- * directly, its validation against each hypervisor's rules (the facts in
+ * directly (kexec) or to boot its disk's own loader through UEFI
+ * firmware, its validation against each hypervisor's rules (the facts in
  * hyperkit's, xhyve's, vfkit's and qemu's sources that otherwise fail
- * silently or with a bare abort), and the hypervisor's argv.
+ * silently or with a bare abort), and the hypervisor's argv. Finding the
+ * firmware files is firmware.h's.
  */
 #ifndef IB_VM_H
 #define IB_VM_H
@@ -37,16 +39,31 @@ typedef enum ib_serial {
 	IB_SERIAL_FILE /* serial_path */
 } ib_serial;
 
+/* How the VM starts. */
+typedef enum ib_fw {
+	IB_FW_KEXEC, /* the hypervisor loads kernel and initrd itself */
+	IB_FW_EFI    /* UEFI firmware boots the disk's (or CD's) loader */
+} ib_fw;
+
 /* macOS's sockaddr_un.sun_path: vpnkit's socket path must be shorter. */
 #define IB_VM_SUN_PATH 104
 
 typedef struct ib_vm {
 	ib_target target;
 	const char *argv0;   /* the hypervisor; NULL: its usual name */
-	const char *kernel;  /* required */
+	ib_fw firmware;      /* IB_FW_KEXEC (0) or IB_FW_EFI */
+	const char *kernel;  /* kexec: required; efi: NULL */
 	const char *initrd;  /* one file (concatenate several), or NULL */
 	const char *cmdline; /* NULL: none (hyperkit then passes "auto") */
-	uint64_t mem;        /* bytes, a multiple of 1 MiB */
+	/* efi: the firmware: qemu's code (read-only pflash unit 0),
+	 * hyperkit's or xhyve's bootrom; NULL for vfkit (its own). */
+	const char *bootrom;
+	/* efi: the VM's variable store: qemu's pflash unit 1, vfkit's
+	 * variable-store; NULL for hyperkit and xhyve. */
+	const char *efi_vars;
+	bool efi_vars_create; /* vfkit: ",create", the store is missing
+	                       * (vfkit replaces one that is there) */
+	uint64_t mem;         /* bytes, a multiple of 1 MiB */
 	unsigned cpus;
 	const char *disks[IB_MAX_DISKS];
 	bool disk_qcow2[IB_MAX_DISKS]; /* qemu: format=qcow2 */
@@ -73,6 +90,11 @@ const char *ib_vm_target_name(ib_target t);
 /* The target for this host: hyperkit on macOS x86_64, vfkit on Apple
  * Silicon, qemu elsewhere; *macos and *arm64 get the host's facts. */
 ib_target ib_vm_target_host(bool *macos, bool *arm64);
+
+/* "kexec", "efi" -> firmware; -1 for another. */
+int ib_vm_firmware_parse(const char *s);
+
+const char *ib_vm_firmware_name(ib_fw f);
 
 /* "none", "vpnkit", "vmnet", "user" -> net; -1 for another. */
 int ib_vm_net_parse(const char *s);
@@ -125,8 +147,8 @@ int ib_vm_check(const ib_vm *vm, ib_err *err);
 /* Append the hypervisor's argv for vm (checked first) to a. */
 int ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err);
 
-/* Make vm's paths (kernel, initrd, cdrom, disks, state directory, serial
- * file) absolute, as a script that changes directory needs; the strings
+/* Make vm's paths (kernel, initrd, bootrom, variable store, cdrom, disks,
+ * state directory, serial file) absolute, as a script that changes directory needs; the strings
  * made are kept in keep (release it with ib_argv_free()). Returns 0, or
  * -1 with *err. */
 int ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err);
@@ -136,8 +158,10 @@ int ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err);
  * own directory, the state directory with a pidfile (refusing a second
  * run), vpnkit started and waited for (at most 10 s) when vm->net is
  * vpnkit, a trap that stops it, and the hypervisor run again when it
- * exits with 2 (the guest rebooted). Paths in a are used as they are:
- * give absolute ones. Returns a string the caller frees, or NULL with
+ * exits with 2 (the guest rebooted). For vfkit with UEFI firmware, the
+ * variable store is asked to be made (",create") only when it is
+ * missing, as vfkit replaces one that is there. Paths in a are used as
+ * they are: give absolute ones. Returns a string the caller frees, or NULL with
  * *err.
  */
 char *ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err);

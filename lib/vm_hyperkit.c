@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The argv of hyperkit and xhyve (one emitter: xhyve is hyperkit's
- * ancestor and takes the same options, fewer backends). */
+ * ancestor and takes the same options, fewer backends): kexec, or a
+ * UEFI bootrom. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,16 @@ ib_vm_argv_kexec(const ib_vm *vm, ib_argv *a, ib_err *err)
 		        vm->disks[i]);
 	if (rc == 0)
 		rc = ib_argv_add(a, "-U", err) || ib_argv_add(a, vm->uuid, err);
+	/* UEFI: hyperkit's bootrom is a firmware (-f bootrom,ROM), xhyve's
+	 * an LPC device (-l bootrom,ROM), as in bhyve since 2018. */
+	if (rc == 0 && vm->firmware == IB_FW_EFI)
+		rc = vm->target == IB_TARGET_HYPERKIT ?
+		    ib_argv_add(a, "-f", err) ||
+		        ib_argv_addf(a, err, "bootrom,%s,,", vm->bootrom) :
+		    ib_argv_add(a, "-l", err) ||
+		        ib_argv_addf(a, err, "bootrom,%s", vm->bootrom);
 	/* xhyve wants all three commas; hyperkit takes them too. */
-	if (rc == 0)
+	else if (rc == 0)
 		rc = ib_argv_add(a, "-f", err) ||
 		    ib_argv_addf(a, err, "kexec,%s,%s,%s", vm->kernel,
 		        vm->initrd != NULL ? vm->initrd : "",

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The argv of qemu-system-x86_64 (or -aarch64). */
+/* The argv of qemu-system-x86_64 (or -aarch64): the kernel loaded by qemu,
+ * or UEFI firmware in flash. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,10 @@ qemu_escape(const char *s)
 	return q;
 }
 
-/* -drive file=PATH,REST with the path's commas doubled. */
+/* -drive HEADPATHTAIL, the path's commas doubled. */
 static int
-qemu_drive(ib_argv *a, const char *path, const char *rest, ib_err *err)
+qemu_drive(ib_argv *a, const char *head, const char *path, const char *tail,
+    ib_err *err)
 {
 	char *q;
 	int rc;
@@ -41,8 +43,24 @@ qemu_drive(ib_argv *a, const char *path, const char *rest, ib_err *err)
 	if (q == NULL)
 		return ib_err_errno(err, ENOMEM, "argument");
 	rc = ib_argv_add(a, "-drive", err) ||
-	    ib_argv_addf(a, err, "file=%s,%s", q, rest);
+	    ib_argv_addf(a, err, "%s%s%s", head, q, tail);
 	free(q);
+	return rc != 0 ? -1 : 0;
+}
+
+/* -kernel, -initrd and -append take the whole value: no escaping. */
+static int
+qemu_kexec(const ib_vm *vm, ib_argv *a, ib_err *err)
+{
+	int rc;
+
+	rc = ib_argv_add(a, "-kernel", err) || ib_argv_add(a, vm->kernel, err);
+	if (rc == 0 && vm->initrd != NULL)
+		rc = ib_argv_add(a, "-initrd", err) ||
+		    ib_argv_add(a, vm->initrd, err);
+	if (rc == 0 && vm->cmdline != NULL)
+		rc = ib_argv_add(a, "-append", err) ||
+		    ib_argv_add(a, vm->cmdline, err);
 	return rc != 0 ? -1 : 0;
 }
 
@@ -73,23 +91,25 @@ ib_vm_argv_qemu(const ib_vm *vm, ib_argv *a, ib_err *err)
 		    vm->serial == IB_SERIAL_PTY ?
 		    ib_argv_add(a, "pty", err) :
 		    ib_argv_addf(a, err, "file:%s", vm->serial_path);
-	/* -kernel, -initrd and -append take the whole value: no escaping. */
-	if (rc == 0)
-		rc = ib_argv_add(a, "-kernel", err) ||
-		    ib_argv_add(a, vm->kernel, err);
-	if (rc == 0 && vm->initrd != NULL)
-		rc = ib_argv_add(a, "-initrd", err) ||
-		    ib_argv_add(a, vm->initrd, err);
-	if (rc == 0 && vm->cmdline != NULL)
-		rc = ib_argv_add(a, "-append", err) ||
-		    ib_argv_add(a, vm->cmdline, err);
+	/* UEFI firmware's flash, as OVMF's README has it: the code
+	 * read-only in unit 0, the VM's variable store in unit 1. */
+	if (rc == 0 && vm->firmware == IB_FW_EFI)
+		rc = qemu_drive(a,
+		         "if=pflash,format=raw,unit=0,readonly=on,file=",
+		         vm->bootrom, "", err) ||
+		    qemu_drive(a,
+		        "if=pflash,format=raw,unit=1,file=", vm->efi_vars, "",
+		        err);
+	else if (rc == 0)
+		rc = qemu_kexec(vm, a, err);
 	for (i = 0; rc == 0 && i < vm->ndisks; i++)
-		rc = qemu_drive(a, vm->disks[i],
-		    vm->disk_qcow2[i] ? "format=qcow2,if=virtio" :
-		                        "format=raw,if=virtio",
+		rc = qemu_drive(a, "file=", vm->disks[i],
+		    vm->disk_qcow2[i] ? ",format=qcow2,if=virtio" :
+		                        ",format=raw,if=virtio",
 		    err);
 	if (rc == 0 && vm->cdrom != NULL)
-		rc = qemu_drive(a, vm->cdrom, "media=cdrom,readonly=on", err);
+		rc = qemu_drive(a, "file=", vm->cdrom,
+		    ",media=cdrom,readonly=on", err);
 	if (rc == 0)
 		rc = ib_argv_add(a, "-nic", err) ||
 		    ib_argv_add(a,

@@ -64,12 +64,64 @@ static const char loop_tail[] = "\trc=$?\n"
                                 "done\n"
                                 "exit \"$rc\"\n";
 
+/* The command line of a, each line after the first indented by tabs
+ * (the caller indents the first), then a newline. */
+static int
+add_command(ib_strbuf *b, const ib_argv *a, const char *tabs, ib_err *err)
+{
+	char *line;
+	const char *p;
+	int rc;
+
+	line = ib_argv_render(a, 1, err);
+	if (line == NULL)
+		return -1;
+	rc = 0;
+	for (p = line; rc == 0 && *p != '\0'; p++) {
+		rc = ib_strbuf_addc(b, *p, err);
+		if (rc == 0 && *p == '\n' && p[1] != '\0')
+			rc = ib_strbuf_adds(b, tabs, err);
+	}
+	free(line);
+	return rc;
+}
+
+/*
+ * vfkit's ",create" makes a new UEFI variable store, replacing one that
+ * is there (VZEFIVariableStoreInitializationOptionAllowOverwrite): the
+ * script asks for it only while there is none.
+ */
+static int
+add_vfkit_efi(ib_strbuf *b, const ib_vm *vm, ib_err *err)
+{
+	ib_argv with = { 0 }, without = { 0 };
+	ib_vm v = *vm;
+	char *q;
+	int rc;
+
+	q = ib_shquote_new(vm->efi_vars);
+	if (q == NULL)
+		return ib_err_errno(err, ENOMEM, "script");
+	v.efi_vars_create = true;
+	rc = ib_vm_argv(&v, &with, err);
+	v.efi_vars_create = false;
+	rc = rc || ib_vm_argv(&v, &without, err) ||
+	    ib_strbuf_addf(b, err, "if [ -e %s ]; then\n\t\t", q) ||
+	    add_command(b, &without, "\t\t", err) ||
+	    ib_strbuf_adds(b, "\telse\n\t\t", err) ||
+	    add_command(b, &with, "\t\t", err) ||
+	    ib_strbuf_adds(b, "\tfi\n", err);
+	free(q);
+	ib_argv_free(&with);
+	ib_argv_free(&without);
+	return rc != 0 ? -1 : 0;
+}
+
 char *
 ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
 	ib_strbuf b = { 0 };
-	char *q, *line;
-	const char *p;
+	char *q;
 	int rc;
 
 	q = ib_shquote_new(vm->state_dir != NULL ? vm->state_dir : ".");
@@ -88,15 +140,11 @@ ib_vm_script_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	if (rc == 0)
 		rc = ib_strbuf_adds(&b, loop_head, err);
 	/* The command as isoboot-cmd prints it, one level in. */
-	line = rc == 0 ? ib_argv_render(a, 1, err) : NULL;
-	if (line == NULL)
-		rc = -1;
-	for (p = line; rc == 0 && *p != '\0'; p++) {
-		rc = ib_strbuf_addc(&b, *p, err);
-		if (rc == 0 && *p == '\n' && p[1] != '\0')
-			rc = ib_strbuf_addc(&b, '\t', err);
-	}
-	free(line);
+	if (rc == 0)
+		rc =
+		    vm->target == IB_TARGET_VFKIT && vm->firmware == IB_FW_EFI ?
+		    add_vfkit_efi(&b, vm, err) :
+		    add_command(&b, a, "\t", err);
 	if (rc == 0)
 		rc = ib_strbuf_adds(&b, loop_tail, err);
 	if (rc != 0) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The argv of vfkit. */
+/* The argv of vfkit: its Linux boot loader, or its UEFI firmware
+ * (--bootloader efi, macOS 13 and later). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,14 @@ ib_vm_argv_vfkit(const ib_vm *vm, ib_argv *a, ib_err *err)
 
 	/* cmdline="..." with the quotes reaching vfkit, which splits the
 	 * option at commas outside quotes. */
-	rc = ib_strbuf_addf(&boot, err, "linux,kernel=%s", vm->kernel);
-	if (rc == 0 && vm->initrd != NULL)
+	if (vm->firmware == IB_FW_EFI)
+		rc = ib_strbuf_addf(&boot, err, "efi,variable-store=%s%s",
+		    vm->efi_vars, vm->efi_vars_create ? ",create" : "");
+	else
+		rc = ib_strbuf_addf(&boot, err, "linux,kernel=%s", vm->kernel);
+	if (rc == 0 && vm->firmware == IB_FW_KEXEC && vm->initrd != NULL)
 		rc = ib_strbuf_addf(&boot, err, ",initrd=%s", vm->initrd);
-	if (rc == 0 && vm->cmdline != NULL)
+	if (rc == 0 && vm->firmware == IB_FW_KEXEC && vm->cmdline != NULL)
 		rc = ib_strbuf_addf(&boot, err, ",cmdline=\"%s\"", vm->cmdline);
 	if (rc == 0)
 		rc = ib_argv_add(a, ib_vm_target_argv0(vm), err) ||
