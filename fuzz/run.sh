@@ -95,6 +95,33 @@ for t in "$@"; do
 			32 34 -f1
 			EOF
 		fi ;;
+	fuzz_ext4)
+		# Small filesystems made by mke2fs -d from a tree with a
+		# kernel-like file, grub.cfg, symlinks (fast, slow, a loop):
+		# ext2 with 1 KiB blocks, ext4 with extents, 64bit,
+		# metadata_csum and inline data. Whole: they are small.
+		if command -v mke2fs >/dev/null; then
+			seed=$build/ext4seed
+			rm -rf "$seed"
+			mkdir -p "$seed/boot/grub" "$seed/a/b"
+			printf 'set default=0\n' >"$seed/boot/grub/grub.cfg"
+			head -c 5000 /dev/urandom >"$seed/boot/vmlinuz-6"
+			ln -s boot/vmlinuz-6 "$seed/vmlinuz"
+			ln -s /boot/grub "$seed/a/b/g"
+			ln -s loop2 "$seed/loop1"
+			ln -s loop1 "$seed/loop2"
+			ln -s "$(printf 'x%.0s' $(seq 1 100))" "$seed/slow"
+			while read -r name opts; do
+				rm -f "$build/$name.img"
+				# shellcheck disable=SC2086 # opts split on purpose
+				mke2fs -q -F -d "$seed" $opts \
+				    "$build/$name.img" 1M >/dev/null 2>&1 &&
+				    cp "$build/$name.img" "$corpus/$name"
+			done <<-EOF
+			ext2 -t ext2 -b 1024
+			ext4 -t ext4 -b 1024 -O 64bit,metadata_csum,inline_data,^has_journal -I 256
+			EOF
+		fi ;;
 	fuzz_disk_size)
 		for s in 1g 512 1.5k 2048b 1TiB 99999999999999999999g; do
 			printf '%s' "$s" >"$corpus/s$s"
@@ -113,6 +140,7 @@ for t in "$@"; do
 	fuzz_kernel) maxlen=65536 ;;  # IB_KERNEL_HEAD
 	fuzz_qcow2) maxlen=262144 ;;  # a 1 TiB image's metadata
 	fuzz_fat) maxlen=327688 ;;    # a FAT32's 256 KiB FAT, its root
+	fuzz_ext4) maxlen=1048584 ;;  # a 1 MiB filesystem, whole
 	*) maxlen=8192 ;;
 	esac
 	echo "== $t: $secs s"

@@ -59,13 +59,36 @@ ib_vol_pread(ib_vol *v, const ib_vol_node *n, void *buf, size_t len,
 	return v->ops->pread(v->fs, n, buf, len, off, err);
 }
 
+/* A listing passed on without the names no path can hold. */
+struct names {
+	ib_vol_dir_fn fn;
+	void *ctx;
+};
+
+static int
+valid_name(void *ctx, const char *name, size_t len, const ib_vol_node *n,
+    ib_err *err)
+{
+	struct names *l = ctx;
+
+	/* A damaged directory: an empty name, "." or ".." again, or one
+	 * with '/' or NUL cannot be walked to; leave it out. */
+	if (len == 0 || memchr(name, '/', len) != NULL ||
+	    memchr(name, '\0', len) != NULL ||
+	    (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.'))))
+		return 0;
+	return l->fn(l->ctx, name, len, n, err);
+}
+
 int
 ib_vol_readdir(ib_vol *v, const ib_vol_node *n, ib_vol_dir_fn fn, void *ctx,
     ib_err *err)
 {
+	struct names l = { fn, ctx };
+
 	if (n->type != IB_VOL_DIR)
 		return ib_err_set(err, IB_EFORMAT, "not a directory");
-	return v->ops->readdir(v->fs, n, fn, ctx, err);
+	return v->ops->readdir(v->fs, n, valid_name, &l, err);
 }
 
 /*

@@ -97,7 +97,8 @@ int ib_vol_lookup(ib_vol *v, const char *path, bool follow, ib_vol_node *out,
 int ib_vol_pread(ib_vol *v, const ib_vol_node *n, void *buf, size_t len,
     uint64_t off, ib_err *err);
 
-/* The entries of directory n (ib_vol_ops.readdir). */
+/* The entries of directory n (ib_vol_ops.readdir), but names no path
+ * can hold (empty, ".", "..", with '/' or NUL: a damaged directory). */
 int ib_vol_readdir(ib_vol *v, const ib_vol_node *n, ib_vol_dir_fn fn, void *ctx,
     ib_err *err);
 
