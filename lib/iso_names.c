@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
+#include "bounds.h"
 #include "iso_names.h"
 
 /* Length of name without a ";digits" suffix (ECMA-119 7.5.1 version). */
@@ -101,4 +102,21 @@ ib_iso_name_9660(const unsigned char *in, size_t len, char *out, size_t outsz)
 		n--;
 	out[n] = '\0';
 	return (int)n;
+}
+
+const char *
+ib_iso_name_problem(const char *name, size_t len)
+{
+	if (len == 0)
+		return "empty name";
+	if (memchr(name, '\0', len) != NULL)
+		return "name contains a NUL byte";
+	if (memchr(name, '/', len) != NULL)
+		return "name contains '/'";
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return "name is '.' or '..'";
+	if (len > IB_MAX_NAME)
+		return "name longer than 255 bytes";
+	return NULL;
 }

@@ -4,7 +4,8 @@
  * shows and extracts: Joliet UTF-16BE decoded to UTF-8 (surrogate pairs
  * included, no normalisation), plain ECMA-119 names with the ";1" version
  * and a trailing "." removed and their case kept. Rock Ridge NM names need
- * no conversion and are not handled here.
+ * no conversion and are not handled here. Any name an image gives is
+ * checked here before it is made part of a path.
  */
 #ifndef IB_ISO_NAMES_H
 #define IB_ISO_NAMES_H
@@ -27,5 +28,13 @@ int ib_iso_name_joliet(const unsigned char *in, size_t len, char *out,
  */
 int ib_iso_name_9660(const unsigned char *in, size_t len, char *out,
     size_t outsz);
+
+/*
+ * Why a name from an image's directory (len bytes, untrusted: an ISO's
+ * or a disk filesystem's) can be no component of a path: empty, a NUL or
+ * '/' in it, "." or "..", longer than IB_MAX_NAME; NULL when it can. A
+ * static string, for an ib_entry's problem.
+ */
+const char *ib_iso_name_problem(const char *name, size_t len);
 
 #endif

@@ -295,18 +295,7 @@ name_problem(const struct walk *w, const char *name, size_t len)
 		return "rock ridge name longer than 255 bytes";
 	if (w->rr.link_too_long)
 		return "symlink target longer than 4096 bytes";
-	if (len == 0)
-		return "empty name";
-	if (memchr(name, '\0', len) != NULL)
-		return "name contains a NUL byte";
-	if (memchr(name, '/', len) != NULL)
-		return "name contains '/'";
-	if ((len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.'))
-		return "name is '.' or '..'";
-	if (len > IB_MAX_NAME)
-		return "name longer than 255 bytes";
-	return NULL;
+	return ib_iso_name_problem(name, len);
 }
 
 static ib_ftype

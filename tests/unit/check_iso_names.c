@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * check_iso_names: Joliet UTF-16BE names to UTF-8, and plain ECMA-119 names.
+ * check_iso_names: Joliet UTF-16BE names to UTF-8, plain ECMA-119 names,
+ * and the names no path can hold.
  * Each input is copied into an exactly-sized malloc and each output buffer
  * is one too, so that ASan sees a one-byte over-read or overflow.
  */
@@ -323,6 +324,51 @@ START_TEST(test_iso9660_out_too_small)
 }
 END_TEST
 
+/* name_problem: each name no path component can be, and the names at the
+ * edges that can; the bytes in an exactly-sized buffer, never read past
+ * len ("a/b" is checked as its first byte alone: "a"). */
+START_TEST(test_name_problem)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		const char *want;
+	} cases[] = {
+		{ "", 0, "empty name" },
+		{ "a\0b", 3, "name contains a NUL byte" },
+		{ "a/b", 3, "name contains '/'" },
+		{ "a/b", 1, NULL },
+		{ ".", 1, "name is '.' or '..'" },
+		{ "..", 2, "name is '.' or '..'" },
+		{ "...", 3, NULL },
+		{ ".a", 2, NULL },
+		{ "\xc3\xa9 \xe6\x97\xa5", 6, NULL },
+	};
+	char name[257];
+	unsigned char *b;
+	const char *got;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = dup_in(cases[i].name, cases[i].len);
+		got = ib_iso_name_problem((const char *)b, cases[i].len);
+		free(b);
+		if (cases[i].want == NULL)
+			ck_assert_msg(got == NULL, "case %zu: %s", i, got);
+		else
+			ck_assert_str_eq(got, cases[i].want);
+	}
+	memset(name, 'x', sizeof(name));
+	b = dup_in(name, 255);
+	ck_assert_ptr_null(ib_iso_name_problem((const char *)b, 255));
+	free(b);
+	b = dup_in(name, 256);
+	ck_assert_str_eq(ib_iso_name_problem((const char *)b, 256),
+	    "name longer than 255 bytes");
+	free(b);
+}
+END_TEST
+
 static Suite *
 iso_names_suite(void)
 {
@@ -341,6 +387,7 @@ iso_names_suite(void)
 	tu_add(s, "iso9660_version", test_iso9660_version);
 	tu_add(s, "iso9660_case_kept", test_iso9660_case_kept);
 	tu_add(s, "iso9660_out_too_small", test_iso9660_out_too_small);
+	tu_add(s, "name_problem", test_name_problem);
 	return s;
 }
 
