@@ -44,7 +44,8 @@ struct job {
 };
 
 struct ib_extract {
-	ib_iso *iso;
+	ib_iso *iso; /* NULL: src copies the bytes */
+	ib_extract_src src;
 	int dirfd;
 	ib_extract_opts o;
 	unsigned seq;
@@ -157,6 +158,39 @@ ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o, ib_err *err)
 	return x;
 }
 
+ib_extract *
+ib_extract_new_src(const ib_extract_src *src, int dirfd,
+    const ib_extract_opts *o, ib_err *err)
+{
+	ib_extract *x;
+
+	if (src == NULL || src->copy == NULL) {
+		ib_err_set(err, EINVAL, "extract: no source");
+		return NULL;
+	}
+	x = ib_extract_new(NULL, dirfd, o, err);
+	if (x != NULL)
+		x->src = *src;
+	return x;
+}
+
+/* Whether regular files wait for ib_extract_finish(): an ISO read
+ * forward only. */
+static bool
+is_stream(const ib_extract *x)
+{
+	return x->iso != NULL && ib_iso_is_stream(x->iso);
+}
+
+/* All of regular file e's bytes to fd, from the image or the source. */
+static int
+copy_data(ib_extract *x, const ib_entry *e, int fd, ib_err *err)
+{
+	if (x->iso == NULL)
+		return x->src.copy(x->src.ctx, e, fd, x->o.cancel, err);
+	return ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err);
+}
+
 void
 ib_extract_free(ib_extract *x)
 {
@@ -228,7 +262,7 @@ write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
 	}
 	if (x->o.progress != NULL)
 		x->o.progress(x->o.progress_ctx, e->path, pfd, tmp, e->size);
-	rc = ib_iso_copy(x->iso, e, fd, x->o.raw, x->o.cancel, err);
+	rc = copy_data(x, e, fd, err);
 	if (x->o.progress != NULL)
 		x->o.progress(x->o.progress_ctx, e->path, pfd, NULL,
 		    rc == 0 ? e->size : 0);
@@ -433,9 +467,9 @@ to_fd(ib_extract *x, const ib_entry *e, ib_err *err)
 {
 	if (e->type != IB_FT_REG)
 		return ib_err_set(err, EINVAL, "not a regular file");
-	if (ib_iso_is_stream(x->iso))
+	if (is_stream(x))
 		return defer(x, e->path, e, err);
-	return ib_iso_copy(x->iso, e, x->o.fd, x->o.raw, x->o.cancel, err);
+	return copy_data(x, e, x->o.fd, err);
 }
 
 static int
@@ -625,7 +659,7 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		return -1;
 	if (x->o.flat && check_flat(x, path, e, err) == -1)
 		return -1;
-	if (e->type == IB_FT_REG && ib_iso_is_stream(x->iso))
+	if (e->type == IB_FT_REG && is_stream(x))
 		return defer(x, path, e, err);
 	pfd = ib_path_open_parent(x->dirfd, path, true, &base, err);
 	if (pfd == -1)

@@ -13,6 +13,10 @@
  * order of their data in the image, so the stream is read once, forward;
  * failures among them are reported through opts.report.
  *
+ * Members of other images (a disk's files, disk_walk.h) come as the same
+ * ib_entry records with their bytes copied by a source's callback
+ * (ib_extract_new_src): the same checks, temporaries, links and modes.
+ *
  * Not for: choosing members (match) or reading the image (iso).
  */
 #ifndef IB_EXTRACT_H
@@ -60,6 +64,27 @@ typedef struct ib_extract ib_extract;
  */
 ib_extract *ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o,
     ib_err *err);
+
+/*
+ * Where the bytes of regular files come from when the image is not an
+ * ISO. copy writes all of regular file e's bytes to fd from its start,
+ * until *cancel (may be NULL) is set: IB_EINTR; it returns 0, or -1 with
+ * *err. It is called only from ib_extract_entry(e), while the caller's
+ * walk shows e.
+ */
+typedef struct ib_extract_src {
+	int (*copy)(void *ctx, const ib_entry *e, int fd,
+	    const volatile sig_atomic_t *cancel, ib_err *err);
+	void *ctx;
+} ib_extract_src;
+
+/*
+ * As ib_extract_new(), for entries whose bytes src copies (src is
+ * copied; its ctx is borrowed). Nothing is deferred; entries without
+ * extents are never hard links of each other; opts.raw does nothing.
+ */
+ib_extract *ib_extract_new_src(const ib_extract_src *src, int dirfd,
+    const ib_extract_opts *o, ib_err *err);
 
 /*
  * Extract entry e. Returns 0; IB_EXTRACT_SKIPPED with a note in *err (kept

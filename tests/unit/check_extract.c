@@ -1235,6 +1235,188 @@ START_TEST(test_stream_symlink_report)
 }
 END_TEST
 
+/*
+ * A source other than an ISO (ib_extract_new_src): entries built here,
+ * without extents, as a disk's walk makes them; the bytes come from
+ * memory, and a file named "bad" fails to copy as a damaged filesystem
+ * would.
+ */
+struct memfile {
+	const char *path;
+	const char *data;
+};
+
+static const struct memfile memfiles[] = {
+	{ "p2/a.txt", "alpha\n" },
+	{ "p2/sub/b.txt", "beta\n" },
+	{ "p2/sub/same.txt", "beta\n" },
+	{ "p2/empty", "" },
+};
+
+static int
+mem_copy(void *ctx, const ib_entry *e, int fd,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	size_t i, n;
+
+	(void)cancel;
+	*(int *)ctx += 1;
+	if (strcmp(e->name, "bad") == 0) {
+		/* half the bytes, then the failure */
+		ck_assert_int_eq(write(fd, "half", 4), 4);
+		return ib_err_set(err, IB_EFORMAT, "ext4: bad block");
+	}
+	for (i = 0; i < sizeof(memfiles) / sizeof(memfiles[0]); i++) {
+		if (strcmp(memfiles[i].path, e->path) != 0)
+			continue;
+		n = strlen(memfiles[i].data);
+		ck_assert_int_eq(write(fd, memfiles[i].data, n), (ssize_t)n);
+		return 0;
+	}
+	return ib_err_set(err, IB_ENOTFOUND, "no such file");
+}
+
+/* An entry of type type at path: what the disk walk gives. */
+static ib_entry
+mem_entry(const char *path, ib_ftype type, const char *link)
+{
+	ib_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.path = path;
+	e.name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	e.type = type;
+	e.link = link;
+	e.mode = type == IB_FT_DIR ? 0755 : 0644;
+	e.nlink = 1;
+	e.mtime = 86400;
+	return e;
+}
+
+static int
+mem_extract(ib_extract *x, const char *path, ib_ftype type, const char *link,
+    ib_err *err)
+{
+	ib_entry e = mem_entry(path, type, link);
+	size_t i;
+
+	for (i = 0; i < sizeof(memfiles) / sizeof(memfiles[0]); i++)
+		if (strcmp(memfiles[i].path, path) == 0)
+			e.size = e.stored_size = strlen(memfiles[i].data);
+	ib_err_clear(err);
+	return ib_extract_entry(x, &e, err);
+}
+
+/* src: the tree, the bytes, the modes; an absolute symlink kept as it is
+ * in the image, never followed; two files of the same size are two files
+ * (no extents, so no hard link); a failed copy leaves no file and no
+ * temporary; the source is not asked for directories or links. */
+START_TEST(test_src_tree)
+{
+	ib_extract_src src;
+	ib_extract_opts o;
+	struct tree t;
+	struct stat st, st2;
+	ib_extract *x;
+	ib_err err;
+	char target[256];
+	ssize_t n;
+	int copies = 0;
+
+	tree_init(&t);
+	opts_init(&o);
+	src.copy = mem_copy;
+	src.ctx = &copies;
+	ib_err_clear(&err);
+	x = ib_extract_new_src(&src, t.dirfd, &o, &err);
+	ck_assert_msg(x != NULL, "new: %s", ib_err_text(&err));
+	ck_assert_int_eq(mem_extract(x, "p2", IB_FT_DIR, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/a.txt", IB_FT_REG, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/sub", IB_FT_DIR, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/sub/b.txt", IB_FT_REG, NULL, &err),
+	    0);
+	ck_assert_int_eq(
+	    mem_extract(x, "p2/sub/same.txt", IB_FT_REG, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/empty", IB_FT_REG, NULL, &err), 0);
+	ck_assert_int_eq(
+	    mem_extract(x, "p2/etc", IB_FT_LNK, "../../../../etc", &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/abs", IB_FT_LNK, t.other, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/sub/bad", IB_FT_REG, NULL, &err),
+	    -1);
+	ck_assert_int_eq(err.code, IB_EFORMAT);
+	ck_assert_str_eq(err.msg, "ext4: bad block");
+	/* A file through the image's own absolute symlink: refused. */
+	ck_assert_int_eq(mem_extract(x, "p2/abs/x", IB_FT_REG, NULL, &err), -1);
+	ck_assert_int_eq(err.code, IB_EUNSAFE);
+	ck_assert_int_eq(ib_extract_finish(x, &err), 0);
+	ib_extract_free(x);
+	ck_assert_int_eq(copies, 5);
+
+	expect_text(tu_at(t.dst, "p2/a.txt"), "alpha\n");
+	expect_text(tu_at(t.dst, "p2/sub/b.txt"), "beta\n");
+	expect_text(tu_at(t.dst, "p2/sub/same.txt"), "beta\n");
+	expect_text(tu_at(t.dst, "p2/empty"), "");
+	st = lstat_ok(tu_at(t.dst, "p2/sub/b.txt"));
+	st2 = lstat_ok(tu_at(t.dst, "p2/sub/same.txt"));
+	ck_assert(st.st_ino != st2.st_ino);
+	ck_assert_uint_eq(st.st_nlink, 1);
+	ck_assert_uint_eq(st.st_mode & 07777, 0644);
+	n = readlink(tu_at(t.dst, "p2/abs"), target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_str_eq(target, t.other);
+	n = readlink(tu_at(t.dst, "p2/etc"), target, sizeof(target) - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_str_eq(target, "../../../../etc");
+	expect_absent(tu_at(t.dst, "p2/sub/bad"));
+	ck_assert_int_eq(tu_entries(tu_at(t.dst, "p2/sub")), 2);
+	ck_assert_int_eq(tu_entries(t.other), 0);
+	expect_no_temp(t.dst);
+	tree_free(&t);
+}
+END_TEST
+
+/* src with to_fd: the bytes of each file in turn, nothing created; and
+ * a source without a copy function is refused. */
+START_TEST(test_src_to_fd)
+{
+	ib_extract_src src;
+	ib_extract_opts o;
+	struct tree t;
+	ib_extract *x;
+	ib_err err;
+	char path[4400];
+	int copies = 0, fd;
+
+	tree_init(&t);
+	snprintf(path, sizeof(path), "%s/out", t.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	opts_init(&o);
+	o.to_fd = true;
+	o.fd = fd;
+	src.copy = NULL;
+	src.ctx = &copies;
+	ib_err_clear(&err);
+	ck_assert_ptr_null(ib_extract_new_src(&src, -1, &o, &err));
+	ck_assert_int_eq(err.code, EINVAL);
+	src.copy = mem_copy;
+	x = ib_extract_new_src(&src, -1, &o, &err);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(mem_extract(x, "p2", IB_FT_DIR, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/a.txt", IB_FT_REG, NULL, &err), 0);
+	ck_assert_int_eq(mem_extract(x, "p2/sub/b.txt", IB_FT_REG, NULL, &err),
+	    0);
+	ck_assert_int_eq(ib_extract_finish(x, &err), 0);
+	ib_extract_free(x);
+	close(fd);
+	expect_text(path, "alpha\nbeta\n");
+	ck_assert_int_eq(tu_entries(t.dst), 0);
+	tree_free(&t);
+}
+END_TEST
+
 /* A TCase with its own top directory. */
 static TCase *
 add(Suite *s, const char *name, const TTest *t)
@@ -1271,6 +1453,8 @@ extract_suite(void)
 	tcase_add_test(tc, test_stream_to_fd);
 	tcase_add_test(tc, test_stream_to_fd_shared_extent);
 	tcase_add_test(tc, test_stream_symlink_report);
+	tc = add(s, "src", test_src_tree);
+	tcase_add_test(tc, test_src_to_fd);
 	return s;
 }
 
