@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* isoboot-extract: list and extract the members of an ISO 9660 image. */
+/* isoboot-extract: list and extract the members of an ISO 9660 image or
+ * the files of a disk image. */
 #include <sys/types.h>
 #include <sys/stat.h>
 
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "disk_image.h"
+#include "disk_walk.h"
 #include "extract.h"
 #include "iso.h"
 #include "kernel.h"
@@ -23,14 +26,16 @@
 
 static const char usage[] =
     "usage: isoboot-extract [--label L] [--platform P] [--print] "
-    "[--format FMT] ISO [-C DIR]\n"
-    "       isoboot-extract -t [-v] [--json] [options] ISO [PATTERN ...]\n"
-    "       isoboot-extract -x [-jk] [-C DIR] [options] ISO [PATTERN ...]\n"
-    "       isoboot-extract -x -O [options] ISO PATH\n";
+    "[--format FMT] IMAGE [-C DIR]\n"
+    "       isoboot-extract -t [-v] [--json] [options] IMAGE [PATTERN ...]\n"
+    "       isoboot-extract -x [-jk] [-C DIR] [options] IMAGE [PATTERN ...]\n"
+    "       isoboot-extract -x -O [options] IMAGE PATH\n";
 
 static const char help[] =
-    "List or extract the members of an ISO 9660 image. With no -t or -x,\n"
-    "extract the kernel and initrds the image boots by default into DIR.\n"
+    "List or extract the members of an ISO 9660 image, or the files of a\n"
+    "disk image (raw or qcow2; partition N as pN/, ext2/3/4 and FAT read).\n"
+    "With no -t or -x, extract the kernel and initrds the image boots by\n"
+    "default into DIR.\n"
     "\n"
     "      --label L             automatic mode: the entry L, not the "
     "default\n"
@@ -102,6 +107,8 @@ static const struct option longopts[] = {
 struct run {
 	const char *image; /* as the user named it, for messages */
 	ib_iso *iso;
+	ib_disk_image *disk; /* a disk image instead of iso */
+	ib_disk_walk *dw;
 	ib_match *match;
 	ib_extract *x;
 	int mode; /* 't' or 'x' */
@@ -257,6 +264,63 @@ report(void *ctx, const char *path, const ib_err *err)
 	r->status = IB_EXIT_FAIL;
 }
 
+/* A disk's file the walk shows no entry for (a device, a FIFO). */
+static void
+disk_note(void *ctx, const char *path, const char *msg)
+{
+	struct run *r;
+	char q[512];
+
+	r = ctx;
+	if (ib_match_path(r->match, path))
+		cli_warn(r->image, "%s: %s",
+		    ib_quote(q, sizeof(q), path, strlen(path)), msg);
+}
+
+static int
+disk_copy(void *ctx, const ib_entry *e, int fd,
+    const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	return ib_disk_walk_copy(ctx, e, fd, cancel, err);
+}
+
+/*
+ * Open the image: a disk image (by its content) for the disk walk, else
+ * an ISO. Returns 0, or -1 with *err (not naming the image).
+ */
+static int
+open_image(struct run *r, const ib_iso_opts *io, ib_err *err)
+{
+	const char *kind;
+	int disk;
+
+	/* Unreadable here (a pipe): the ISO reader says what it is. */
+	disk = ib_disk_image_sniff(r->image, &kind, err);
+	ib_err_clear(err);
+	if (disk == 2)
+		return ib_err_set(err, IB_EUNSUPPORTED,
+		    "a disk image compressed with %s: a disk is read in "
+		    "place, so decompress it first",
+		    kind);
+	if (disk != 1) {
+		r->iso = ib_iso_open(r->image, io, err);
+		return r->iso != NULL ? 0 : -1;
+	}
+	r->disk = ib_disk_image_open(r->image, err);
+	if (r->disk == NULL)
+		return -1;
+	r->dw = ib_disk_walk_new(r->disk, err);
+	return r->dw != NULL ? 0 : -1;
+}
+
+static void
+close_image(struct run *r)
+{
+	ib_disk_walk_free(r->dw);
+	ib_disk_image_close(r->disk);
+	ib_iso_close(r->iso);
+}
+
 /* The automatic mode: what the default entry (or --label) boots. */
 
 /*
@@ -374,6 +438,7 @@ int
 main(int argc, char **argv)
 {
 	ib_extract_opts xo;
+	ib_extract_src src;
 	ib_iso_opts io;
 	struct run r;
 	ib_err err;
@@ -501,9 +566,9 @@ main(int argc, char **argv)
 		cli_warn_err(r.image, &err);
 		return IB_EXIT_FAIL;
 	}
-	r.iso = ib_iso_open(r.image, &io, &err);
-	if (r.iso == NULL) {
+	if (open_image(&r, &io, &err) == -1) {
 		cli_warn_err(r.image, &err);
+		close_image(&r);
 		ib_match_free(r.match);
 		return IB_EXIT_FAIL;
 	}
@@ -521,13 +586,18 @@ main(int argc, char **argv)
 		xo.cancel = &cli_caught;
 		xo.report = report;
 		xo.report_ctx = &r;
-		r.x = ib_extract_new(r.iso, dirfd, &xo, &err);
+		src.copy = disk_copy;
+		src.ctx = r.dw;
+		r.x = r.dw != NULL ?
+		    ib_extract_new_src(&src, dirfd, &xo, &err) :
+		    ib_extract_new(r.iso, dirfd, &xo, &err);
 		if (r.x == NULL) {
 			cli_warn_err(r.image, &err);
 			goto fail;
 		}
 	}
-	if (ib_iso_walk(r.iso, visit, &r, &err) == -1) {
+	if ((r.dw != NULL ? ib_disk_walk_run(r.dw, visit, disk_note, &r, &err) :
+	                    ib_iso_walk(r.iso, visit, &r, &err)) == -1) {
 		if (err.code != IB_EINTR)
 			cli_warn_err(r.image, &err);
 		r.status = IB_EXIT_FAIL;
@@ -550,13 +620,13 @@ main(int argc, char **argv)
 	ib_extract_free(r.x);
 	if (dirfd != -1)
 		close(dirfd);
-	ib_iso_close(r.iso);
+	close_image(&r);
 	ib_match_free(r.match);
 	cli_reraise();
 	status = cli_close_stdout();
 	return r.status != IB_EXIT_OK ? r.status : status;
 fail:
-	ib_iso_close(r.iso);
+	close_image(&r);
 	ib_match_free(r.match);
 	return IB_EXIT_FAIL;
 }
