@@ -77,11 +77,14 @@ _isoboot_complete() {
 	--serial)
 		mapfile -t COMPREPLY < <(compgen -W 'stdio pty file:' -- "$cur")
 		return ;;
-	--kernel | --initrd | --disk | --cdrom)
+	--kernel | --initrd | --disk | --cdrom | --bootrom)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W 'bios efi' -- "$cur")
+		return ;;
+	--firmware)
+		mapfile -t COMPREPLY < <(compgen -W 'kexec efi' -- "$cur")
 		return ;;
 	-C | -r | --root | -o | --output)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")

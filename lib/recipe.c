@@ -18,7 +18,9 @@
 #include "disk_convert.h"
 #include "disk_image.h"
 #include "extract.h"
+#include "firmware.h"
 #include "initrd.h"
+#include "iso.h"
 #include "path.h"
 #include "place.h"
 #include "plan.h"
@@ -39,14 +41,22 @@ struct run {
 	int lockfd;          /* holds dir's lock: one writer at a time */
 	ib_vm_prep_files vf; /* what the VM boots */
 	char *stamp;         /* what the stamp must say before its file lines */
+	/* What the image is: a disk ("raw", "qcow2", and the size the VM
+	 * sees) or an ISO (NULL); the plan's, or with UEFI firmware and a
+	 * menu not read, this opening's. */
+	const char *disk_format;
+	uint64_t disk_size;
+	ib_disk_image *disk;
+	char *efi_vars; /* the VM's UEFI variable store, absolute */
 };
 
 /* The names isoboot writes in the directory, and those the run script
  * and the hypervisors write there (see vm_script.c, vm_hyperkit.c). */
 static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
 	IB_RECIPE_JSON, IB_RECIPE_CMDLINE, IB_RECIPE_JOINED, IB_RECIPE_IMAGE,
-	IB_RECIPE_STAMP, IB_RECIPE_LOCK, "run.pid", "vpnkit.eth.sock",
-	"vpnkit.port.sock", "tty" };
+	IB_RECIPE_STAMP, IB_RECIPE_LOCK, IB_RECIPE_EFI_VARS,
+	IB_RECIPE_VFKIT_VARS, "run.pid", "vpnkit.eth.sock", "vpnkit.port.sock",
+	"tty" };
 
 static int
 add_output(struct run *u, const char *name, const char *role, bool written,
@@ -129,21 +139,14 @@ whole_image(struct run *u, ib_err *err)
 	return rc;
 }
 
-/* The image's menu and the entry to boot. */
+/* The chosen entry's config, label and the notes that chose it. */
 static int
-read_menu(struct run *u, ib_err *err)
+menu_result(struct run *u, ib_err *err)
 {
-	const ib_recipe_opts *o = u->o;
 	const ib_menu *m;
 	ib_strbuf why = { 0 };
-	size_t i, j;
+	size_t i;
 
-	u->p = ib_plan_open(u->iso, o->platform, err);
-	if (u->p == NULL)
-		return -1;
-	u->e = ib_plan_choose(u->p, o->label, false, err);
-	if (u->e == NULL)
-		return -1;
 	m = ib_plan_menu(u->p);
 	u->r->config = strdup(ib_menu_config(m));
 	u->r->label = strdup(ib_plan_label(u->p));
@@ -158,6 +161,24 @@ read_menu(struct run *u, ib_err *err)
 	u->r->why = why.s != NULL ? ib_strbuf_take(&why, err) : strdup("");
 	if (u->r->config == NULL || u->r->label == NULL || u->r->why == NULL)
 		return ib_err_errno(err, ENOMEM, "menu");
+	u->disk_format = ib_plan_disk_format(u->p);
+	u->disk_size = ib_plan_disk_size(u->p);
+	return 0;
+}
+
+/* The image's menu and the entry to boot. */
+static int
+read_menu(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	size_t i, j;
+
+	u->p = ib_plan_open(u->iso, o->platform, err);
+	if (u->p == NULL)
+		return -1;
+	u->e = ib_plan_choose(u->p, o->label, false, err);
+	if (u->e == NULL || menu_result(u, err) == -1)
+		return -1;
 	for (i = 0; i < ib_plan_nfiles(u->p); i++) {
 		u->files[u->nfiles] = ib_plan_path_new(u->p, u->dir, i);
 		if (u->files[u->nfiles++] == NULL)
@@ -192,7 +213,7 @@ stamp_key(struct run *u, ib_err *err)
 	        (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	/* A disk image changes whenever its VM runs: what counts there is
 	 * whether the entry's files in it changed ("wants ... from"). */
-	if (rc == 0 && ib_plan_disk_format(u->p) == NULL)
+	if (rc == 0 && u->disk_format == NULL)
 		rc = ib_strbuf_addf(&b, err, " %llu %lld.%09ld",
 		    (unsigned long long)st.st_size, (long long)st.st_mtime,
 		    ib_mtime_nsec(&st));
@@ -331,11 +352,11 @@ wanted(const struct run *u, const char *name)
 /*
  * Remove the files an earlier stamp lists (another entry's kernel and
  * initrds, a joined initrd, an unpacked Image) that this run does not
- * make again: only plain names the stamp lists, so only files isoboot
- * wrote.
+ * make again, or with all every one: only plain names the stamp lists,
+ * so only files isoboot wrote.
  */
 static void
-remove_stale(struct run *u)
+remove_stale(struct run *u, bool all)
 {
 	char buf[IB_MAX_STAMP + 1], name[IB_MAX_NAME + 1];
 	const char *p, *q;
@@ -354,9 +375,11 @@ remove_stale(struct run *u)
 			continue;
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (!wanted(u, name) &&
-		    !(u->nfiles > 2 && strcmp(name, IB_RECIPE_JOINED) == 0) &&
-		    strcmp(name, IB_RECIPE_IMAGE) != 0)
+		if (all ||
+		    (!wanted(u, name) &&
+		        !(u->nfiles > 2 &&
+		            strcmp(name, IB_RECIPE_JOINED) == 0) &&
+		        strcmp(name, IB_RECIPE_IMAGE) != 0))
 			unlinkat(u->dirfd, name, 0);
 	}
 }
@@ -367,7 +390,7 @@ extract(struct run *u, ib_err *err)
 	const ib_recipe_opts *o = u->o;
 	ib_extract_opts xo;
 
-	remove_stale(u);
+	remove_stale(u, false);
 	memset(&xo, 0, sizeof(xo));
 	xo.cancel = o->cancel;
 	xo.progress = o->progress;
@@ -470,6 +493,119 @@ kernel(struct run *u, ib_err *err)
 	return u->r->kernel != NULL ? 0 : ib_err_errno(err, ENOMEM, "kernel");
 }
 
+/*
+ * With UEFI firmware the menu is read for the summary only: an image
+ * whose menu isoboot cannot read (an XFS /boot) boots all the same, and
+ * the reason is kept. What the image is must still be known: a disk,
+ * opened for its format and size, or an ISO image.
+ */
+static int
+read_menu_efi(struct run *u, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	const char *kind;
+	ib_iso_opts io;
+	ib_err why;
+	ib_iso *iso;
+	int disk;
+
+	u->p = ib_plan_open(u->iso, o->platform != NULL ? o->platform : "efi",
+	    &why);
+	if (u->p != NULL)
+		u->e = ib_plan_choose(u->p, NULL, false, &why);
+	if (u->e != NULL)
+		return menu_result(u, err);
+	u->r->menu_error = strdup(ib_err_text(&why));
+	u->r->config = strdup("");
+	u->r->label = strdup("");
+	u->r->why = strdup("");
+	if (u->r->menu_error == NULL || u->r->config == NULL ||
+	    u->r->label == NULL || u->r->why == NULL)
+		return ib_err_errno(err, ENOMEM, "menu");
+	if (u->p != NULL) {
+		u->disk_format = ib_plan_disk_format(u->p);
+		u->disk_size = ib_plan_disk_size(u->p);
+		return 0;
+	}
+	disk = ib_disk_image_sniff(u->iso, &kind, err);
+	if (disk == 1) {
+		u->disk = ib_disk_image_open(u->iso, err);
+		if (u->disk == NULL)
+			return -1;
+		u->disk_format = ib_disk_image_format_name(u->disk);
+		u->disk_size = ib_disk_image_reader(u->disk)->size;
+		return 0;
+	}
+	/* Not a disk: it must be an ISO image for the CD; else the reason
+	 * the menu was not read is the reason it cannot boot. */
+	ib_err_clear(err);
+	memset(&io, 0, sizeof(io));
+	iso = disk == 0 ? ib_iso_open(u->iso, &io, err) : NULL;
+	if (iso == NULL) {
+		*err = why;
+		return -1;
+	}
+	ib_iso_close(iso);
+	return 0;
+}
+
+/*
+ * UEFI firmware boots the image's own loader: the files an earlier run
+ * extracted for kexec, its stamp and command line are removed; qemu's
+ * firmware is found and the VM's variable store made once, never
+ * replaced; vfkit makes its own store (see ib_vm_script_new).
+ */
+static int
+efi_files(struct run *u, ib_vm *v, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_firmware_files fw;
+	struct stat st;
+	bool made;
+	int rc;
+
+	remove_stale(u, true);
+	unlinkat(u->dirfd, IB_RECIPE_STAMP, 0);
+	unlinkat(u->dirfd, IB_RECIPE_CMDLINE, 0);
+	u->r->efi = true;
+	if (o->vm.target == IB_TARGET_VFKIT) {
+		u->efi_vars = ib_path_join_new(u->dir, IB_RECIPE_VFKIT_VARS);
+		if (u->efi_vars == NULL)
+			return ib_err_errno(err, ENOMEM, "firmware");
+		v->efi_vars = u->efi_vars;
+		return 0;
+	}
+	if (o->vm.target != IB_TARGET_QEMU) {
+		/* hyperkit, xhyve: the user's ROM, or ib_vm_check's error. */
+		if (o->vm.bootrom == NULL)
+			return 0;
+		u->r->firmware = realpath(o->vm.bootrom, NULL);
+		if (u->r->firmware == NULL)
+			return ib_err_errno(err, errno, "%s", o->vm.bootrom);
+		v->bootrom = u->r->firmware;
+		return 0;
+	}
+	if (ib_firmware_find_qemu(o->vm.bootrom, ib_vm_target_argv0(&o->vm),
+	        o->path, o->vm.arm64, &fw, err) == -1)
+		return -1;
+	rc = ib_firmware_vars_make(fw.vars, u->dirfd, IB_RECIPE_EFI_VARS, &made,
+	    o->cancel, err);
+	u->r->firmware = fw.code;
+	fw.code = NULL;
+	ib_firmware_files_release(&fw);
+	if (rc == -1)
+		return ib_err_prefix(err, "%s: ", IB_RECIPE_EFI_VARS);
+	u->efi_vars = ib_path_join_new(u->dir, IB_RECIPE_EFI_VARS);
+	if (u->efi_vars == NULL)
+		return ib_err_errno(err, ENOMEM, "firmware");
+	if (stat(u->efi_vars, &st) == -1)
+		return ib_err_errno(err, errno, "%s", u->efi_vars);
+	v->bootrom = u->r->firmware;
+	v->efi_vars = u->efi_vars;
+	return add_output(u, IB_RECIPE_EFI_VARS, "EFI variables", made,
+	    (uint64_t)st.st_size, err);
+}
+
 /* A small output: written only when its bytes differ. */
 static int
 put(struct run *u, const char *name, const char *role, const char *text,
@@ -496,13 +632,13 @@ image_disk(struct run *u, char **path, ib_err *err)
 	ib_disk_convert_opts co;
 	bool qcow2, made = false;
 
-	qcow2 = strcmp(ib_plan_disk_format(u->p), "qcow2") == 0;
+	qcow2 = strcmp(u->disk_format, "qcow2") == 0;
 	if (!qcow2 || o->vm.target == IB_TARGET_QEMU) {
 		*path = strdup(u->iso);
 		if (*path == NULL)
 			return ib_err_errno(err, ENOMEM, "disk");
 		u->r->disk.qcow2 = qcow2;
-		u->r->disk.size = ib_plan_disk_size(u->p);
+		u->r->disk.size = u->disk_size;
 		return 0;
 	}
 	memset(&co, 0, sizeof(co));
@@ -575,32 +711,64 @@ add_files(ib_strbuf *b, const ib_recipe_result *r, ib_err *err)
 }
 
 /* boot.json: the menu as the tools print it, the files, the VM. */
+/* The platform whose menu is read: UEFI firmware runs EFI loaders. */
+static const char *
+platform(const struct run *u)
+{
+	if (u->o->platform != NULL)
+		return u->o->platform;
+	return u->o->vm.firmware == IB_FW_EFI ? "efi" : "bios";
+}
+
+/* ,"firmware":...,"bootrom":...,"efi_vars":...,"menu_error":... */
+static int
+add_firmware(ib_strbuf *b, const struct run *u, ib_err *err)
+{
+	return ib_strbuf_addf(b, err, ",\"firmware\":\"%s\",\"bootrom\":",
+	           ib_vm_firmware_name(u->o->vm.firmware)) ||
+	        ib_strbuf_add_json(b, u->r->firmware, err) ||
+	        ib_strbuf_adds(b, ",\"efi_vars\":", err) ||
+	        ib_strbuf_add_json(b, u->efi_vars, err) ||
+	        ib_strbuf_adds(b, ",\"menu_error\":", err) ||
+	        ib_strbuf_add_json(b, u->r->menu_error, err) ?
+	    -1 :
+	    0;
+}
+
 static char *
 boot_json(struct run *u, const ib_vm *vm, const ib_argv *a, ib_err *err)
 {
-	const ib_menu *m = ib_plan_menu(u->p);
+	const ib_menu *m = u->e != NULL ? ib_plan_menu(u->p) : NULL;
 	ib_strbuf b = { 0 };
 	char *menu, *vmj;
 	int rc;
 
-	menu = ib_plan_json_new(u->p, u->dir, u->e->args, err);
+	/* With UEFI firmware nothing is extracted: the files as the image
+	 * names them; a menu not read is null. */
+	menu = m == NULL ?
+	    strdup("null\n") :
+	    ib_plan_json_new(u->p, u->r->efi ? NULL : u->dir, u->e->args, err);
+	if (m == NULL && menu == NULL)
+		ib_err_errno(err, ENOMEM, "boot.json");
 	vmj = menu != NULL ? ib_vm_json_new(vm, a, err) : NULL;
 	rc = vmj == NULL || ib_strbuf_adds(&b, "{\"iso\":", err) ||
 	    ib_strbuf_add_json(&b, u->iso, err) ||
 	    ib_strbuf_adds(&b, ",\"dir\":", err) ||
-	    ib_strbuf_add_json(&b, u->dir, err) ||
-	    ib_strbuf_addf(&b, err, ",\"platform\":\"%s\",\"config\":",
-	        u->o->platform != NULL ? u->o->platform : "bios") ||
-	    ib_strbuf_add_json(&b, u->r->config, err) ||
+	    ib_strbuf_add_json(&b, u->dir, err) || add_firmware(&b, u, err) ||
+	    ib_strbuf_addf(&b, err,
+	        ",\"platform\":\"%s\",\"config\":", platform(u)) ||
+	    ib_strbuf_add_json(&b, m != NULL ? u->r->config : NULL, err) ||
 	    ib_strbuf_adds(&b, ",\"label\":", err) ||
-	    ib_strbuf_add_json(&b, u->r->label, err) || add_notes(&b, m, err) ||
+	    ib_strbuf_add_json(&b, m != NULL ? u->r->label : NULL, err) ||
+	    (m != NULL ? add_notes(&b, m, err) :
+	                 ib_strbuf_adds(&b, ",\"why\":[]", err)) ||
 	    ib_strbuf_adds(&b, ",\"kernel_is\":", err) ||
 	    ib_strbuf_add_json(&b, u->r->kernel, err) ||
 	    ib_strbuf_adds(&b, ",\"cmdline_in_config\":", err) ||
-	    ib_strbuf_add_json(&b, u->e->args, err) ||
+	    ib_strbuf_add_json(&b, u->e != NULL ? u->e->args : NULL, err) ||
 	    ib_strbuf_adds(&b, ",\"cmdline\":", err) ||
 	    ib_strbuf_add_json(&b, u->r->cmdline, err) ||
-	    (ib_plan_disk_format(u->p) != NULL ?
+	    (u->disk_format != NULL ?
 	            ib_strbuf_adds(&b, ",\"disk\":{\"file\":", err) ||
 	                ib_strbuf_add_json(&b, vm->disks[0], err) ||
 	                ib_strbuf_addf(&b, err,
@@ -639,27 +807,32 @@ vm(struct run *u, ib_err *err)
 	ib_vm v;
 	int rc;
 
-	u->r->cmdline =
-	    ib_vm_prep_cmdline(u->e->args, o->vm.target, true, true, err);
-	if (u->r->cmdline == NULL)
-		return -1;
-	n = strlen(u->r->cmdline) + 2;
-	text = malloc(n);
-	if (text == NULL)
-		return ib_err_errno(err, ENOMEM, "cmdline");
-	snprintf(text, n, "%s\n", u->r->cmdline);
-	rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
-	free(text);
+	v = o->vm;
+	rc = 0;
+	if (o->vm.firmware == IB_FW_EFI) {
+		rc = efi_files(u, &v, err);
+	} else {
+		u->r->cmdline = ib_vm_prep_cmdline(u->e->args, o->vm.target,
+		    true, true, err);
+		if (u->r->cmdline == NULL)
+			return -1;
+		n = strlen(u->r->cmdline) + 2;
+		text = malloc(n);
+		if (text == NULL)
+			return ib_err_errno(err, ENOMEM, "cmdline");
+		snprintf(text, n, "%s\n", u->r->cmdline);
+		rc = put(u, IB_RECIPE_CMDLINE, "command line", text, 0644, err);
+		free(text);
+		ib_vm_prep_files_apply(&u->vf, &v);
+		v.cmdline = u->r->cmdline;
+	}
 	diskpath = NULL;
-	image = ib_plan_disk_format(u->p) != NULL;
+	image = u->disk_format != NULL;
 	if (rc == -1 || (image && image_disk(u, &diskpath, err) == -1) ||
 	    (!image && o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
 		free(diskpath);
 		return -1;
 	}
-	v = o->vm;
-	ib_vm_prep_files_apply(&u->vf, &v);
-	v.cmdline = u->r->cmdline;
 	v.cpus = v.cpus != 0 ? v.cpus : 1;
 	if (diskpath != NULL) {
 		v.disks[0] = diskpath;
@@ -749,17 +922,28 @@ ib_recipe_run(const ib_recipe_opts *o, ib_recipe_result *r, ib_err *err)
 	}
 	if (whole_image(&u, err) == -1)
 		goto out;
-	if (read_menu(&u, err) == -1) {
+	if (o->vm.firmware == IB_FW_EFI && o->label != NULL) {
+		ib_err_set(err, EINVAL,
+		    "UEFI firmware boots the loader's own default: no label");
+		goto out;
+	}
+	if ((o->vm.firmware == IB_FW_EFI ? read_menu_efi(&u, err) :
+	                                   read_menu(&u, err)) == -1) {
 		ib_err_prefix(err, "%s: ", o->iso);
 		goto out;
 	}
-	rc = boot_files(&u, err) == -1 || kernel(&u, err) == -1 ||
-	        vm(&u, err) == -1 ?
-	    -1 :
-	    0;
+	if (o->vm.firmware == IB_FW_EFI)
+		rc = vm(&u, err);
+	else
+		rc = boot_files(&u, err) == -1 || kernel(&u, err) == -1 ||
+		        vm(&u, err) == -1 ?
+		    -1 :
+		    0;
 out:
 	ib_vm_prep_files_release(&u.vf);
 	ib_plan_close(u.p);
+	ib_disk_image_close(u.disk);
+	free(u.efi_vars);
 	for (i = 0; i < u.nfiles; i++)
 		free(u.files[i]);
 	ib_place_unlock(u.dirfd, IB_RECIPE_LOCK, u.lockfd);
@@ -795,47 +979,19 @@ ib_recipe_dir_new(const char *iso)
 	return vm;
 }
 
-/* argv0 as the shell finds it: itself when it names a directory, else
- * the first executable of that name in path's directories. */
-static char *
-which(const char *argv0, const char *path)
-{
-	char self[IB_MAX_PATH + 1];
-	const char *p, *colon;
-	int n;
-
-	if (strchr(argv0, '/') != NULL)
-		return realpath(argv0, NULL);
-	for (p = path; p != NULL && *p != '\0'; p = colon + 1) {
-		colon = strchr(p, ':');
-		if (colon == NULL)
-			colon = p + strlen(p);
-		n = snprintf(self, sizeof(self), "%.*s/%s", (int)(colon - p), p,
-		    argv0);
-		if (n > 0 && (size_t)n < sizeof(self) &&
-		    access(self, X_OK) == 0)
-			return realpath(self, NULL);
-		if (*colon == '\0')
-			break;
-	}
-	return NULL;
-}
-
 char *
 ib_recipe_mk_path_new(const char *argv0, const char *env, const char *path,
     const char *datadir, bool *found)
 {
-	char buf[IB_MAX_PATH + 1], *real, *slash;
+	char buf[IB_MAX_PATH + 1], *real;
 	struct stat st;
 
 	*found = true;
 	if (env != NULL && env[0] != '\0')
 		return strdup(env);
-	real = which(argv0, path);
-	if (real != NULL && (slash = strrchr(real, '/')) != NULL) {
-		*slash = '\0';
-		snprintf(buf, sizeof(buf), "%s/../share/isoboot/isoboot.mk",
-		    real);
+	real = ib_firmware_prefix_new(argv0, path);
+	if (real != NULL) {
+		snprintf(buf, sizeof(buf), "%s/share/isoboot/isoboot.mk", real);
 		free(real);
 		real = realpath(buf, NULL);
 		if (real != NULL && stat(real, &st) == 0)
@@ -861,6 +1017,8 @@ ib_recipe_result_free(ib_recipe_result *r)
 	free(r->why);
 	free(r->kernel);
 	free(r->cmdline);
+	free(r->firmware);
+	free(r->menu_error);
 	free(r->json);
 	memset(r, 0, sizeof(*r));
 }

@@ -14,6 +14,16 @@
  * them; otherwise the files the stamp lists that this entry does not
  * load are removed first. The disk image is made when missing and never
  * touched after.
+ *
+ * With UEFI firmware (vm.firmware IB_FW_EFI) nothing is extracted: the
+ * VM boots the loader on the disk (or the CD's El Torito EFI image), and
+ * the files an earlier run extracted, its stamp and its command line are
+ * removed. The menu is still read for the summary, on the EFI platform
+ * unless another is asked, and an image whose menu isoboot cannot read
+ * (an XFS /boot) is no error. qemu gets its firmware's code read-only
+ * and its own copy of the variable store (efi-vars.fd, made once, never
+ * replaced); vfkit keeps its store in efi-vars; hyperkit and xhyve boot
+ * the ROM vm.bootrom names.
  */
 #ifndef IB_RECIPE_H
 #define IB_RECIPE_H
@@ -24,6 +34,7 @@
 
 #include "bounds.h"
 #include "errors.h"
+#include "firmware.h"
 #include "initrd.h"
 #include "vm.h"
 #include "vm_prep.h"
@@ -34,11 +45,14 @@ typedef struct ib_recipe_opts {
 	                       * when missing, removed again when the run
 	                       * fails before it holds anything */
 	const char *label;    /* NULL: the entry the image boots by default */
-	const char *platform; /* "bios" (NULL) or "efi" */
+	const char *platform; /* "bios" (NULL; "efi" with UEFI firmware) or
+	                       * "efi" */
 	/* The VM as the user asked for it: target, argv0, accel, mem (0:
-	 * ib_vm_default_mem()), cpus (0: 1), net, and the host's macos and
-	 * arm64; the recipe fills in the rest. */
+	 * ib_vm_default_mem()), cpus (0: 1), net, firmware and bootrom, and
+	 * the host's macos and arm64; the recipe fills in the rest. */
 	ib_vm vm;
+	const char *path;   /* $PATH, where qemu is: its UEFI firmware is
+	                   * beside it (may be NULL) */
 	uint64_t disk_size; /* a new disk.img's size; 0: no disk */
 	const volatile sig_atomic_t *cancel;
 	/* Called around each step and each extracted file (see
@@ -60,13 +74,19 @@ typedef struct ib_recipe_output {
 } ib_recipe_output;
 
 typedef struct ib_recipe_result {
-	char *config;     /* the boot config, absolute in the image */
+	char *config;     /* the boot config, absolute in the image; "" when
+	                   * the menu was not read (menu_error) */
 	char *label;      /* the entry's label (or title) */
 	char *why;        /* how config and entry were chosen: the menu's notes
 	                   * but those that chose nothing, one per line */
-	char *kernel;     /* what the kernel is (ib_kernel_describe) */
+	char *kernel;     /* what the kernel is (ib_kernel_describe); NULL
+	                   * with UEFI firmware */
 	bool maybe_linux; /* ib_kernel_maybe_linux() of the kernel */
-	char *cmdline;    /* the command line the VM boots */
+	char *cmdline;    /* the command line the VM boots; NULL with UEFI
+	                   * firmware */
+	bool efi;         /* UEFI firmware boots the image's own loader */
+	char *firmware;   /* efi: the code or ROM booted; NULL for vfkit's */
+	char *menu_error; /* efi: why the menu was not read, or NULL */
 	ib_disk_info disk;
 	bool extracted;  /* the image was read for the boot files */
 	bool dir_failed; /* the run failed making or opening dir */
@@ -104,13 +124,15 @@ char *ib_recipe_mk_path_new(const char *argv0, const char *env,
     const char *path, const char *datadir, bool *found);
 
 /* The output names the recipe itself uses in dir. */
-#define IB_RECIPE_DISK    "disk.img"
-#define IB_RECIPE_RUN     "run"
-#define IB_RECIPE_JSON    "boot.json"
-#define IB_RECIPE_CMDLINE "cmdline"
-#define IB_RECIPE_JOINED  IB_INITRD_JOINED
-#define IB_RECIPE_IMAGE   IB_VM_PREP_IMAGE
-#define IB_RECIPE_STAMP   ".isoboot-stamp"
-#define IB_RECIPE_LOCK    ".isoboot-lock"
+#define IB_RECIPE_DISK       "disk.img"
+#define IB_RECIPE_RUN        "run"
+#define IB_RECIPE_JSON       "boot.json"
+#define IB_RECIPE_CMDLINE    "cmdline"
+#define IB_RECIPE_JOINED     IB_INITRD_JOINED
+#define IB_RECIPE_IMAGE      IB_VM_PREP_IMAGE
+#define IB_RECIPE_STAMP      ".isoboot-stamp"
+#define IB_RECIPE_EFI_VARS   IB_FIRMWARE_QEMU_VARS
+#define IB_RECIPE_VFKIT_VARS IB_FIRMWARE_VFKIT_VARS
+#define IB_RECIPE_LOCK       ".isoboot-lock"
 
 #endif

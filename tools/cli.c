@@ -273,6 +273,15 @@ cli_vm_option(ib_vm *vm, const char **platform, int ch, const char *arg,
 	case CLI_OPT_ARGV0:
 		vm->argv0 = arg;
 		return true;
+	case CLI_OPT_BOOTROM:
+		vm->bootrom = arg;
+		return true;
+	case CLI_OPT_FIRMWARE:
+		if (ib_vm_firmware_parse(arg) == -1)
+			cli_usage_error(usage,
+			    "--firmware: '%s' is not kexec or efi", arg);
+		vm->firmware = (ib_fw)ib_vm_firmware_parse(arg);
+		return true;
 	case CLI_OPT_NET:
 		vm->net = cli_opt_net(usage, arg);
 		return true;
@@ -282,4 +291,27 @@ cli_vm_option(ib_vm *vm, const char **platform, int ch, const char *arg,
 	default:
 		return false;
 	}
+}
+
+void
+cli_vm_firmware_check(const ib_vm *vm, const char *usage)
+{
+	const char *t = ib_vm_target_name(vm->target);
+
+	if (vm->bootrom != NULL && vm->firmware != IB_FW_EFI)
+		cli_usage_error(usage,
+		    "--bootrom is UEFI firmware's: add --firmware efi");
+	if (vm->firmware != IB_FW_EFI)
+		return;
+	if ((vm->target == IB_TARGET_HYPERKIT ||
+	        vm->target == IB_TARGET_XHYVE) &&
+	    vm->bootrom == NULL)
+		cli_usage_error(usage,
+		    "--firmware efi: %s has no UEFI firmware of its own: name "
+		    "a bhyve UEFI ROM with --bootrom",
+		    t);
+	if (vm->target == IB_TARGET_VFKIT && vm->bootrom != NULL)
+		cli_usage_error(usage,
+		    "--bootrom: vfkit's UEFI firmware is the Virtualization "
+		    "framework's own");
 }

@@ -32,6 +32,8 @@
 enum {
 	CLI_OPT_ACCEL = 512,
 	CLI_OPT_ARGV0,
+	CLI_OPT_BOOTROM,
+	CLI_OPT_FIRMWARE,
 	CLI_OPT_NET,
 	CLI_OPT_PLATFORM
 };
@@ -40,7 +42,9 @@ enum {
 #define CLI_VM_LONGOPTS \
 	{ "accel", required_argument, NULL, CLI_OPT_ACCEL }, \
 	{ "argv0", required_argument, NULL, CLI_OPT_ARGV0 }, \
+	{ "bootrom", required_argument, NULL, CLI_OPT_BOOTROM }, \
 	{ "cpus", required_argument, NULL, 'c' }, \
+	{ "firmware", required_argument, NULL, CLI_OPT_FIRMWARE }, \
 	{ "memory", required_argument, NULL, 'm' }, \
 	{ "net", required_argument, NULL, CLI_OPT_NET }, \
 	{ "platform", required_argument, NULL, CLI_OPT_PLATFORM }, \
@@ -61,7 +65,15 @@ enum {
 	"      --net N           vpnkit, vmnet, user or none (default)\n"       \
 	"      --argv0 PATH      the hypervisor binary\n"                       \
 	"      --accel A         qemu's accelerators (default kvm:tcg, or "     \
-	"hvf:tcg)\n"
+	"hvf:tcg)\n"                                                            \
+	"      --firmware F      kexec (default: the kernel loaded directly) "  \
+	"or efi\n"                                                              \
+	"                        (UEFI firmware boots the disk's own loader)\n" \
+	"      --bootrom FILE    efi: the firmware (qemu's code file, found "   \
+	"beside\n"                                                              \
+	"                        qemu or in /usr/share/OVMF when not given; "   \
+	"hyperkit's\n"                                                          \
+	"                        and xhyve's bhyve ROM, required)\n"
 
 /* Option ch of CLI_VM_LONGOPTS, with its argument arg, into vm (and
  * --platform into *platform); a usage error for a bad value. Returns
@@ -133,5 +145,10 @@ const char *cli_opt_format(const char *usage, const char *s);
 
 /* --platform: "bios" or "efi" (s itself), or a usage error. */
 const char *cli_opt_platform(const char *usage, const char *s);
+
+/* After the options: the usage errors of --firmware and --bootrom
+ * (--bootrom without --firmware efi; hyperkit and xhyve without it,
+ * vfkit with it). */
+void cli_vm_firmware_check(const ib_vm *vm, const char *usage);
 
 #endif

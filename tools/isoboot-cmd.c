@@ -14,16 +14,20 @@
 
 #include "argv.h"
 #include "cli.h"
+#include "firmware.h"
+#include "path.h"
 #include "plan.h"
 #include "vm.h"
 #include "vm_prep.h"
 
 static const char usage[] =
     "usage: isoboot-cmd [options] --kernel K [--initrd I]... [--cmdline S]\n"
-    "       isoboot-cmd [options] [--label L] ISO\n";
+    "       isoboot-cmd [options] [--label L] ISO\n"
+    "       isoboot-cmd [options] --firmware efi [--disk FILE]... [ISO]\n";
 
 static const char help[] =
-    "Print a hypervisor command line that boots a Linux kernel.\n"
+    "Print a hypervisor command line that boots a Linux kernel, or a disk\n"
+    "or ISO through UEFI firmware.\n"
     "\n" CLI_VM_HELP
     "      --kernel K        the kernel (a bzImage; arm64 Image for "
     "vfkit)\n"
@@ -186,6 +190,26 @@ parse_args(int argc, char **argv, struct opts *o)
 		cli_usage_error(usage, "one ISO at most");
 	if (optind < argc)
 		o->iso = argv[optind];
+	cli_vm_firmware_check(&o->vm, usage);
+	if (o->vm.firmware == IB_FW_EFI) {
+		if (o->vm.kernel != NULL || o->ninitrds != 0 ||
+		    o->vm.cmdline != NULL || o->label != NULL ||
+		    o->platform != NULL || o->serial_cmdline)
+			cli_usage_error(usage,
+			    "--firmware efi boots the loader on the disk or CD: "
+			    "no --kernel, --initrd, --cmdline, --serial-cmdline, "
+			    "--label or --platform");
+		/* The ISO is the CD UEFI firmware boots (El Torito). */
+		if (o->iso != NULL && o->vm.cdrom != NULL)
+			cli_usage_error(usage, "an ISO or --cdrom, not both");
+		if (o->iso != NULL)
+			o->vm.cdrom = o->iso;
+		o->iso = NULL;
+		if (o->vm.ndisks == 0 && o->vm.cdrom == NULL)
+			cli_usage_error(usage,
+			    "--firmware efi boots a --disk or a CD: give one");
+		return;
+	}
 	if (o->iso != NULL && (o->vm.kernel != NULL || o->ninitrds != 0))
 		cli_usage_error(usage, "an ISO or --kernel/--initrd, not both");
 	if (o->iso == NULL && o->vm.kernel == NULL)
@@ -278,6 +302,61 @@ prepare_files(struct opts *o)
 	return 0;
 }
 
+/*
+ * UEFI firmware: qemu's found (or --bootrom) and the VM's variable store
+ * copied into the state directory once, never replaced; vfkit's store
+ * there, made by vfkit (",create") only while it is missing.
+ */
+static int
+prepare_firmware(struct opts *o)
+{
+	ib_firmware_files fw;
+	struct stat st;
+	const char *name;
+	ib_err err;
+	bool made;
+	int dirfd, rc;
+
+	if (o->vm.target != IB_TARGET_QEMU && o->vm.target != IB_TARGET_VFKIT)
+		return 0; /* hyperkit, xhyve: --bootrom as given */
+	if (o->vm.target == IB_TARGET_QEMU &&
+	    ib_firmware_find_qemu(o->vm.bootrom, ib_vm_target_argv0(&o->vm),
+	        getenv("PATH"), o->vm.arm64, &fw, &err) == -1) {
+		cli_warn_err(NULL, &err);
+		return -1;
+	}
+	dirfd = cli_open_dir(o->vm.state_dir);
+	if (dirfd == -1) {
+		if (o->vm.target == IB_TARGET_QEMU)
+			ib_firmware_files_release(&fw);
+		return -1;
+	}
+	name = o->vm.target == IB_TARGET_QEMU ? IB_FIRMWARE_QEMU_VARS :
+	                                        IB_FIRMWARE_VFKIT_VARS;
+	rc = 0;
+	if (o->vm.target == IB_TARGET_QEMU) {
+		rc = ib_firmware_vars_make(fw.vars, dirfd, name, &made,
+		    &cli_caught, &err);
+		if (rc == -1 && err.code != IB_EINTR)
+			cli_warn(o->vm.state_dir, "%s: %s", name,
+			    ib_err_text(&err));
+		o->vm.bootrom = own(o, fw.code);
+		fw.code = NULL;
+		ib_firmware_files_release(&fw);
+	} else {
+		o->vm.efi_vars_create = fstatat(dirfd, name, &st, 0) == -1;
+	}
+	close(dirfd);
+	o->vm.efi_vars = own(o, ib_path_join_new(o->vm.state_dir, name));
+	if (rc == 0 &&
+	    (o->vm.efi_vars == NULL ||
+	        (o->vm.target == IB_TARGET_QEMU && o->vm.bootrom == NULL))) {
+		cli_warn(NULL, "out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Make the disks that do not exist (--disk-size); see which are qcow2. */
 static int
 prepare_disks(struct opts *o)
@@ -332,6 +411,11 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	if (o.iso != NULL) {
 		base = own(&o, ib_vm_prep_name(o.iso));
+	} else if (o.vm.firmware == IB_FW_EFI) {
+		/* Named after what it boots: the first disk, or the CD. */
+		base = own(&o,
+		    ib_vm_prep_name(
+		        o.vm.ndisks > 0 ? o.vm.disks[0] : o.vm.cdrom));
 	} else {
 		base = strrchr(o.vm.kernel, '/');
 		base = base != NULL ? base + 1 : o.vm.kernel;
@@ -359,8 +443,10 @@ main(int argc, char **argv)
 			goto out;
 		close(fd);
 	}
-	if ((o.iso != NULL && from_iso(&o) == -1) || prepare_files(&o) == -1 ||
-	    prepare_disks(&o) == -1)
+	if (o.vm.firmware == IB_FW_EFI ?
+	        prepare_firmware(&o) == -1 || prepare_disks(&o) == -1 :
+	        (o.iso != NULL && from_iso(&o) == -1) ||
+	            prepare_files(&o) == -1 || prepare_disks(&o) == -1)
 		goto out;
 	if (o.serial_cmdline || (o.vm.cdrom != NULL && o.vm.cmdline != NULL)) {
 		cmdline = ib_vm_prep_cmdline(o.vm.cmdline, o.vm.target,

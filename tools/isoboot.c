@@ -30,7 +30,8 @@ static const char help[] =
     "Prepare a directory that boots the Linux of ISO in a VM: its kernel\n"
     "and initrds, the command line for a serial console, a disk, a run\n"
     "script and boot.json (the decisions). A second run changes only what\n"
-    "its inputs changed.\n"
+    "its inputs changed. With --firmware efi, UEFI firmware boots the\n"
+    "image's own loader instead: nothing is extracted.\n"
     "\n"
     "  -o, --output DIR      the directory (default: ./ISO-NAME, without "
     ".iso)\n"
@@ -134,6 +135,11 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->r.iso = argv[optind];
 	if (o->json && o->quiet)
 		cli_usage_error(usage, "--json and --quiet: choose one");
+	cli_vm_firmware_check(&o->r.vm, usage);
+	if (o->r.vm.firmware == IB_FW_EFI && o->r.label != NULL)
+		cli_usage_error(usage,
+		    "--label: with --firmware efi the image's loader boots "
+		    "its own default");
 }
 
 static void
@@ -193,9 +199,23 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 	char size[32], a[8192], b[1024];
 	size_t i, w;
 
-	printf("%s: entry '%s' of %s\n", o->r.iso,
-	    ib_quote(a, sizeof(a), r->label, strlen(r->label)),
-	    ib_quote(b, sizeof(b), r->config, strlen(r->config)));
+	if (r->efi) {
+		printf("%s: UEFI firmware boots the image's own loader\n",
+		    o->r.iso);
+		printf("  firmware: %s\n",
+		    r->firmware != NULL ? ib_quote(a, sizeof(a), r->firmware,
+		                              strlen(r->firmware)) :
+		                          "the Virtualization framework's own");
+	}
+	if (r->menu_error != NULL)
+		printf("  menu:    not read: %s\n",
+		    ib_quote(a, sizeof(a), r->menu_error,
+		        strlen(r->menu_error)));
+	else
+		printf("%s%s: entry '%s' of %s\n", r->efi ? "  menu:    " : "",
+		    r->efi ? "the loader's default" : o->r.iso,
+		    ib_quote(a, sizeof(a), r->label, strlen(r->label)),
+		    ib_quote(b, sizeof(b), r->config, strlen(r->config)));
 	for (line = r->why; *line != '\0'; line = *nl != '\0' ? nl + 1 : nl) {
 		nl = strchr(line, '\n');
 		if (nl == NULL)
@@ -203,10 +223,12 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 		printf("  why:     %s\n",
 		    ib_quote(a, sizeof(a), line, (size_t)(nl - line)));
 	}
-	printf("  kernel:  %s\n",
-	    ib_quote(a, sizeof(a), r->kernel, strlen(r->kernel)));
-	printf("  cmdline: %s\n",
-	    ib_quote(a, sizeof(a), r->cmdline, strlen(r->cmdline)));
+	if (r->kernel != NULL)
+		printf("  kernel:  %s\n",
+		    ib_quote(a, sizeof(a), r->kernel, strlen(r->kernel)));
+	if (r->cmdline != NULL)
+		printf("  cmdline: %s\n",
+		    ib_quote(a, sizeof(a), r->cmdline, strlen(r->cmdline)));
 	/* The name column as wide as the longest name (kernels are named
 	 * vmlinuz-6.1.0-57-amd64), at least 18. */
 	w = 18;
@@ -238,7 +260,7 @@ warn_result(const struct opts *o, const ib_recipe_result *r)
 {
 	char has[32], asked[32];
 
-	if (!r->maybe_linux)
+	if (r->kernel != NULL && !r->maybe_linux)
 		cli_warn(o->r.iso, "the entry's kernel may not be Linux: %s",
 		    r->kernel);
 	if (o->disk_size_given && !r->disk.created &&
@@ -291,6 +313,7 @@ main(int argc, char **argv)
 		o.out = owned;
 	}
 	o.r.dir = o.out;
+	o.r.path = getenv("PATH");
 	o.r.cancel = &cli_caught;
 	o.r.waiting = show_waiting;
 	o.r.waiting_ctx = (void *)(uintptr_t)o.out;
