@@ -85,6 +85,13 @@ ib_menu *ib_bootcfg_read_tree(ib_bootfs *fs, const char *platform, ib_err *err);
 ib_menu *ib_bootcfg_read_iso(ib_iso *iso, const char *platform, ib_err *err);
 
 /*
+ * systemd-boot's menu when the filesystem fs (an ESP) holds its
+ * loader/loader.conf or loader/entries, with why as its first note;
+ * NULL with IB_ENOTFOUND when it holds neither, or with *err.
+ */
+ib_menu *ib_bootcfg_read_sdboot(ib_bootfs *fs, const char *why, ib_err *err);
+
+/*
  * The menu a disk image boots (fs: ib_bootfs_open_disk): GRUB's config
  * at /boot/grub, /grub, /boot/grub2 or /grub2 on the first readable
  * partition that has one (read with GRUB's devices: "search --fs-uuid"

@@ -163,29 +163,23 @@ is_esp(ib_disk_image *d, size_t i)
 	    0;
 }
 
-/* A listing's callback that stops at once: whether a directory is
- * there is all that is asked. */
-static int
-stop_listing(void *ctx, const char *name, bool is_dir, ib_err *err)
+ib_menu *
+ib_bootcfg_read_sdboot(ib_bootfs *fs, const char *why, ib_err *err)
 {
-	(void)ctx;
-	(void)name;
-	(void)is_dir;
-	(void)err;
-	return 1;
-}
+	ib_menu *m;
+	int rc;
 
-/* Whether the directory path is there: 1, 0, or -1 with *err. */
-static int
-dir_exists(ib_bootfs *fs, const char *path, ib_err *err)
-{
-	if (ib_bootfs_list(fs, path, stop_listing, NULL, err) == 0)
-		return 1;
-	if (err->code == IB_ENOTFOUND || err->code == ENOTDIR) {
-		ib_err_clear(err);
-		return 0;
-	}
-	return -1;
+	rc = ib_bootfs_lookup(fs, "/loader/loader.conf", err);
+	if (rc == 0)
+		rc = ib_bootfs_is_dir(fs, "/loader/entries", err);
+	if (rc == 0)
+		ib_err_set(err, IB_ENOTFOUND, "no systemd-boot entries");
+	if (rc != 1)
+		return NULL;
+	m = ib_bls_menu_new(fs, "x64", err);
+	if (m != NULL)
+		ib_menu_note_firstf(m, "%s", why);
+	return m;
 }
 
 /*
@@ -196,15 +190,12 @@ dir_exists(ib_bootfs *fs, const char *path, ib_err *err)
 static ib_menu *
 read_systemd_boot(ib_bootfs *fs, ib_err *err)
 {
-	static const char *const marks[] = { "/loader/loader.conf",
-		"/loader/entries" };
 	ib_disk_image *d = ib_bootfs_disk(fs);
-	char path[IB_MAX_PATH + 1], prefix[16];
+	char prefix[16], why[128];
 	const char *name;
 	ib_bootfs *vfs;
 	ib_menu *m;
-	size_t i, k;
-	int rc;
+	size_t i;
 
 	for (i = 0; i < ib_disk_image_count(d); i++) {
 		if (!is_esp(d, i))
@@ -212,29 +203,21 @@ read_systemd_boot(ib_bootfs *fs, ib_err *err)
 		name = ib_disk_image_name(d, i);
 		snprintf(prefix, sizeof(prefix), "%s%s",
 		    name[0] != '\0' ? "/" : "", name);
-		for (k = 0, rc = 0; k < 2 && rc == 0; k++) {
-			snprintf(path, sizeof(path), "%s%s", prefix, marks[k]);
-			rc = k == 0 ? ib_bootfs_lookup(fs, path, err) :
-			              dir_exists(fs, path, err);
-		}
-		if (rc == -1)
-			return NULL;
-		if (rc == 0)
-			continue;
+		snprintf(why, sizeof(why),
+		    "%s: the EFI system partition holds systemd-boot's "
+		    "loader.conf or entries: systemd-boot's menu",
+		    name[0] != '\0' ? name : "the disk");
 		vfs = ib_bootfs_open_volume(d, name, err);
 		if (vfs == NULL)
 			return NULL;
-		m = ib_bls_menu_new(vfs, "x64", err);
+		m = ib_bootcfg_read_sdboot(vfs, why, err);
 		ib_bootfs_close(vfs);
+		if (m == NULL && err->code == IB_ENOTFOUND)
+			continue;
 		if (m != NULL && prefix_menu(m, prefix, err) == -1) {
 			ib_menu_free(m);
 			return NULL;
 		}
-		if (m != NULL)
-			ib_menu_note_firstf(m,
-			    "%s: the EFI system partition holds systemd-boot's "
-			    "loader.conf or entries: systemd-boot's menu",
-			    prefix + 1);
 		return m;
 	}
 	ib_err_set(err, IB_ENOTFOUND, "no systemd-boot entries");

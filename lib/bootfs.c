@@ -956,6 +956,30 @@ ib_bootfs_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn, void *ctx,
 	return ib_err_set(err, IB_ENOTFOUND, "not found");
 }
 
+/* A listing's callback that stops at once: whether a directory is
+ * there is all that is asked. */
+static int
+stop_listing(void *ctx, const char *name, bool is_dir, ib_err *err)
+{
+	(void)ctx;
+	(void)name;
+	(void)is_dir;
+	(void)err;
+	return 1;
+}
+
+int
+ib_bootfs_is_dir(ib_bootfs *fs, const char *path, ib_err *err)
+{
+	if (ib_bootfs_list(fs, path, stop_listing, NULL, err) == 0)
+		return 1;
+	if (err->code == IB_ENOTFOUND || err->code == ENOTDIR) {
+		ib_err_clear(err);
+		return 0;
+	}
+	return -1;
+}
+
 int
 ib_bootfs_path_resolve(const char *cwd, const char *name, char *out,
     size_t outsz)

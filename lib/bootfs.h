@@ -161,6 +161,10 @@ typedef int (
 int ib_bootfs_list(ib_bootfs *fs, const char *dir, ib_bootfs_list_fn fn,
     void *ctx, ib_err *err);
 
+/* Whether path is a directory: 1, 0 (missing, or a file), or -1 with
+ * *err when that cannot be told (ib_bootfs_list's errors). */
+int ib_bootfs_is_dir(ib_bootfs *fs, const char *path, ib_err *err);
+
 /*
  * Resolve name against the working directory cwd (both absolute in the
  * image) with syslinux's rules (SEMANTICS.md 1.2): a leading '/' is the

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A disk image file as its partitions and their filesystems. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "decompress.h"
 #include "disk_image.h"
 #include "ext4.h"
@@ -26,6 +29,7 @@ struct volume {
 struct ib_disk_image {
 	enum ib_disk_image_format format;
 	int fd;
+	uint64_t base; /* a range of the file: where it starts */
 	ib_qcow2 *q;
 	ib_disk_reader r;
 	ib_disk_table *t;
@@ -134,6 +138,53 @@ add_volumes(ib_disk_image *d, ib_err *err)
 			return ib_err_prefix(err, "%s: ", v->name);
 	}
 	return 0;
+}
+
+/* A read of a range of the file: at base. */
+static int
+range_read(void *ctx, void *buf, size_t len, uint64_t off, ib_err *err)
+{
+	const ib_disk_image *d = ctx;
+
+	return ib_pread_all(d->fd, buf, len, d->base + off, err);
+}
+
+ib_disk_image *
+ib_disk_image_open_range(const char *path, uint64_t off, uint64_t len,
+    ib_err *err)
+{
+	ib_disk_image *d;
+	struct stat st;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ib_err_errno(err, ENOMEM, "disk image");
+		return NULL;
+	}
+	d->format = IB_DISK_IMAGE_RAW;
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd == -1 || fstat(d->fd, &st) == -1) {
+		ib_err_errno(err, errno, "open");
+		ib_disk_image_close(d);
+		return NULL;
+	}
+	if (off > (uint64_t)st.st_size || len > (uint64_t)st.st_size - off) {
+		ib_err_set(err, IB_EFORMAT,
+		    "%llu bytes at %llu: past the end of the file",
+		    (unsigned long long)len, (unsigned long long)off);
+		ib_disk_image_close(d);
+		return NULL;
+	}
+	d->base = off;
+	d->r.read = range_read;
+	d->r.ctx = d;
+	d->r.size = len;
+	if ((d->t = ib_disk_table_new(&d->r, err)) == NULL ||
+	    add_volumes(d, err) == -1) {
+		ib_disk_image_close(d);
+		return NULL;
+	}
+	return d;
 }
 
 ib_disk_image *

@@ -47,6 +47,11 @@ int ib_disk_image_sniff(const char *path, const char **kind, ib_err *err);
  */
 ib_disk_image *ib_disk_image_open(const char *path, ib_err *err);
 
+/* The same for the len bytes at off of the raw file at path: a disk
+ * image inside another file (an ISO's El Torito EFI image, a FAT). */
+ib_disk_image *ib_disk_image_open_range(const char *path, uint64_t off,
+    uint64_t len, ib_err *err);
+
 /* Close d and its volumes; NULL does nothing. */
 void ib_disk_image_close(ib_disk_image *d);
 

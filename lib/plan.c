@@ -11,7 +11,10 @@
 #include "bootcfg.h"
 #include "bootfs.h"
 #include "bounds.h"
+#include "bytes.h"
+#include "compat.h"
 #include "disk_image.h"
+#include "eltorito.h"
 #include "menu_json.h"
 #include "path.h"
 #include "place.h"
@@ -25,6 +28,7 @@ struct ib_plan {
 	char *root;          /* a tree plan */
 	ib_disk_image *disk; /* a disk image plan, */
 	ib_bootfs *dfs;      /* and its files */
+	bool iso_esp;        /* disk: an ISO's El Torito EFI image */
 	ib_menu *m;
 	const ib_menu_entry *e;
 	const char *files[1 + IB_MAX_INITRDS]; /* kernel, initrds */
@@ -66,6 +70,67 @@ open_disk(ib_plan *p, const char *path, ib_err *err)
 	return p->m != NULL ? 0 : -1;
 }
 
+/*
+ * UEFI on an ISO whose El Torito EFI image is a FAT ESP holding
+ * systemd-boot's loader.conf or entries (Arch's ISOs): the firmware
+ * runs systemd-boot from that image, which reads its menu, kernel and
+ * initrd there. 1 when it is so (p's menu and files are the ESP's), 0
+ * when not, -1 with *err.
+ */
+static int
+open_iso_esp(ib_plan *p, const char *path, ib_err *err)
+{
+	unsigned char bs[512];
+	char why[160];
+	uint64_t off, len;
+	ib_eltorito et;
+	ib_err e;
+	int fd, rc;
+
+	ib_err_clear(&e);
+	if (ib_iso_is_stream(p->iso) || ib_eltorito_read(p->iso, &et, &e) ||
+	    !et.has_efi)
+		return 0;
+	/* The image's own BPB gives its size; the catalog's sector count
+	 * is 16 bits and often 0 for EFI images. */
+	off = (uint64_t)et.efi_lba * 2048;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	rc = ib_pread_all(fd, bs, sizeof(bs), off, &e);
+	close(fd);
+	if (rc == -1 || bs[510] != 0x55 || bs[511] != 0xaa)
+		return 0;
+	len = (uint64_t)ib_le16(bs + 11) *
+	    (ib_le16(bs + 19) != 0 ? ib_le16(bs + 19) : ib_le32(bs + 32));
+	p->disk = ib_disk_image_open_range(path, off, len, &e);
+	if (p->disk == NULL || ib_disk_image_count(p->disk) != 1 ||
+	    ib_disk_image_part(p->disk, 0) != NULL)
+		goto none;
+	p->dfs = ib_bootfs_open_disk(p->disk, err);
+	if (p->dfs == NULL)
+		return -1;
+	snprintf(why, sizeof(why),
+	    "El Torito EFI image at block %u: a FAT ESP with systemd-boot's "
+	    "loader.conf or entries; its menu, and the files it names there",
+	    et.efi_lba);
+	p->m = ib_bootcfg_read_sdboot(p->dfs, why, err);
+	if (p->m == NULL && err->code == IB_ENOTFOUND) {
+		ib_err_clear(err);
+		goto none;
+	}
+	if (p->m == NULL)
+		return -1;
+	p->iso_esp = true;
+	return 1;
+none:
+	ib_bootfs_close(p->dfs);
+	ib_disk_image_close(p->disk);
+	p->dfs = NULL;
+	p->disk = NULL;
+	return 0;
+}
+
 ib_plan *
 ib_plan_open(const char *path, const char *platform, ib_err *err)
 {
@@ -97,6 +162,14 @@ ib_plan_open(const char *path, const char *platform, ib_err *err)
 	memset(&io, 0, sizeof(io));
 	io.no_joliet = true; /* boot loaders never read Joliet names */
 	p->iso = ib_iso_open(path, &io, err);
+	if (p->iso != NULL && strcmp(p->platform, "efi") == 0 &&
+	    open_iso_esp(p, path, err) != 0) {
+		if (p->m == NULL) {
+			ib_plan_close(p);
+			return NULL;
+		}
+		return p;
+	}
 	if (p->iso != NULL)
 		p->m = ib_bootcfg_read_iso(p->iso, p->platform, err);
 	if (p->m == NULL) {
@@ -238,13 +311,17 @@ ib_plan_close(ib_plan *p)
 const char *
 ib_plan_disk_format(const ib_plan *p)
 {
-	return p->disk != NULL ? ib_disk_image_format_name(p->disk) : NULL;
+	return p->disk != NULL && !p->iso_esp ?
+	    ib_disk_image_format_name(p->disk) :
+	    NULL;
 }
 
 uint64_t
 ib_plan_disk_size(const ib_plan *p)
 {
-	return p->disk != NULL ? ib_disk_image_reader(p->disk)->size : 0;
+	return p->disk != NULL && !p->iso_esp ?
+	    ib_disk_image_reader(p->disk)->size :
+	    0;
 }
 
 int
