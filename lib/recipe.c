@@ -812,8 +812,10 @@ vm(struct run *u, ib_err *err)
 	if (o->vm.firmware == IB_FW_EFI) {
 		rc = efi_files(u, &v, err);
 	} else {
+		/* sr-mod for an Alpine-style modules= only with a CD: a
+		 * disk image is no CD. */
 		u->r->cmdline = ib_vm_prep_cmdline(u->e->args, o->vm.target,
-		    true, true, err);
+		    true, ib_plan_disk_format(u->p) == NULL, err);
 		if (u->r->cmdline == NULL)
 			return -1;
 		n = strlen(u->r->cmdline) + 2;

@@ -135,6 +135,11 @@ for s in $boots; do
 	    "$d.report"
 	check_eq "$s: /proc/cmdline is DIR/cmdline" "$(cat "$d/cmdline")" \
 	    "$(sed -n 's/^cmdline=//p' "$d.report")"
+	# Was a bug: a disk image got sr-mod in Alpine's modules=, as if a
+	# CD were attached; DIR/cmdline is only the serial rewrite.
+	check_eq "$s: DIR/cmdline is syslinux2cmdline --serial's" \
+	    "$(syslinux2cmdline -i "$T/img/$s.raw" --serial)" \
+	    "$(cat "$d/cmdline")"
 	size=$(wc -c <"$T/img/$s.raw" | tr -d ' ')
 	check_eq "$s: the VM's virtio disk is the image" \
 	    "capacity=$((size / 512))" \
