@@ -19,19 +19,35 @@
 #include "strbuf.h"
 #include "vm_prep.h"
 
+/* The length of name without suffix (any case), or n when it has none
+ * or is nothing else. */
+static size_t
+strip(const char *name, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && strncasecmp(name + n - k, suffix, k) == 0 ? n - k : n;
+}
+
 char *
 ib_vm_prep_name(const char *path)
 {
-	const char *base, *dot;
-	size_t n;
+	static const char *const packed[] = { ".gz", ".xz", ".zst", ".bz2" };
+	static const char *const images[] = { ".iso", ".img", ".raw",
+		".qcow2" };
+	const char *base;
+	size_t n, m, i;
 	char *s;
 
 	base = strrchr(path, '/');
 	base = base != NULL ? base + 1 : path;
-	dot = strrchr(base, '.');
-	n = dot != NULL && dot != base && strcasecmp(dot, ".iso") == 0 ?
-	    (size_t)(dot - base) :
-	    strlen(base);
+	n = strlen(base);
+	for (i = 0, m = n; i < sizeof(packed) / sizeof(packed[0]) && m == n;
+	     i++)
+		m = strip(base, n, packed[i]);
+	for (i = 0, n = m; i < sizeof(images) / sizeof(images[0]) && n == m;
+	     i++)
+		n = strip(base, m, images[i]);
 	s = malloc(n + 1);
 	if (s != NULL) {
 		memcpy(s, base, n);

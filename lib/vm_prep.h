@@ -18,8 +18,10 @@
 #include "kernel.h"
 #include "vm.h"
 
-/* The VM's name for an image at path: its file name without a .iso
- * suffix (any case). Returns a string the caller frees, or NULL. */
+/* The VM's name for an image at path: its file name without a
+ * compression suffix (.gz, .xz, .zst, .bz2), then without an image's
+ * (.iso, .img, .raw, .qcow2), any case; never empty. Returns a string
+ * the caller frees, or NULL. */
 char *ib_vm_prep_name(const char *path);
 
 /* Inspect the kernel at path. Returns 0, or -1 with *err naming it. */

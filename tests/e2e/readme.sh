@@ -9,7 +9,8 @@
 # isoboot wrote.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
-need xorriso cpio gzip qemu-system-x86_64 timeout make
+need xorriso cpio gzip qemu-system-x86_64 timeout make qemu-img xz sfdisk \
+    mke2fs mcopy
 kernel=/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/linux
 need_file "$kernel" /usr/lib/ISOLINUX/isolinux.bin /bin/busybox
 iso=alpine-virt-3.20.3-x86_64.iso
@@ -50,6 +51,20 @@ chmod +x "$T/shim/qemu-system-x86_64"
 # not inherit make check's jobserver or flags.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
+# The disks the later blocks boot, made as installers and cloud images
+# make them (tests/lib/mkshaped-disk.sh): an Alpine-installed disk, laid
+# into the quick start's disk.img before the "after installing" block,
+# as the installer would; a Debian disk as the cloud images the README
+# names, qcow2 and raw.xz.
+sh "$IB_TOP/tests/lib/mkshaped-disk.sh" alpine "$T/shapes" >/dev/null ||
+    fail "mkshaped-disk.sh makes the Alpine-installed disk"
+sh "$IB_TOP/tests/lib/mkshaped-disk.sh" debian-mbr "$T/shapes" >/dev/null ||
+    fail "mkshaped-disk.sh makes the Debian disk"
+qemu-img convert -c -O qcow2 "$T/shapes/debian-mbr.raw" \
+    "$R/debian-12-nocloud-amd64.qcow2"
+xz -c "$T/shapes/debian-mbr.raw" >"$R/debian-12-nocloud-amd64.raw.xz"
+vm=$R/alpine-virt-3.20.3-x86_64
+
 # The blocks, one file each.
 awk -v dir="$T" '
 	/^```sh$/ { n++; f = sprintf("%s/block%02d.sh", dir, n); inb = 1; next }
@@ -62,6 +77,12 @@ check_eq "the README has runnable blocks" 1 \
 
 for b in "$T"/block*.sh; do
 	name="README block $(basename "$b" .sh): $(head -n 1 "$b")"
+	if grep -q '/disk.img -o' "$b"; then
+		# The installer ran: the quick start's disk holds Alpine.
+		cp "$vm/cmdline" "$T/quick.cmdline"
+		dd if="$T/shapes/alpine.raw" of="$vm/disk.img" conv=notrunc \
+		    2>/dev/null
+	fi
 	(cd "$R" && PATH="$T/shim:$PATH" timeout 300 sh -e "$b" \
 	    </dev/null >"$b.out" 2>"$b.err")
 	rc=$?
@@ -96,8 +117,7 @@ done <"$T/brew"
 check_eq "README names brew packages" 1 "$([ -s "$T/brew" ] && echo 1)"
 
 # What the blocks did, checked.
-vm=$R/alpine-virt-3.20.3-x86_64
-want=$(cat "$vm/cmdline" 2>/dev/null)
+want=$(cat "$T/quick.cmdline" 2>/dev/null)
 check_eq "the quick start wrote the serial command line" \
     "earlyprintk=serial,ttyS0 console=ttyS0 modules=loop,squashfs,sd-mod,usb-storage,sr-mod" \
     "$want"
@@ -106,6 +126,19 @@ check_eq "the quick start's run booted to the marker with that command line" \
     "$(cat "$T"/block*.out | tr -d '\r' | grep -m 1 '^readme: booted')"
 check_eq "the quick start's disk is 8 GiB" 8589934592 \
     "$(wc -c <"$vm/disk.img" | tr -d ' ')"
+amarker=$(sed -n 's/^MARKER=//p' "$IB_TOP/fixtures/disks/alpine/EXPECTED")
+check_eq "after installing, run booted the installed disk's kernel" \
+    "$amarker cmdline=$(cat "$vm/cmdline")" \
+    "$(cat "$T"/block*.out | tr -d '\r' | grep -m 1 "^$amarker cmdline=")"
+check_eq "  with the installed system's root=UUID=" 1 \
+    "$(grep -c 'root=UUID=' "$vm/cmdline")"
+check_eq "  and no CD" 0 "$(grep -c 'media=cdrom' "$vm/run")"
+check_eq "the cloud qcow2 is the VM's disk as it is" 1 \
+    "$(grep -c "file=$R/debian-12-nocloud-amd64.qcow2,format=qcow2" \
+        "$R/debian-12-nocloud-amd64/run")"
+check_eq "the raw.xz was made whole in deb-hk/ for hyperkit" 1 \
+    "$(grep -c "virtio-blk,$R/deb-hk/debian-12-nocloud-amd64.raw" \
+        "$R/deb-hk/run")"
 check_eq "isoboot -o alpine-hk wrote a hyperkit script" 1 \
     "$(grep -c '^	hyperkit \\$' "$R/alpine-hk/run")"
 check_eq "mkdisk refused the second alpine.img" 1 \
