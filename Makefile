@@ -151,7 +151,7 @@ fuzz-run: fuzz
 
 # A real multi-extent file over 4 GiB; slow and disk-hungry, not in check.
 check-big: deps
-	@$(MAKE) --no-print-directory $(TOOL_BIN)
+	@$(MAKE) --no-print-directory $(TOOL_BIN) $(DRIVER_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" tests/big/multi-extent.sh
 
 deps:
@@ -164,7 +164,7 @@ _demo: $(TOOL_BIN)
 	@sh examples/demo.sh "$(B)"
 
 bench: deps
-	@$(MAKE) --no-print-directory $(TOOL_BIN)
+	@$(MAKE) --no-print-directory $(TOOL_BIN) $(DRIVER_BIN)
 	@sh bench/run.sh "$(B)"
 
 install: $(TOOL_BIN)
