@@ -432,6 +432,14 @@ ib_vm_check(const ib_vm *vm, ib_err *err)
 		    "accelerator '%s' is not a list like kvm:tcg", vm->accel);
 	if (vm->serial == IB_SERIAL_FILE && vm->serial_path == NULL)
 		return ib_err_set(err, EINVAL, "serial file: no path");
+	for (size_t i = 0; i < vm->ndisks; i++)
+		if (vm->disk_qcow2[i] && vm->target != IB_TARGET_QEMU)
+			return ib_err_set(err, IB_EUNSUPPORTED,
+			    "%s is qcow2: %s reads only raw disks (isoboot "
+			    "converts one into its directory; or qemu-img "
+			    "convert -O raw %s disk.img)",
+			    vm->disks[i], ib_vm_target_name(vm->target),
+			    vm->disks[i]);
 	switch (vm->target) {
 	case IB_TARGET_HYPERKIT:
 	case IB_TARGET_XHYVE:

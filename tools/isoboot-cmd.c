@@ -274,8 +274,24 @@ from_iso(struct opts *o)
 	}
 	if (o->vm.cmdline == NULL)
 		o->vm.cmdline = e->args;
-	if (o->vm.cdrom == NULL)
-		o->vm.cdrom = o->iso;
+	if (ib_plan_disk_format(o->plan) == NULL) {
+		if (o->vm.cdrom == NULL)
+			o->vm.cdrom = o->iso;
+		return 0;
+	}
+	/* A disk image is the VM's first disk (its root), not a CD. */
+	if (o->vm.ndisks == IB_MAX_DISKS) {
+		cli_warn(o->iso, "more than %u disks", IB_MAX_DISKS);
+		return -1;
+	}
+	memmove(o->vm.disks + 1, o->vm.disks,
+	    o->vm.ndisks * sizeof(o->vm.disks[0]));
+	memmove(o->vm.disk_qcow2 + 1, o->vm.disk_qcow2,
+	    o->vm.ndisks * sizeof(o->vm.disk_qcow2[0]));
+	o->vm.disks[0] = o->iso;
+	o->vm.disk_qcow2[0] =
+	    strcmp(ib_plan_disk_format(o->plan), "qcow2") == 0;
+	o->vm.ndisks++;
 	return 0;
 }
 
@@ -464,7 +480,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (ib_vm_argv(&o.vm, &a, &err) == -1) {
-		cli_warn_err(o.vm.kernel, &err);
+		cli_warn_err(ib_vm_target_name(o.vm.target), &err);
 		goto out;
 	}
 	if (o.exec) {

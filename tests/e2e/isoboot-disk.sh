@@ -27,6 +27,15 @@ holds() {
 	if "$@"; then ok "$_d"; else fail "$_d"; fi
 }
 
+# lacks DESC PATTERN FILE: no line of FILE matches PATTERN.
+lacks() {
+	if grep -q -- "$2" "$3"; then
+		fail "$1 ('$2' in $(basename "$3"))"
+	else
+		ok "$1"
+	fi
+}
+
 M=ib-disk-test
 U=0a1b2c3d-1111-2222-3333-444455556666
 V=6.1.0-13-amd64
@@ -106,6 +115,26 @@ check_eq "  JSON: the config on partition 2" "/p2/boot/grub/grub.cfg" \
 check_eq "  JSON: the kernel on partition 2" "/p2/boot/vmlinuz-$V" \
     "$(jq -r .entry.kernel "$T/out")"
 
+# isoboot-cmd DISK: the image is the VM's first disk, never a CD.
+expect_exit 0 "isoboot-cmd -t qemu on the qcow2" isoboot-cmd -t qemu \
+    --state "$T/cmdq" "$T/debian.qcow2" --disk "$T/extra.img" \
+    --disk-size 16m
+check_grep "  the image is the first virtio disk, as qcow2" \
+    "file=$T/debian.qcow2,format=qcow2,if=virtio" "$T/out"
+lacks "  no CD" "media=cdrom" "$T/out"
+holds "  before the --disk" test "$(grep -n "file=$T/debian.qcow2" \
+    "$T/out" | cut -d: -f1)" -lt "$(grep -n "file=$T/extra.img" "$T/out" |
+    cut -d: -f1)"
+expect_exit 0 "isoboot-cmd -t hyperkit on the raw disk" isoboot-cmd \
+    -t hyperkit --state "$T/cmdh" "$T/debian.raw"
+check_grep "  a virtio-blk disk" "virtio-blk,$T/debian.raw" "$T/out"
+expect_exit 1 "isoboot-cmd -t hyperkit on the qcow2 is refused" isoboot-cmd \
+    -t hyperkit --state "$T/cmdh2" "$T/debian.qcow2"
+check_grep "  saying hyperkit reads only raw disks" \
+    "hyperkit: .*debian.qcow2 is qcow2: hyperkit reads only raw disks" \
+    "$T/err"
+check_eq "  in one line" 1 "$(lines "$T/err")"
+
 # isoboot DISK -t qemu: raw and qcow2 boot as the VM's disk.
 boot() { # NAME IMAGE: isoboot IMAGE -o $T/NAME, then run it
 	isoboot "$2" -o "$T/$1" -t qemu --accel tcg --net none \
@@ -132,7 +161,7 @@ for n in raw qcow2; do
 	    "$T/$n/cmdline"
 	check_grep "  the image is a virtio disk of 100 MiB" \
 	    "^virtio-blk: .* capacity=204800$" "$T/$n.report"
-	not_there "  no CD" "sig=eb140101" "$T/$n.report"
+	lacks "  no CD" "sig=eb140101" "$T/$n.report"
 	holds "  the kernel is the one on the disk" \
 	    cmp -s "$T/$n/vmlinuz-$V" "$di/amd64/linux"
 done
@@ -254,7 +283,7 @@ check_grep "  its run script has the CD" "media=cdrom" "$T/vm/run"
 dd if="$T/debian.raw" of="$T/vm/disk.img" conv=notrunc,sparse 2>/dev/null
 expect_exit 0 "isoboot DIR/disk.img -o DIR" isoboot "$T/vm/disk.img" \
     -o "$T/vm" -t qemu --accel tcg --net none
-not_there "  the CD is gone from the run script" "media=cdrom" "$T/vm/run"
+lacks "  the CD is gone from the run script" "media=cdrom" "$T/vm/run"
 check_grep "  the disk is DIR/disk.img" "file=$T/vm/disk.img,format=raw" \
     "$T/vm/run"
 holds "  the installer's kernel and initrd are gone" \
