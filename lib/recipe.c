@@ -815,7 +815,7 @@ vm(struct run *u, ib_err *err)
 		/* sr-mod for an Alpine-style modules= only with a CD: a
 		 * disk image is no CD. */
 		u->r->cmdline = ib_vm_prep_cmdline(u->e->args, o->vm.target,
-		    true, ib_plan_disk_format(u->p) == NULL, err);
+		    true, u->disk_format == NULL, err);
 		if (u->r->cmdline == NULL)
 			return -1;
 		n = strlen(u->r->cmdline) + 2;
@@ -830,6 +830,7 @@ vm(struct run *u, ib_err *err)
 	}
 	diskpath = NULL;
 	image = u->disk_format != NULL;
+	u->r->disk_image = image;
 	if (rc == -1 || (image && image_disk(u, &diskpath, err) == -1) ||
 	    (!image && o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
 		free(diskpath);

@@ -89,6 +89,7 @@ typedef struct ib_recipe_result {
 	char *menu_error; /* efi: why the menu was not read, or NULL */
 	ib_disk_info disk;
 	bool extracted;  /* the image was read for the boot files */
+	bool disk_image; /* the image is a disk image: the VM's disk */
 	bool dir_failed; /* the run failed making or opening dir */
 	ib_recipe_output outputs[IB_MAX_OUTPUTS];
 	size_t noutputs;

@@ -252,6 +252,10 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 		printf("%s: up to date, nothing changed\n", o->out);
 	printf("start the VM: %s%s/%s\n", o->out[0] == '/' ? "" : "./", o->out,
 	    IB_RECIPE_RUN);
+	/* An installer ISO's next step: the system it installs. */
+	if (!r->disk_image && o->r.disk_size != 0)
+		printf("after installing to %s/%s: isoboot %s/%s -o %s\n",
+		    o->out, IB_RECIPE_DISK, o->out, IB_RECIPE_DISK, o->out);
 }
 
 /* What the user should know although nothing failed. */

@@ -215,7 +215,10 @@ check_eq "the summary: the entry and its config" \
 check_eq "the summary: every output written" 6 \
     "$(grep -c ' written$' "$T/first.out")"
 check_eq "the summary ends with how to start the VM" \
-    "start the VM: ./$name/run" "$(tail -n 1 "$T/first.out")"
+    "start the VM: ./$name/run" "$(tail -n 2 "$T/first.out" | head -n 1)"
+check_eq "  then what boots the system installed to its disk" \
+    "after installing to $name/disk.img: isoboot $name/disk.img -o $name" \
+    "$(tail -n 1 "$T/first.out")"
 # INCLUDEs of files the image lacks chose nothing: the summary's why
 # lines are the decisions (a d-i image showed ten "no such file,
 # skipped" lines); boot.json keeps every note.
