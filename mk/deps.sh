@@ -10,7 +10,8 @@ set -u
 BUILD_DEBS="gcc make pkg-config libcdio-dev libiso9660-dev libarchive-dev \
 zlib1g-dev check libext2fs-dev"
 TEST_DEBS="xorriso genisoimage libarchive-tools ipxe grub-rescue-pc \
-memtest86+ debian-installer-12-netboot-amd64 isolinux mandoc shellcheck \
+memtest86+ debian-installer-12-netboot-amd64 debian-installer-12-netboot-arm64 \
+isolinux mandoc shellcheck \
 xz-utils gzip \
 bzip2 zstd coreutils hyperfine \
 clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \

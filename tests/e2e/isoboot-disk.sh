@@ -14,7 +14,7 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need isoboot mke2fs sfdisk qemu-img qemu-system-x86_64 cpio gzip cmp \
-    timeout jq xorriso xz zstd
+    timeout jq xorriso xz zstd gzip
 di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer
 need_file "$di/amd64/linux" /bin/busybox
 conv=$IB_BUILD/drivers/qcow2_to_raw
@@ -268,6 +268,35 @@ expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
     -o "$T/zcut" -t qemu --net none
 check_eq "  in one line" 1 "$(lines "$T/err")"
 holds "  leaving no half disk" test ! -e "$T/zcut/cut.raw"
+
+# vfkit on arm64: an installed Debian arm64 /boot holds the kernel gzip'd
+# (vmlinuz); vfkit boots only an uncompressed Image, which isoboot
+# unpacks from the disk's kernel. Debian's d-i arm64 Image stands in,
+# gzip'd as the installed package ships it.
+a64=/usr/lib/debian-installer/images/12/arm64/text/debian-installer/arm64/linux
+need_file "$a64"
+rm -rf "${root:?}/boot"
+mkdir -p "$root/boot/grub"
+gzip -9 -c "$a64" >"$root/boot/vmlinuz-6.1.0-13-arm64"
+cp "$T/initrd.gz" "$root/boot/initrd.img-6.1.0-13-arm64"
+grubcfg 6.1.0-13-arm64 >"$root/boot/grub/grub.cfg"
+rm -f "$T/fs.img" "$T/arm.raw"
+mke2fs -q -F -t ext4 -U "$U" -d "$root" "$T/fs.img" 60M
+truncate -s 100M "$T/arm.raw"
+printf '%s\n' 'label: gpt' 'start=2048, size=122880' |
+    sfdisk -q "$T/arm.raw" >/dev/null
+dd if="$T/fs.img" of="$T/arm.raw" bs=512 seek=2048 conv=notrunc,sparse \
+    2>/dev/null
+expect_exit 0 "isoboot an arm64 disk -t vfkit" isoboot "$T/arm.raw" \
+    -o "$T/a64" -t vfkit
+check_grep "  the kernel is arm64's, gzip'd" "kernel: .*arm64" "$T/out"
+check_grep "  an Image is unpacked from it" "^  Image .*unpacked kernel" \
+    "$T/out"
+holds "  byte for byte Debian's Image" cmp -s "$T/a64/Image" "$a64"
+check_grep "  vfkit boots that Image" "linux,kernel=$T/a64/Image" \
+    "$T/a64/run"
+check_grep "  the disk is vfkit's virtio-blk" \
+    "virtio-blk,path=$T/arm.raw" "$T/a64/run"
 
 # After installing from an ISO: isoboot DIR/disk.img -o DIR boots what
 # was installed. The "installer" here copies the disk in.
