@@ -83,17 +83,31 @@ add_output(struct run *u, const char *name, const char *role, bool written,
 	return 0;
 }
 
+/* Whether the compressed file at path holds an ISO 9660 image: its
+ * first volume descriptor (ECMA-119 8.1, at 16 * 2048). */
+static bool
+holds_iso(const char *path)
+{
+	unsigned char b[0x8006];
+	size_t got;
+	ib_err e;
+
+	return ib_decompress_head(path, b, sizeof(b), &got, &e) == 0 &&
+	    got == sizeof(b) && memcmp(b + 0x8001, "CD001", 5) == 0;
+}
+
 /*
- * A compressed disk image (a cloud image's .raw.xz or .qcow2.xz) is made
- * whole in the directory once, under its name without the compression
- * suffix, and booted from there: a disk is read and written in place.
- * One already there is the guest's disk and is kept as it is.
+ * A compressed image is made whole in the directory once, under its
+ * name without the compression suffix, and booted from there: a disk
+ * (a cloud image's .raw.xz or .qcow2.xz) is read and written in place,
+ * and an ISO is the VM's CD, which no hypervisor reads compressed. One
+ * already there is kept as it is (a disk's is the guest's).
  */
 static int
 whole_image(struct run *u, ib_err *err)
 {
 	ib_decompress_opts dop;
-	const char *kind;
+	const char *kind, *role;
 	uint64_t size = 0;
 	char *name, *path;
 	bool made = false;
@@ -104,8 +118,9 @@ whole_image(struct run *u, ib_err *err)
 	 * what it is. */
 	rc = ib_disk_image_sniff(u->iso, &kind, err);
 	ib_err_clear(err);
-	if (rc != 2)
+	if (kind == NULL || (rc != 2 && !holds_iso(u->iso)))
 		return 0;
+	role = rc == 2 ? "unpacked disk" : "unpacked image";
 	name = ib_decompress_name_new(u->iso);
 	if (name == NULL)
 		return ib_err_errno(err, ENOMEM, "%s", u->o->iso);
@@ -133,8 +148,7 @@ whole_image(struct run *u, ib_err *err)
 	}
 	free(u->iso);
 	u->iso = path;
-	rc = add_output(u, name, "unpacked disk", made, (uint64_t)st.st_size,
-	    err);
+	rc = add_output(u, name, role, made, (uint64_t)st.st_size, err);
 	free(name);
 	return rc;
 }

@@ -11,7 +11,7 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need isoboot syslinux2cmdline xorriso mkfs.fat mcopy mmd jq cmp \
-    qemu-system-x86_64 timeout cpio gzip
+    qemu-system-x86_64 timeout cpio gzip xz
 di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer
 need_file "$di/amd64/linux" /bin/busybox
 
@@ -85,6 +85,23 @@ check_eq "  the guest's cmdline is DIR/cmdline" \
     "cmdline=$(cat "$T/vm/cmdline")" \
     "$(guest_report "$T/serial" "$M" | sed -n 1p)"
 check_grep "  with the entry's options" "$opts" "$T/vm/cmdline"
+
+# The ISO compressed: no hypervisor reads a compressed CD, so isoboot
+# makes it whole once in DIR (and then reads its ESP as above).
+xz -T1 -c "$T/arch.iso" >"$T/arch.iso.xz"
+expect_exit 0 "isoboot ISO.xz --platform efi" isoboot "$T/arch.iso.xz" \
+    --platform efi -o "$T/vmz" -t qemu --net none
+check_grep "  made whole as DIR/arch.iso" "^  arch.iso .*unpacked image" \
+    "$T/out"
+if cmp -s "$T/arch.iso" "$T/vmz/arch.iso"; then
+	ok "  byte for byte the ISO"
+else
+	fail "  byte for byte the ISO"
+fi
+check_grep "  the CD is the whole ISO" "file=$T/vmz/arch.iso,media=cdrom" \
+    "$T/vmz/run"
+check_eq "  the same command line" "$(cat "$T/vm/cmdline")" \
+    "$(cat "$T/vmz/cmdline")"
 
 # On BIOS the ESP is not read: this ISO has no BIOS boot image.
 expect_exit 1 "--platform bios: no BIOS boot, said in one line" \
