@@ -172,4 +172,9 @@
  * a few hundred bytes each; the files' own bound is IB_MAX_CONFIG. */
 #define IB_MAX_BLS_BYTES (16u * 1024 * 1024)
 
+/* Bytes of a file the seed takes whole (an SSH public key, the user's
+ * user-data): keys are under 1 KiB, cloud-configs a few KiB; cloud-init
+ * reads a NoCloud seed into memory. */
+#define IB_MAX_SEED_INPUT (1024u * 1024)
+
 #endif
