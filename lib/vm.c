@@ -348,6 +348,7 @@ check_vfkit(const ib_vm *vm, ib_err *err)
 	    no_comma("initrd", vm->initrd, "vfkit", "--bootloader", err) ==
 	        -1 ||
 	    no_comma("cdrom", vm->cdrom, "vfkit", "--device", err) == -1 ||
+	    no_comma("seed", vm->seed, "vfkit", "--device", err) == -1 ||
 	    no_comma("serial log", vm->serial_path, "vfkit", "--device", err) ==
 	        -1)
 		return -1;
@@ -497,6 +498,7 @@ ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err)
 	    absolute(&vm->bootrom, keep, err) == -1 ||
 	    absolute(&vm->efi_vars, keep, err) == -1 ||
 	    absolute(&vm->cdrom, keep, err) == -1 ||
+	    absolute(&vm->seed, keep, err) == -1 ||
 	    absolute(&vm->state_dir, keep, err) == -1 ||
 	    absolute(&vm->serial_path, keep, err) == -1)
 		return -1;

@@ -69,6 +69,10 @@ typedef struct ib_vm {
 	bool disk_qcow2[IB_MAX_DISKS]; /* qemu: format=qcow2 */
 	size_t ndisks;
 	const char *cdrom; /* NULL: none */
+	/* A second read-only CD, cloud-init's NoCloud seed (seed.h); NULL:
+	 * none. qemu: a second media=cdrom; hyperkit, xhyve: ahci-cd in
+	 * slot 12; vfkit: virtio-blk read-only. */
+	const char *seed;
 	ib_net net;
 	ib_serial serial;
 	const char *serial_path; /* IB_SERIAL_FILE */
@@ -147,10 +151,10 @@ int ib_vm_check(const ib_vm *vm, ib_err *err);
 /* Append the hypervisor's argv for vm (checked first) to a. */
 int ib_vm_argv(const ib_vm *vm, ib_argv *a, ib_err *err);
 
-/* Make vm's paths (kernel, initrd, bootrom, variable store, cdrom, disks,
- * state directory, serial file) absolute, as a script that changes directory needs; the strings
- * made are kept in keep (release it with ib_argv_free()). Returns 0, or
- * -1 with *err. */
+/* Make vm's paths (kernel, initrd, bootrom, variable store, cdrom,
+ * seed, disks, state directory, serial file) absolute, as a script that
+ * changes directory needs; the strings made are kept in keep (release it
+ * with ib_argv_free()). Returns 0, or -1 with *err. */
 int ib_vm_absolute_paths(ib_vm *vm, ib_argv *keep, ib_err *err);
 
 /*

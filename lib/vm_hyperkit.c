@@ -60,6 +60,10 @@ ib_vm_argv_kexec(const ib_vm *vm, ib_argv *a, ib_err *err)
 		rc = ib_argv_add(a, "-s", err) ||
 		    ib_argv_addf(a, err, "%zu:0,virtio-blk,%s", 4 + i,
 		        vm->disks[i]);
+	/* The seed after the disks' slots 4 to 11. */
+	if (rc == 0 && vm->seed != NULL)
+		rc = ib_argv_add(a, "-s", err) ||
+		    ib_argv_addf(a, err, "12:0,ahci-cd,%s", vm->seed);
 	if (rc == 0)
 		rc = ib_argv_add(a, "-U", err) || ib_argv_add(a, vm->uuid, err);
 	/* UEFI: hyperkit's bootrom is a firmware (-f bootrom,ROM), xhyve's

@@ -297,6 +297,8 @@ ib_vm_json_new(const ib_vm *vm, const ib_argv *a, ib_err *err)
 	        (unsigned long long)vm->mem, vm->cpus, ib_vm_net_name(vm->net),
 	        serials[vm->serial], vm->uuid) ||
 	    ib_strbuf_add_json(&b, vm->cdrom, err) ||
+	    ib_strbuf_adds(&b, ",\"seed\":", err) ||
+	    ib_strbuf_add_json(&b, vm->seed, err) ||
 	    ib_strbuf_adds(&b, ",\"state_dir\":", err) ||
 	    ib_strbuf_add_json(&b, vm->state_dir, err) ||
 	    ib_strbuf_adds(&b, ",\"disks\":[", err);

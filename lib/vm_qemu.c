@@ -110,6 +110,9 @@ ib_vm_argv_qemu(const ib_vm *vm, ib_argv *a, ib_err *err)
 	if (rc == 0 && vm->cdrom != NULL)
 		rc = qemu_drive(a, "file=", vm->cdrom,
 		    ",media=cdrom,readonly=on", err);
+	if (rc == 0 && vm->seed != NULL)
+		rc = qemu_drive(a, "file=", vm->seed,
+		    ",format=raw,media=cdrom,readonly=on", err);
 	if (rc == 0)
 		rc = ib_argv_add(a, "-nic", err) ||
 		    ib_argv_add(a,

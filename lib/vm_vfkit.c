@@ -57,6 +57,10 @@ ib_vm_argv_vfkit(const ib_vm *vm, ib_argv *a, ib_err *err)
 		rc = ib_argv_add(a, "--device", err) ||
 		    ib_argv_addf(a, err, "usb-mass-storage,path=%s,readonly",
 		        vm->cdrom);
+	if (rc == 0 && vm->seed != NULL)
+		rc = ib_argv_add(a, "--device", err) ||
+		    ib_argv_addf(a, err, "virtio-blk,path=%s,readonly",
+		        vm->seed);
 	if (rc == 0)
 		rc = ib_argv_add(a, "--device", err) ||
 		    ib_argv_add(a, "virtio-rng", err);

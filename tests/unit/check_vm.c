@@ -386,6 +386,37 @@ START_TEST(test_qemu)
 }
 END_TEST
 
+/* The NoCloud seed: a second read-only CD on every target. */
+START_TEST(test_seed)
+{
+	static const struct {
+		ib_target t;
+		const char *word;
+	} want[] = {
+		{ IB_TARGET_QEMU,
+		    "file=/d/seed.iso,format=raw,media=cdrom,readonly=on" },
+		{ IB_TARGET_HYPERKIT, "12:0,ahci-cd,/d/seed.iso" },
+		{ IB_TARGET_XHYVE, "12:0,ahci-cd,/d/seed.iso" },
+		{ IB_TARGET_VFKIT, "virtio-blk,path=/d/seed.iso,readonly" },
+	};
+	ib_vm vm;
+	ib_argv a;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		vm = base_vm(want[i].t);
+		vm.seed = "/d/seed.iso";
+		a = argv_ok(&vm);
+		ck_assert_msg(has_word(&a, want[i].word), "%s: no %s",
+		    ib_vm_target_name(want[i].t), want[i].word);
+		ib_argv_free(&a);
+	}
+	vm = base_vm(IB_TARGET_VFKIT);
+	vm.seed = "/d/a,seed.iso";
+	expect_refused(&vm, "seed path contains a comma");
+}
+END_TEST
+
 /* The rendered line is POSIX sh words that give back the argv. */
 START_TEST(test_render)
 {
@@ -526,6 +557,7 @@ vm_suite(void)
 	tu_add(s, "uuid", test_uuid);
 	tu_add(s, "vfkit", test_vfkit);
 	tu_add(s, "qemu", test_qemu);
+	tu_add(s, "seed", test_seed);
 	tu_add(s, "render", test_render);
 	tu_add(s, "option_parsers", test_option_parsers);
 	tu_add(s, "cmdline_edits", test_cmdline_edits);
