@@ -77,8 +77,12 @@ _isoboot_complete() {
 	--serial)
 		mapfile -t COMPREPLY < <(compgen -W 'stdio pty file:' -- "$cur")
 		return ;;
-	--kernel | --initrd | --disk | --cdrom | --bootrom)
+	--kernel | --initrd | --disk | --cdrom | --bootrom | --ssh-key | \
+	    --user-data)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	--user)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return ;;
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W 'bios efi' -- "$cur")

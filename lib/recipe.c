@@ -55,8 +55,8 @@ struct run {
 static const char *const reserved[] = { IB_RECIPE_DISK, IB_RECIPE_RUN,
 	IB_RECIPE_JSON, IB_RECIPE_CMDLINE, IB_RECIPE_JOINED, IB_RECIPE_IMAGE,
 	IB_RECIPE_STAMP, IB_RECIPE_LOCK, IB_RECIPE_EFI_VARS,
-	IB_RECIPE_VFKIT_VARS, "run.pid", "vpnkit.eth.sock", "vpnkit.port.sock",
-	"tty" };
+	IB_RECIPE_VFKIT_VARS, IB_RECIPE_SEED_ISO, "run.pid", "vpnkit.eth.sock",
+	"vpnkit.port.sock", "tty" };
 
 static int
 add_output(struct run *u, const char *name, const char *role, bool written,
@@ -689,6 +689,69 @@ disk(struct run *u, char **path, ib_err *err)
 	    u->r->disk.size, err);
 }
 
+/*
+ * cloud-init's NoCloud seed, DIR/seed.iso, for a disk image (or when
+ * asked): the key and the user's user-data read and checked here, the
+ * volume written only when its bytes change. *path stays NULL when no
+ * seed is made.
+ */
+static int
+seed(struct run *u, char **path, ib_err *err)
+{
+	const ib_recipe_opts *o = u->o;
+	ib_seed_opts so;
+	char *key = NULL, *ud = NULL;
+	size_t udlen = 0, size;
+	bool changed;
+	int rc = -1;
+
+	*path = NULL;
+	if (o->seed == IB_RECIPE_SEED_OFF ||
+	    (o->seed == IB_RECIPE_SEED_AUTO && u->disk_format == NULL))
+		return 0;
+	if (o->seed_key == NULL && o->seed_user_data == NULL) {
+		if (o->seed == IB_RECIPE_SEED_AUTO) {
+			u->r->seed_nokey = true;
+			return 0;
+		}
+		return ib_err_set(err, EINVAL,
+		    "%s: no public key and no user-data for it",
+		    IB_RECIPE_SEED_ISO);
+	}
+	if (o->seed_key != NULL) {
+		key = ib_seed_key_read(o->seed_key, err);
+		if (key == NULL)
+			return -1;
+	}
+	if (o->seed_user_data != NULL &&
+	    ib_seed_user_data_read(o->seed_user_data, &ud, &udlen, err) == -1)
+		goto out;
+	memset(&so, 0, sizeof(so));
+	so.user = o->seed_user;
+	so.hostname =
+	    o->seed_hostname != NULL ? o->seed_hostname : ib_path_base(u->dir);
+	so.key = key;
+	so.user_data = ud;
+	so.user_data_len = udlen;
+	if (ib_seed_write(&so, u->dirfd, IB_RECIPE_SEED_ISO, &changed, &size,
+	        err) == -1) {
+		ib_err_prefix(err, "%s: ", IB_RECIPE_SEED_ISO);
+		goto out;
+	}
+	*path = ib_path_join_new(u->dir, IB_RECIPE_SEED_ISO);
+	if (*path == NULL) {
+		ib_err_errno(err, ENOMEM, "seed");
+		goto out;
+	}
+	u->r->seed = true;
+	rc = add_output(u, IB_RECIPE_SEED_ISO, "cloud-init seed", changed, size,
+	    err);
+out:
+	free(key);
+	free(ud);
+	return rc;
+}
+
 /* ,"why":[the menu's notes] */
 static int
 add_notes(ib_strbuf *b, const ib_menu *m, ib_err *err)
@@ -815,7 +878,7 @@ vm(struct run *u, ib_err *err)
 {
 	const ib_recipe_opts *o = u->o;
 	ib_argv a = { 0 };
-	char *text, *diskpath;
+	char *text, *diskpath, *seedpath = NULL;
 	bool image;
 	size_t n;
 	ib_vm v;
@@ -846,10 +909,13 @@ vm(struct run *u, ib_err *err)
 	image = u->disk_format != NULL;
 	u->r->disk_image = image;
 	if (rc == -1 || (image && image_disk(u, &diskpath, err) == -1) ||
-	    (!image && o->disk_size != 0 && disk(u, &diskpath, err) == -1)) {
+	    (!image && o->disk_size != 0 && disk(u, &diskpath, err) == -1) ||
+	    seed(u, &seedpath, err) == -1) {
 		free(diskpath);
+		free(seedpath);
 		return -1;
 	}
+	v.seed = seedpath;
 	v.cpus = v.cpus != 0 ? v.cpus : 1;
 	if (diskpath != NULL) {
 		v.disks[0] = diskpath;
@@ -882,6 +948,7 @@ vm(struct run *u, ib_err *err)
 out:
 	ib_argv_free(&a);
 	free(diskpath);
+	free(seedpath);
 	return rc;
 }
 

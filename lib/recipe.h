@@ -36,8 +36,17 @@
 #include "errors.h"
 #include "firmware.h"
 #include "initrd.h"
+#include "seed.h"
 #include "vm.h"
 #include "vm_prep.h"
+
+/* Whether DIR/seed.iso, cloud-init's NoCloud seed, is made. */
+typedef enum ib_recipe_seed {
+	IB_RECIPE_SEED_AUTO, /* for a disk image, when there is a key or
+	                      * user-data; never for an ISO */
+	IB_RECIPE_SEED_ON,
+	IB_RECIPE_SEED_OFF
+} ib_recipe_seed;
 
 typedef struct ib_recipe_opts {
 	const char *iso;      /* the image */
@@ -54,6 +63,15 @@ typedef struct ib_recipe_opts {
 	const char *path;   /* $PATH, where qemu is: its UEFI firmware is
 	                   * beside it (may be NULL) */
 	uint64_t disk_size; /* a new disk.img's size; 0: no disk */
+	/* The seed: when (seed), the public key file (seed_key, read and
+	 * checked only when a seed is made; NULL: none), the user's own
+	 * user-data file (seed_user_data, or NULL), the account
+	 * (seed_user) and hostname (seed_hostname; NULL: DIR's name). */
+	ib_recipe_seed seed;
+	const char *seed_key;
+	const char *seed_user_data;
+	const char *seed_user;
+	const char *seed_hostname;
 	const volatile sig_atomic_t *cancel;
 	/* Called around each step and each extracted file (see
 	 * ib_extract_opts.progress); may be NULL. */
@@ -91,6 +109,8 @@ typedef struct ib_recipe_result {
 	bool extracted;  /* the image was read for the boot files */
 	bool disk_image; /* the image is a disk image: the VM's disk */
 	bool dir_failed; /* the run failed making or opening dir */
+	bool seed;       /* DIR/seed.iso is the VM's second CD */
+	bool seed_nokey; /* auto: a disk image, but no key nor user-data */
 	ib_recipe_output outputs[IB_MAX_OUTPUTS];
 	size_t noutputs;
 	size_t nwritten; /* outputs written this run; 0: nothing changed */
@@ -135,5 +155,6 @@ char *ib_recipe_mk_path_new(const char *argv0, const char *env,
 #define IB_RECIPE_EFI_VARS   IB_FIRMWARE_QEMU_VARS
 #define IB_RECIPE_VFKIT_VARS IB_FIRMWARE_VFKIT_VARS
 #define IB_RECIPE_LOCK       ".isoboot-lock"
+#define IB_RECIPE_SEED_ISO   "seed.iso"
 
 #endif

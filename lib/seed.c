@@ -332,11 +332,13 @@ cloud_config(ib_strbuf *b, const ib_seed_opts *o, ib_err *err)
 	        ib_strbuf_adds(b,
 	            "\n    shell: \"/bin/bash\"\n"
 	            "    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n"
-	            "    lock_passwd: true\n"
-	            "    ssh_authorized_keys:\n      - ",
+	            "    lock_passwd: true\n",
 	            err) ||
-	        ib_seed_yaml_quote(b, o->key, err) ||
-	        ib_strbuf_addc(b, '\n', err) ?
+	        (o->key != NULL &&
+	            (ib_strbuf_adds(b, "    ssh_authorized_keys:\n      - ",
+	                 err) ||
+	                ib_seed_yaml_quote(b, o->key, err) ||
+	                ib_strbuf_addc(b, '\n', err))) ?
 	    -1 :
 	    0;
 }
@@ -350,7 +352,7 @@ ib_seed_user_data_new(const ib_seed_opts *o, ib_err *err)
 
 	if (ib_seed_name_check("user", o->user, err) == -1 ||
 	    ib_seed_name_check("hostname", o->hostname, err) == -1 ||
-	    ib_seed_name_check("key", o->key, err) == -1)
+	    (o->key != NULL && ib_seed_name_check("key", o->key, err) == -1))
 		return NULL;
 	if (o->user_data == NULL) {
 		rc = cloud_config(&b, o, err);

@@ -24,7 +24,8 @@
 typedef struct ib_seed_opts {
 	const char *user;     /* the account cloud-init makes */
 	const char *hostname; /* meta-data's local-hostname */
-	const char *key;      /* one public key line, ib_seed_key_read()'s */
+	const char *key;      /* one public key line, ib_seed_key_read()'s;
+	                       * NULL: none */
 	/* The user's own user-data (a #cloud-config or a #! script), sent
 	 * after isoboot's as a second MIME part; NULL: none. */
 	const char *user_data;

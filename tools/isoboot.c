@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,9 @@ static const char help[] =
     "and initrds, the command line for a serial console, a disk, a run\n"
     "script and boot.json (the decisions). A second run changes only what\n"
     "its inputs changed. With --firmware efi, UEFI firmware boots the\n"
-    "image's own loader instead: nothing is extracted.\n"
+    "image's own loader instead: nothing is extracted. A disk image (a\n"
+    "cloud image) gets DIR/seed.iso, cloud-init's NoCloud seed, with\n"
+    "your user and SSH public key, as a second CD.\n"
     "\n"
     "  -o, --output DIR      the directory (default: ./ISO-NAME, without "
     ".iso)\n"
@@ -39,6 +42,14 @@ static const char help[] =
     "      --disk-size SIZE  the size of a new DIR/disk.img (default 8g;\n"
     "                        an existing one is never changed)\n"
     "      --no-disk         no disk image\n"
+    "      --hostname NAME   the seed's hostname (default: DIR's name)\n"
+    "      --no-seed         no cloud-init seed for a disk image\n"
+    "      --seed            a cloud-init seed for an ISO too\n"
+    "      --ssh-key FILE    the seed's public key (default: the first of\n"
+    "                        ~/.ssh/id_ed25519.pub, ~/.ssh/id_rsa.pub)\n"
+    "      --user NAME       the seed's account (default: yours)\n"
+    "      --user-data FILE  your own cloud-config or #! script, added to\n"
+    "                        the seed's\n"
     "      --json            print boot.json instead of the summary\n"
     "  -q, --quiet           no summary and no progress\n"
     "      --run             then start the VM (exec DIR/run)\n"
@@ -48,23 +59,35 @@ static const char help[] =
 
 enum {
 	OPT_DISK_SIZE = 256,
+	OPT_HOSTNAME,
 	OPT_JSON,
 	OPT_MK_PATH,
 	OPT_NO_DISK,
+	OPT_NO_SEED,
 	OPT_RUN,
+	OPT_SEED,
+	OPT_SSH_KEY,
+	OPT_USER,
+	OPT_USER_DATA,
 	OPT_VERSION
 };
 
 static const struct option longopts[] = {
 	CLI_VM_LONGOPTS{ "disk-size", required_argument, NULL, OPT_DISK_SIZE },
 	{ "help", no_argument, NULL, 'h' },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "label", required_argument, NULL, 'l' },
 	{ "mk-path", no_argument, NULL, OPT_MK_PATH },
 	{ "no-disk", no_argument, NULL, OPT_NO_DISK },
+	{ "no-seed", no_argument, NULL, OPT_NO_SEED },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "run", no_argument, NULL, OPT_RUN },
+	{ "seed", no_argument, NULL, OPT_SEED },
+	{ "ssh-key", required_argument, NULL, OPT_SSH_KEY },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "user-data", required_argument, NULL, OPT_USER_DATA },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
@@ -73,6 +96,8 @@ struct opts {
 	ib_recipe_opts r;
 	const char *out;
 	bool quiet, json, run, mk_path, disk_size_given;
+	bool key_default; /* seed_key is ~/.ssh's, not --ssh-key */
+	char *key_owned;
 };
 
 static void
@@ -102,6 +127,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			    cli_opt_size(usage, "--disk-size", optarg);
 			o->disk_size_given = true;
 			break;
+		case OPT_HOSTNAME:
+			o->r.seed_hostname = optarg;
+			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
@@ -111,8 +139,23 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_NO_DISK:
 			o->r.disk_size = 0;
 			break;
+		case OPT_NO_SEED:
+			o->r.seed = IB_RECIPE_SEED_OFF;
+			break;
 		case OPT_RUN:
 			o->run = true;
+			break;
+		case OPT_SEED:
+			o->r.seed = IB_RECIPE_SEED_ON;
+			break;
+		case OPT_SSH_KEY:
+			o->r.seed_key = optarg;
+			break;
+		case OPT_USER:
+			o->r.seed_user = optarg;
+			break;
+		case OPT_USER_DATA:
+			o->r.seed_user_data = optarg;
 			break;
 		case OPT_VERSION:
 			cli_version();
@@ -136,6 +179,12 @@ parse_args(int argc, char **argv, struct opts *o)
 	if (o->json && o->quiet)
 		cli_usage_error(usage, "--json and --quiet: choose one");
 	cli_vm_firmware_check(&o->r.vm, usage);
+	if (o->r.seed == IB_RECIPE_SEED_OFF &&
+	    (o->r.seed_key != NULL || o->r.seed_user_data != NULL ||
+	        o->r.seed_user != NULL || o->r.seed_hostname != NULL))
+		cli_usage_error(usage,
+		    "--no-seed with --ssh-key, --user, --user-data or "
+		    "--hostname: choose");
 	if (o->r.vm.firmware == IB_FW_EFI && o->r.label != NULL)
 		cli_usage_error(usage,
 		    "--label: with --firmware efi the image's loader boots "
@@ -184,6 +233,79 @@ human(char *buf, size_t n, uint64_t bytes)
 		snprintf(buf, n, "%.1f KiB", (double)bytes / 1024.0);
 	else
 		snprintf(buf, n, "%llu bytes", (unsigned long long)bytes);
+}
+
+/*
+ * The seed's defaults: the invoking user's name, and the first of
+ * ~/.ssh/id_ed25519.pub and ~/.ssh/id_rsa.pub that exists.
+ */
+static void
+seed_defaults(struct opts *o)
+{
+	static const char *const keys[] = { "id_ed25519.pub", "id_rsa.pub" };
+	const struct passwd *pw;
+	const char *home;
+	struct stat st;
+	size_t i, n;
+
+	if (o->r.seed_user == NULL) {
+		pw = getpwuid(getuid());
+		o->r.seed_user = pw != NULL ? pw->pw_name : getenv("USER");
+	}
+	home = getenv("HOME");
+	if (o->r.seed_key != NULL || o->r.seed == IB_RECIPE_SEED_OFF ||
+	    home == NULL || home[0] == '\0')
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		n = strlen(home) + strlen(keys[i]) + 7;
+		o->key_owned = malloc(n);
+		if (o->key_owned == NULL)
+			return;
+		snprintf(o->key_owned, n, "%s/.ssh/%s", home, keys[i]);
+		if (stat(o->key_owned, &st) == 0) {
+			o->r.seed_key = o->key_owned;
+			o->key_default = true;
+			return;
+		}
+		free(o->key_owned);
+		o->key_owned = NULL;
+	}
+}
+
+/* The seed's line of the summary. */
+static void
+print_seed(const struct opts *o, const ib_recipe_result *r)
+{
+	char a[1024], b[1024], c[IB_MAX_PATH + 64];
+	const char *host = o->r.seed_hostname;
+
+	if (r->seed_nokey) {
+		printf(
+		    "  seed:    none: no SSH public key (~/.ssh/id_ed25519.pub "
+		    "or id_rsa.pub): give --ssh-key FILE\n");
+		return;
+	}
+	if (!r->seed)
+		return;
+	if (host == NULL) {
+		host = strrchr(o->out, '/');
+		host = host != NULL && host[1] != '\0' ? host + 1 : o->out;
+	}
+	printf("  seed:    user '%s', hostname '%s', ",
+	    ib_quote(a, sizeof(a), o->r.seed_user, strlen(o->r.seed_user)),
+	    ib_quote(b, sizeof(b), host, strlen(host)));
+	if (o->r.seed_key != NULL)
+		printf("key %s%s",
+		    ib_quote(c, sizeof(c), o->r.seed_key,
+		        strlen(o->r.seed_key)),
+		    o->key_default ? " (the default)" : "");
+	else
+		printf("no key");
+	if (o->r.seed_user_data != NULL)
+		printf(", user-data %s",
+		    ib_quote(c, sizeof(c), o->r.seed_user_data,
+		        strlen(o->r.seed_user_data)));
+	putchar('\n');
 }
 
 /*
@@ -248,6 +370,7 @@ print_summary(const struct opts *o, const ib_recipe_result *r)
 		        strcmp(out->name, IB_RECIPE_DISK) == 0 ? "kept" :
 		                                                 "unchanged");
 	}
+	print_seed(o, r);
 	if (r->nwritten == 0)
 		printf("%s: up to date, nothing changed\n", o->out);
 	printf("start the VM: %s%s/%s\n", o->out[0] == '/' ? "" : "./", o->out,
@@ -317,6 +440,7 @@ main(int argc, char **argv)
 		o.out = owned;
 	}
 	o.r.dir = o.out;
+	seed_defaults(&o);
 	o.r.path = getenv("PATH");
 	o.r.cancel = &cli_caught;
 	o.r.waiting = show_waiting;
@@ -340,6 +464,7 @@ main(int argc, char **argv)
 			        "");
 		ib_recipe_result_free(&r);
 		free(owned);
+		free(o.key_owned);
 		cli_reraise();
 		return IB_EXIT_FAIL;
 	}
@@ -353,10 +478,12 @@ main(int argc, char **argv)
 		snprintf(run, sizeof(run), "%s/%s", o.out, IB_RECIPE_RUN);
 		fflush(stdout);
 		free(owned);
+		free(o.key_owned);
 		execl(run, run, (char *)NULL);
 		cli_warn(run, "%s", strerror(errno));
 		return IB_EXIT_FAIL;
 	}
 	free(owned);
+	free(o.key_owned);
 	return cli_close_stdout();
 }
