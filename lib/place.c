@@ -3,10 +3,13 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,6 +87,77 @@ ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
 		if (errno != EEXIST || tries > 100)
 			return ib_err_errno(err, errno, "create a temporary");
 	}
+}
+
+/* The temporaries' tags (ib_place_create's callers). */
+static const char *const tags[] = { "conv", "isoboot", "join", "mkdisk", "part",
+	"unpack", "unz", "vars" };
+
+/*
+ * The pid of a temporary's name as ib_place_create() makes it,
+ * ".NAME.TAG-PID-N" or ".TAG-PID-N" with a known TAG; 0 when the name is
+ * none of ours.
+ */
+static long
+temp_pid(const char *name)
+{
+	const char *end = name + strlen(name), *p, *dash;
+	size_t i, k;
+	long pid;
+
+	if (name[0] != '.')
+		return 0;
+	/* -N */
+	for (p = end; p > name && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	if (p == end || p == name || p[-1] != '-')
+		return 0;
+	/* -PID */
+	dash = p - 1;
+	for (p = dash; p > name && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	if (p == dash || p == name || p[-1] != '-' || dash - p > 9)
+		return 0;
+	pid = strtol(p, NULL, 10);
+	/* .TAG or .NAME.TAG just before */
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		k = strlen(tags[i]);
+		if ((size_t)(p - 1 - name) >= k + 1 &&
+		    strncmp(p - 1 - k, tags[i], k) == 0 &&
+		    p[-2 - (long)k] == '.')
+			return pid;
+	}
+	return 0;
+}
+
+int
+ib_place_sweep(int dirfd, unsigned *removed, ib_err *err)
+{
+	struct dirent *de;
+	DIR *d;
+	long pid;
+	int fd;
+
+	*removed = 0;
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return ib_err_errno(err, errno, "open");
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return ib_err_errno(err, errno, "open");
+	}
+	while ((de = readdir(d)) != NULL) {
+		pid = temp_pid(de->d_name);
+		/* A writer that is gone (killed) left it; a live one (pid
+		 * reused, or another tool writing here) keeps it. */
+		if (pid > 0 && pid != (long)getpid() &&
+		    kill((pid_t)pid, 0) == -1 && errno == ESRCH &&
+		    unlinkat(dirfd, de->d_name, 0) == 0)
+			(*removed)++;
+	}
+	closedir(d);
+	return 0;
 }
 
 /* Whether the file name in dirfd holds exactly data, with the exec bit

@@ -47,6 +47,14 @@ int ib_place_create(int dirfd, const char *name, const char *tag, mode_t mode,
     char *tmp, ib_err *err);
 
 /*
+ * Remove from the directory dirfd the temporaries ib_place_create()
+ * made for writers that no longer run (killed before they could clean
+ * up); a live writer's stay. Call it holding the directory's lock. The
+ * count goes to *removed. Returns 0, or -1 with *err.
+ */
+int ib_place_sweep(int dirfd, unsigned *removed, ib_err *err);
+
+/*
  * Make name in dirfd hold exactly the len bytes of data, executable or
  * not as mode says. When it already does, nothing is written and
  * *changed is false; otherwise the bytes go to a temporary (mode &

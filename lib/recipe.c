@@ -958,6 +958,7 @@ static int
 open_dir(struct run *u, bool *made, ib_err *err)
 {
 	struct stat st;
+	unsigned swept;
 
 	*made = stat(u->o->dir, &st) == -1 && errno == ENOENT;
 	u->dirfd = ib_place_dir(u->o->dir, err);
@@ -968,6 +969,9 @@ open_dir(struct run *u, bool *made, ib_err *err)
 	u->lockfd = ib_place_lock(u->dirfd, IB_RECIPE_LOCK, u->o->waiting,
 	    u->o->waiting_ctx, u->o->cancel, err);
 	if (u->lockfd == -1)
+		return ib_err_prefix(err, "%s: ", u->o->dir);
+	/* A run killed before it cleaned up left its temporaries. */
+	if (ib_place_sweep(u->dirfd, &swept, err) == -1)
 		return ib_err_prefix(err, "%s: ", u->o->dir);
 	u->dir = realpath(u->o->dir, NULL);
 	if (u->dir == NULL)
