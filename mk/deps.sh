@@ -17,7 +17,8 @@ bzip2 zstd coreutils hyperfine \
 clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \
 cpio \
 fdisk gdisk dosfstools e2fsprogs xfsprogs btrfs-progs squashfs-tools \
-cryptsetup-bin mtools debootstrap debian-archive-keyring ovmf systemd-boot-efi"
+cryptsetup-bin mtools debootstrap debian-archive-keyring ovmf systemd-boot-efi \
+openssh-client python3-yaml"
 BREW="libcdio libarchive check pkgconf e2fsprogs xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"
 
