@@ -20,7 +20,8 @@
 
 /*
  * Append len bytes of in, from offset off, to out at its current position:
- * copy_file_range, then sendfile, then a pread/write loop. Checks *cancel
+ * copy_file_range from a page-aligned off, splice through a pipe from
+ * another, else (or for what they leave) a pread/write loop. Checks *cancel
  * (may be NULL) between chunks and fails with IB_EINTR. A short input is
  * an EIO error. Returns 0, or -1 with *err.
  */

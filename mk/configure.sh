@@ -32,13 +32,11 @@ probe() { # probe NAME HEADER-AND-BODY
 	probe HAVE_COPY_FILE_RANGE '#define _GNU_SOURCE
 #include <unistd.h>
 int main(void) { return (int)copy_file_range(0, 0, 1, 0, 0, 0); }'
-	probe HAVE_SENDFILE '#include <sys/sendfile.h>
-int main(void) { return (int)sendfile(1, 0, 0, 0); }'
+	probe HAVE_SPLICE '#define _GNU_SOURCE
+#include <fcntl.h>
+int main(void) { return (int)splice(0, 0, 1, 0, 0, SPLICE_F_MOVE) + F_SETPIPE_SZ; }'
 	probe HAVE_POSIX_FALLOCATE '#include <fcntl.h>
 int main(void) { return posix_fallocate(0, 0, 0); }'
-	probe HAVE_MAP_POPULATE '#define _GNU_SOURCE
-#include <sys/mman.h>
-int main(void) { return MAP_POPULATE; }'
 	probe HAVE_ST_MTIM '#include <sys/stat.h>
 int main(void) { struct stat s; s.st_mtim.tv_sec = 0; return (int)s.st_mtim.tv_sec; }'
 	probe HAVE_RENAMEAT2 '#define _GNU_SOURCE

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * check_compat: the copy and I/O helpers, on every path ib_copy_range can
- * take (copy_file_range, sendfile, the mapped copy for large ranges at
- * offsets that are not page-aligned, the pread/write loop that PORTABLE=1
- * builds use), checked byte for byte. Files live in a fresh mkdtemp
+ * take (copy_file_range from page-aligned offsets, splice through a pipe
+ * for large ranges at offsets that are not, the pread/write loop that
+ * PORTABLE=1 builds use), checked byte for byte. Files live in a fresh mkdtemp
  * directory ($IB_WORK, else $TMPDIR, else /tmp), made per TCase in the
  * parent process and removed there even when a test fails.
  */
@@ -185,8 +185,8 @@ START_TEST(test_copy_aligned)
 }
 END_TEST
 
-/* 2048-aligned but not page-aligned offsets with at least 1 MiB to copy:
- * the mapped copy, over several windows and at one window exactly. */
+/* 2048-aligned but not page-aligned offsets with more than 128 KiB to
+ * copy: splice, over several pipe fills and at one fill exactly. */
 START_TEST(test_copy_misaligned)
 {
 	int in;
@@ -258,13 +258,13 @@ START_TEST(test_copy_past_end)
 END_TEST
 
 /*
- * test_copy_past_end_mapped: 2 MiB from offset 2048 of a file of
- * 1 MiB + 4096 bytes. This takes the mapped copy, whose second window
- * maps pages beyond the end of the file; touching them is SIGBUS, or
- * EFAULT inside write(). A short input must still be EIO "unexpected end
- * of input", as on every other path.
+ * test_copy_past_end_spliced: 2 MiB from offset 2048 of a file of
+ * 1 MiB + 4096 bytes. This takes splice, whose second fill finds the end
+ * of the file (the mapped copy this replaced faulted there: SIGBUS, or
+ * EFAULT inside write()). A short input must still be EIO "unexpected
+ * end of input", as on every other path.
  */
-START_TEST(test_copy_past_end_mapped)
+START_TEST(test_copy_past_end_spliced)
 {
 	ib_err err;
 	int in, out;
@@ -300,7 +300,7 @@ START_TEST(test_copy_out_of_range)
 END_TEST
 
 /* A cancel flag already set: IB_EINTR before a byte is written, on the
- * kernel path, the mapped path and for a short copy. */
+ * copy_file_range path, the splice path and for a short copy. */
 START_TEST(test_copy_cancel)
 {
 	static volatile sig_atomic_t stop = 1;
@@ -470,7 +470,7 @@ END_TEST
 START_TEST(test_portable)
 {
 	ck_assert_int_eq(ib_compat_portable(),
-	    !(HAVE_COPY_FILE_RANGE || HAVE_SENDFILE));
+	    !(HAVE_COPY_FILE_RANGE || HAVE_SPLICE));
 #if IB_PORTABLE
 	ck_assert_int_eq(ib_compat_portable(), 1);
 #endif
@@ -499,7 +499,7 @@ compat_suite(void)
 	add(s, "copy_short", test_copy_short);
 	add(s, "copy_append", test_copy_append);
 	tc = add(s, "copy_past_end", test_copy_past_end);
-	tcase_add_test(tc, test_copy_past_end_mapped);
+	tcase_add_test(tc, test_copy_past_end_spliced);
 	add(s, "copy_out_of_range", test_copy_out_of_range);
 	add(s, "copy_cancel", test_copy_cancel);
 	add(s, "copy_to_pipe", test_copy_to_pipe);
