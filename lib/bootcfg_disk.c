@@ -294,8 +294,24 @@ find_efi_grub(ib_bootfs *fs, char *out, size_t outsz, ib_err *err)
 	return 0;
 }
 
+static ib_menu *read_disk(ib_bootfs *fs, const char *platform, ib_err *err);
+
 ib_menu *
 ib_bootcfg_read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
+{
+	const ib_disk_table *t = ib_disk_image_table(ib_bootfs_disk(fs));
+	ib_menu *m;
+
+	m = read_disk(fs, platform, err);
+	/* The table's own warning ("the primary GPT header is damaged;
+	 * using the backup") comes first: it may explain the rest. */
+	if (m != NULL && t->note[0] != '\0')
+		ib_menu_note_firstf(m, "%s", t->note);
+	return m;
+}
+
+static ib_menu *
+read_disk(ib_bootfs *fs, const char *platform, ib_err *err)
 {
 	ib_disk_image *d = ib_bootfs_disk(fs);
 	char path[IB_MAX_PATH + 1], cwd[IB_MAX_PATH + 1];

@@ -115,6 +115,17 @@ check_eq "  JSON: the config on partition 2" "/p2/boot/grub/grub.cfg" \
 check_eq "  JSON: the kernel on partition 2" "/p2/boot/vmlinuz-$V" \
     "$(jq -r .entry.kernel "$T/out")"
 
+# A damaged primary GPT header: the backup is used, and said first.
+cp "$T/debian.raw" "$T/gptbad.raw"
+printf 'X' | dd of="$T/gptbad.raw" bs=1 seek=528 conv=notrunc 2>/dev/null
+expect_exit 0 "a disk whose primary GPT header is damaged" syslinux2cmdline \
+    -i "$T/gptbad.raw" --explain
+check_eq "  the same command line, from the backup table" \
+    "root=UUID=$U ro console=ttyS0 quiet" "$(cat "$T/out")"
+check_eq "  saying so first" \
+    "syslinux2cmdline: GPT: header CRC mismatch (primary); using the backup at LBA 204799" \
+    "$(head -n 1 "$T/err")"
+
 # isoboot-cmd DISK: the image is the VM's first disk, never a CD.
 expect_exit 0 "isoboot-cmd -t qemu on the qcow2" isoboot-cmd -t qemu \
     --state "$T/cmdq" "$T/debian.qcow2" --disk "$T/extra.img" \
