@@ -211,14 +211,14 @@ ours=$(du -k "$T/hk/disk.img" | cut -f1)
 theirs=$(du -k "$T/q.raw" | cut -f1)
 holds "  no less sparse than qemu-img's ($ours KiB, $theirs KiB)" \
     test "$ours" -le "$theirs"
-echo guest-data | dd of="$T/hk/disk.img" bs=1 seek=512 conv=notrunc \
+echo guest-data | dd of="$T/hk/disk.img" bs=1 seek=1040000 conv=notrunc \
     2>/dev/null
 expect_exit 0 "isoboot qcow2 -t hyperkit again" isoboot "$T/debian.qcow2" \
     -o "$T/hk" -t hyperkit
 check_grep "  keeps the guest's disk.img" \
     "disk.img .*raw disk .*kept" "$T/out"
 check_eq "  its bytes untouched" guest-data \
-    "$(dd if="$T/hk/disk.img" bs=1 skip=512 count=10 2>/dev/null)"
+    "$(dd if="$T/hk/disk.img" bs=1 skip=1040000 count=10 2>/dev/null)"
 
 # The converter: several threads or one give the same bytes.
 for j in 1 3; do
@@ -267,13 +267,13 @@ expect_exit 0 "isoboot on an xz-compressed qcow2" isoboot "$T/cloud.qcow2.xz" \
     -o "$T/zq" -t qemu --net none
 check_grep "  booted as qcow2 from DIR" "file=$T/zq/cloud.qcow2,format=qcow2" \
     "$T/zq/run"
-echo guest-data | dd of="$T/zxz/cloud.raw" bs=1 seek=512 conv=notrunc \
+echo guest-data | dd of="$T/zxz/cloud.raw" bs=1 seek=1040000 conv=notrunc \
     2>/dev/null
 expect_exit 0 "isoboot on the .raw.xz again" isoboot "$T/cloud.raw.xz" \
     -o "$T/zxz" -t qemu --net none
 check_grep "  nothing changed" "nothing changed" "$T/out"
 check_eq "  the guest's disk is kept" guest-data \
-    "$(dd if="$T/zxz/cloud.raw" bs=1 skip=512 count=10 2>/dev/null)"
+    "$(dd if="$T/zxz/cloud.raw" bs=1 skip=1040000 count=10 2>/dev/null)"
 head -c 100000 "$T/cloud.raw.xz" >"$T/cut.raw.xz"
 expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
     -o "$T/zcut" -t qemu --net none
