@@ -16,9 +16,10 @@
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need isoboot isoboot-extract mke2fs isoinfo blkid ssh-keygen python3 jq cmp \
-    qemu-img qemu-system-x86_64 timeout
+    qemu-img qemu-system-x86_64 timeout xorriso
 di=/usr/lib/debian-installer/images/12/amd64/text/debian-installer
-need_file "$di/amd64/linux"
+isolinux=/usr/lib/ISOLINUX/isolinux.bin
+need_file "$di/amd64/linux" "$isolinux"
 if ! python3 -c 'import yaml' 2>/dev/null; then
 	need python3-yaml
 fi
@@ -163,6 +164,24 @@ expect_exit 0 "--no-seed: no seed" isoboot "$T/disk.raw" -o "$T/ns" \
     -t qemu --no-seed
 holds "  no seed.iso" test ! -e "$T/ns/seed.iso"
 check_eq "  boot.json: no seed" null "$(jq .vm.seed "$T/ns/boot.json")"
+
+# An ISO (a live system) gets no seed unless --seed asks.
+mkdir -p "$T/isotree/isolinux"
+cp "$isolinux" "$T/isotree/isolinux/isolinux.bin"
+cp "$di/amd64/linux" "$T/isotree/vmlinuz"
+printf 'DEFAULT live\nLABEL live\n  KERNEL /vmlinuz\n  APPEND quiet\n' \
+    >"$T/isotree/isolinux/isolinux.cfg"
+xorriso -as mkisofs -quiet -o "$T/live.iso" -b isolinux/isolinux.bin \
+    -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+    -boot-info-table "$T/isotree" >/dev/null 2>&1
+expect_exit 0 "an ISO with a key" isoboot "$T/live.iso" -o "$T/iso1" \
+    -t qemu --no-disk --ssh-key "$T/id.pub" --user ibtest
+holds "  no seed.iso" test ! -e "$T/iso1/seed.iso"
+expect_exit 0 "an ISO with --seed" isoboot "$T/live.iso" -o "$T/iso2" \
+    -t qemu --no-disk --seed --ssh-key "$T/id.pub" --user ibtest
+holds "  seed.iso" test -s "$T/iso2/seed.iso"
+check_eq "  two CDs: the ISO and the seed" 2 \
+    "$(grep -o 'media=cdrom' "$T/iso2/run" | wc -l | tr -d ' ')"
 
 # The real boot.
 run sh "$IB_TOP/tests/lib/mkdebian-cloud-disk.sh" "$T/build"

@@ -10,6 +10,12 @@ set -u
 : "${IB_WORK:?run through make check}"
 PATH=$IB_BIN:$PATH
 export PATH
+# isoboot reads the seed's default SSH key from $HOME/.ssh: the tests see
+# none, whoever runs them. The cached disks stay under the real $HOME.
+IB_CACHE=${IB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/isoboot-tests}
+HOME=$IB_WORK/home
+mkdir -p "$HOME"
+export IB_CACHE HOME
 TZ=UTC
 LC_ALL=C
 export TZ LC_ALL
