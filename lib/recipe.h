@@ -24,6 +24,10 @@
  * and its own copy of the variable store (efi-vars.fd, made once, never
  * replaced); vfkit keeps its store in efi-vars; hyperkit and xhyve boot
  * the ROM vm.bootrom names.
+ *
+ * A disk image (a cloud image) also gets "seed.iso", cloud-init's
+ * NoCloud seed (seed.h) with the account, key and user-data the options
+ * name, attached as the VM's second CD; an ISO only when asked.
  */
 #ifndef IB_RECIPE_H
 #define IB_RECIPE_H
