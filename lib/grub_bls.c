@@ -100,7 +100,7 @@ ib_grub_cmd_blscfg(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	char dir[IB_MAX_PATH + 1], qd[QMAX];
 	ib_bls_list l = { 0 };
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	(void)av;
 	c->status = 0;
