@@ -9,6 +9,7 @@
 #include <et/com_err.h>
 #include <ext2fs/ext2fs.h>
 
+#include "bounds.h"
 #include "ext4.h"
 
 /* Where the filesystem is: the disk, its byte range, and the last error
@@ -16,9 +17,22 @@
 struct src {
 	const ib_disk_reader *r;
 	uint64_t off, len;
+	uint64_t budget; /* bytes one operation may still read */
 	ib_err err;
 	int failed;
 };
+
+/*
+ * What one operation (a lookup, a listing, a read) may read: the whole
+ * filesystem once and a little more. A damaged extent tree whose index
+ * blocks all point at the same child makes libext2fs read the same
+ * blocks over and over, without end in practice; this ends it.
+ */
+static void
+budget(struct src *s, uint64_t want)
+{
+	s->budget = s->len + want + (4u << 20);
+}
 
 struct ext4 {
 	ext2_filsys fs;
@@ -98,6 +112,14 @@ io_read_blk64(io_channel io, unsigned long long block, int count, void *data)
 		    "block %llu lies past the filesystem's end", block);
 		return EXT2_ET_SHORT_READ;
 	}
+	if (n > s->budget) {
+		s->failed = 1;
+		ib_err_set(&s->err, IB_ELIMIT,
+		    "ext4: more reads for one lookup than the filesystem has "
+		    "bytes (a damaged extent tree?)");
+		return EXT2_ET_SHORT_READ;
+	}
+	s->budget -= n;
 	if (ib_disk_read(s->r, data, (size_t)n, s->off + at, "ext4 block",
 	        &s->err) == -1) {
 		s->failed = 1;
@@ -190,7 +212,10 @@ node_of(struct ext4 *e, ext2_ino_t ino, ib_vol_node *n, ib_err *err)
 static int
 e_root(void *fs, ib_vol_node *out, ib_err *err)
 {
-	return node_of(fs, EXT2_ROOT_INO, out, err);
+	struct ext4 *e = fs;
+
+	budget(&e->src, 0);
+	return node_of(e, EXT2_ROOT_INO, out, err);
 }
 
 static int
@@ -203,6 +228,7 @@ e_lookup(void *fs, const ib_vol_node *dir, const char *name, size_t len,
 
 	if (len > EXT2_NAME_LEN)
 		return 0;
+	budget(&e->src, 0);
 	rc = ext2fs_lookup(e->fs, (ext2_ino_t)dir->id, name, (int)len, NULL,
 	    &ino);
 	if (rc == EXT2_ET_FILE_NOT_FOUND && !e->src.failed)
@@ -251,6 +277,7 @@ e_readdir(void *fs, const ib_vol_node *dir, ib_vol_dir_fn fn, void *ctx,
 	struct dir_walk w = { e, fn, ctx, err, 0 };
 	errcode_t rc;
 
+	budget(&e->src, 0);
 	rc = ext2fs_dir_iterate(e->fs, (ext2_ino_t)dir->id, 0, NULL, dir_entry,
 	    &w);
 	if (w.rc == -1)
@@ -261,14 +288,15 @@ e_readdir(void *fs, const ib_vol_node *dir, ib_vol_dir_fn fn, void *ctx,
 }
 
 /* A symlink whose target is in the inode itself: in i_block (a "fast"
- * link), or in its inline data. */
+ * link), or in its inline data (i_block and the system.data attribute,
+ * as long as the inode is big: sized first, never copied blind). */
 static int
 link_in_inode(struct ext4 *e, const ib_vol_node *n, void *buf, size_t len,
     uint64_t off, bool *done, ib_err *err)
 {
 	struct ext2_inode in;
-	char data[EXT2_N_BLOCKS * 4 + 256];
-	size_t size = sizeof(data);
+	char *data = NULL;
+	size_t size;
 	errcode_t rc;
 
 	*done = false;
@@ -276,21 +304,38 @@ link_in_inode(struct ext4 *e, const ib_vol_node *n, void *buf, size_t len,
 	if (rc != 0)
 		return ext_err(e, rc, err);
 	if ((in.i_flags & EXT4_INLINE_DATA_FL) != 0) {
-		rc = ext2fs_inline_data_get(e->fs, (ext2_ino_t)n->id, &in, data,
-		    &size);
+		rc = ext2fs_inline_data_size(e->fs, (ext2_ino_t)n->id, &size);
 		if (rc != 0)
 			return ext_err(e, rc, err);
+		if (size > IB_MAX_LINK + sizeof(in.i_block))
+			return ib_err_set(err, IB_EFORMAT,
+			    "ext4: symlink of %zu bytes of inline data", size);
+		data = malloc(size > 0 ? size : 1);
+		if (data == NULL)
+			return ib_err_errno(err, ENOMEM, "ext4");
+		rc = ext2fs_inline_data_get(e->fs, (ext2_ino_t)n->id, &in, data,
+		    &size);
+		if (rc != 0) {
+			free(data);
+			return ext_err(e, rc, err);
+		}
 	} else if (ext2fs_is_fast_symlink(&in)) {
 		size = sizeof(in.i_block);
+		data = malloc(size);
+		if (data == NULL)
+			return ib_err_errno(err, ENOMEM, "ext4");
 		memcpy(data, in.i_block, size);
 	} else {
 		return 0;
 	}
-	if (off + len > size)
+	if (off > size || len > size - off) {
+		free(data);
 		return ib_err_set(err, IB_EFORMAT,
 		    "ext4: symlink of %" PRIu64 " bytes holds %zu", n->size,
 		    size);
+	}
 	memcpy(buf, data + off, len);
+	free(data);
 	*done = true;
 	return 0;
 }
@@ -306,6 +351,7 @@ e_pread(void *fs, const ib_vol_node *n, void *buf, size_t len, uint64_t off,
 	errcode_t rc;
 	bool done;
 
+	budget(&e->src, len);
 	if (n->type == IB_VOL_LNK &&
 	    (link_in_inode(e, n, buf, len, off, &done, err) == -1 || done))
 		return done ? 0 : -1;
@@ -360,6 +406,7 @@ ib_ext4_open(const ib_disk_reader *r, uint64_t off, uint64_t len, ib_err *err)
 	e->src.r = r;
 	e->src.off = off;
 	e->src.len = len;
+	budget(&e->src, 0);
 	/* error_message() names libext2fs's codes once their table is
 	 * known; adding it again does nothing. */
 	initialize_ext2_error_table();

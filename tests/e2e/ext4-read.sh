@@ -134,4 +134,39 @@ check_grep "  saying its checksum is wrong" "grub.cfg: ext4: .*checksum" \
     "$T/err"
 check_eq "  in one line" 1 "$(lines "$T/err")"
 
+# A long symlink stored as inline data (big inodes): its 706-byte target
+# is read whole through libext2fs's inline-data size (was: copied into a
+# fixed 316-byte buffer, a stack overflow ASan saw).
+rm -rf "$T/il"
+c=$(printf 'y%.0s' $(seq 1 99))
+long=$c/$c/$c/$c/$c/$c/$c
+mkdir -p "$T/il/$long"
+echo inline >"$T/il/$long/f"
+ln -s "/$long/f" "$T/il/longlink"
+rm -f "$T/il.img"
+mke2fs -q -F -t ext4 -I 1024 -O inline_data -d "$T/il" "$T/il.img" 8M \
+    >/dev/null 2>&1
+check_eq "a 703-byte symlink in inline data is followed" inline \
+    "$("$cat" "$T/il.img" cat - /longlink 2>&1)"
+
+# A damaged extent tree whose index blocks all point at the same child
+# (84^5 leaf reads): refused in one line, at once (was: minutes to
+# hours per lookup).
+if command -v python3 >/dev/null 2>&1 || [ "${CI:-}" = true ]; then
+	rm -f "$T/loop.img"
+	mke2fs -q -F -t ext4 -b 1024 \
+	    -O ^has_journal,^metadata_csum,^64bit,^flex_bg "$T/loop.img" 8M \
+	    >/dev/null 2>&1
+	# shellcheck disable=SC2046 # block and offset: two words
+	python3 "$IB_TOP/tests/lib/ext4-extent-loop.py" "$T/loop.img" 5 \
+	    $(debugfs -R "imap <2>" "$T/loop.img" 2>/dev/null |
+	    sed -n 's/.*located at block \([0-9]*\), offset \(0x[0-9a-f]*\).*/\1 \2/p')
+	expect_exit 1 "an extent tree that loops is refused" timeout 5 \
+	    "$cat" "$T/loop.img" cat - /boot/grub/grub.cfg
+	check_grep "  saying why" "ext4: more reads for one lookup" "$T/err"
+	check_eq "  in one line" 1 "$(lines "$T/err")"
+else
+	skip "an extent tree that loops (no python3)"
+fi
+
 done_testing
