@@ -152,9 +152,7 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
 {
 	static const size_t chunk = 1u << 20;
 	ib_vol_node n;
-	uint64_t off;
 	ib_vol *v;
-	size_t len;
 	char *buf;
 	int rc;
 
@@ -166,19 +164,12 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
 		return ib_err_set(err, IB_ENOTFOUND, "not found");
 	if (rc == -1)
 		return -1;
-	if (n.type != IB_VOL_REG)
-		return ib_err_set(err, EINVAL, "not a regular file");
 	buf = malloc(chunk);
 	if (buf == NULL)
 		return ib_err_errno(err, ENOMEM, "copy");
-	for (off = 0, rc = 0; rc == 0 && off < n.size; off += len) {
-		len = n.size - off < chunk ? (size_t)(n.size - off) : chunk;
-		if (cancel != NULL && *cancel != 0)
-			rc = ib_err_set(err, IB_EINTR, "interrupted");
-		else if (ib_vol_pread(v, &n, buf, len, off, err) == -1 ||
-		    ib_write_all(fd, buf, len, cancel, err) == -1)
-			rc = -1;
-	}
+	rc = ib_vol_copy_fd(v, &n,
+	    ib_disk_image_reader(ib_bootfs_disk(fs))->size, fd, buf, chunk,
+	    cancel, err);
 	free(buf);
 	return rc;
 }

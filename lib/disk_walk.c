@@ -446,8 +446,6 @@ ib_disk_walk_copy(ib_disk_walk *w, const ib_entry *e, int fd,
     const volatile sig_atomic_t *cancel, ib_err *err)
 {
 	const ib_vol_node *n = &w->cur_node;
-	uint64_t off;
-	size_t len;
 
 	if (e == NULL || e != w->cur || e->type != IB_FT_REG)
 		return ib_err_set(err, EINVAL,
@@ -457,13 +455,6 @@ ib_disk_walk_copy(ib_disk_walk *w, const ib_entry *e, int fd,
 		if (w->buf == NULL)
 			return ib_err_errno(err, ENOMEM, "copy");
 	}
-	for (off = 0; off < n->size; off += len) {
-		len = n->size - off < CHUNK ? (size_t)(n->size - off) : CHUNK;
-		if (cancel != NULL && *cancel != 0)
-			return ib_err_set(err, IB_EINTR, "interrupted");
-		if (ib_vol_pread(w->v, n, w->buf, len, off, err) == -1 ||
-		    ib_write_all(fd, w->buf, len, cancel, err) == -1)
-			return -1;
-	}
-	return 0;
+	return ib_vol_copy_fd(w->v, n, ib_disk_image_reader(w->d)->size, fd,
+	    w->buf, CHUNK, cancel, err);
 }

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bounds.h"
+#include "compat.h"
 #include "vol.h"
 
 struct ib_vol {
@@ -211,6 +213,33 @@ ib_vol_lookup(ib_vol *v, const char *path, bool follow, ib_vol_node *out,
 		*out = w.stack[w.depth - 1];
 	free(w.stack);
 	return rc;
+}
+
+int
+ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd, void *buf,
+    size_t bufsz, const volatile sig_atomic_t *cancel, ib_err *err)
+{
+	uint64_t off;
+	size_t len;
+
+	if (n->type != IB_VOL_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	if (n->size > max)
+		return ib_err_set(err, IB_ELIMIT,
+		    "%llu bytes, more than the disk it is on (%llu): a sparse "
+		    "file",
+		    (unsigned long long)n->size, (unsigned long long)max);
+	for (off = 0; off < n->size; off += len) {
+		len = n->size - off < bufsz ? (size_t)(n->size - off) : bufsz;
+		if (cancel != NULL && *cancel != 0)
+			return ib_err_set(err, IB_EINTR, "interrupted");
+		if (ib_vol_pread(v, n, buf, len, off, err) == -1 ||
+		    ib_pwrite_sparse(fd, buf, len, off, err) == -1)
+			return -1;
+	}
+	if (ftruncate(fd, (off_t)n->size) == -1)
+		return ib_err_errno(err, errno, "truncate");
+	return 0;
 }
 
 int

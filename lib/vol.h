@@ -14,6 +14,7 @@
 #ifndef IB_VOL_H
 #define IB_VOL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -101,6 +102,18 @@ int ib_vol_pread(ib_vol *v, const ib_vol_node *n, void *buf, size_t len,
  * can hold (empty, ".", "..", with '/' or NUL: a damaged directory). */
 int ib_vol_readdir(ib_vol *v, const ib_vol_node *n, ib_vol_dir_fn fn, void *ctx,
     ib_err *err);
+
+/*
+ * Write the regular file n to fd, which is at offset 0 and empty (a new
+ * temporary), in pieces through buf (bufsz bytes): runs of zeros are
+ * left as holes and the size is set last. A file larger than max bytes
+ * (the disk it is on: a bigger one is sparse, never a kernel or an
+ * initrd, and would take long to copy) is IB_ELIMIT. Stops with
+ * IB_EINTR when *cancel (may be NULL) is set. Returns 0, or -1 with *err
+ * not naming the file.
+ */
+int ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd,
+    void *buf, size_t bufsz, const volatile sig_atomic_t *cancel, ib_err *err);
 
 /*
  * The whole regular file at path (links followed), at most max bytes,

@@ -280,6 +280,26 @@ expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
 check_eq "  in one line" 1 "$(lines "$T/err")"
 holds "  leaving no half disk" test ! -e "$T/zcut/cut.raw"
 
+# A hostile disk whose kernel is a 2 TiB sparse file: refused at once
+# (was: gigabytes written a second until the host's disk was full).
+rm -rf "${root:?}/boot"
+mkdir -p "$root/boot/grub"
+truncate -s 2T "$root/boot/vmlinuz-$V"
+cp "$T/initrd.gz" "$root/boot/initrd.img-$V"
+grubcfg "$V" >"$root/boot/grub/grub.cfg"
+rm -f "$T/fs.img" "$T/sparse.raw"
+mke2fs -q -F -t ext4 -U "$U" -d "$root" "$T/fs.img" 60M
+truncate -s 100M "$T/sparse.raw"
+printf 'label: gpt\nstart=2048, size=122880\n' | sfdisk -q "$T/sparse.raw" \
+    >/dev/null
+dd if="$T/fs.img" of="$T/sparse.raw" bs=512 seek=2048 conv=notrunc,sparse \
+    2>/dev/null
+expect_exit 1 "a 2 TiB sparse kernel is refused" timeout 10 isoboot \
+    "$T/sparse.raw" -o "$T/sp" -t qemu --no-seed
+check_grep "  saying it is bigger than its disk" \
+    "vmlinuz-$V: 2199023255552 bytes, more than the disk it is on" "$T/err"
+check_eq "  in one line" 1 "$(lines "$T/err")"
+
 # vfkit on arm64: an installed Debian arm64 /boot holds the kernel gzip'd
 # (vmlinuz); vfkit boots only an uncompressed Image, which isoboot
 # unpacks from the disk's kernel. Debian's d-i arm64 Image stands in,
