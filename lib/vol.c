@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One filesystem of a disk, by path: the walk every reader shares. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,11 +221,18 @@ int
 ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd, void *buf,
     size_t bufsz, const volatile sig_atomic_t *cancel, ib_err *err)
 {
+	struct stat st;
 	uint64_t off;
 	size_t len;
+	bool sparse;
 
 	if (n->type != IB_VOL_REG)
 		return ib_err_set(err, EINVAL, "not a regular file");
+	/* Sparse only into a new, empty file; a pipe, or standard output
+	 * that already holds something (isoboot-extract -O of several
+	 * files), is written in order. */
+	sparse = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size == 0 && lseek(fd, 0, SEEK_CUR) == 0;
 	if (n->size > max)
 		return ib_err_set(err, IB_ELIMIT,
 		    "%llu bytes, more than the disk it is on (%llu): a sparse "
@@ -234,10 +243,15 @@ ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd, void *buf,
 		if (cancel != NULL && *cancel != 0)
 			return ib_err_set(err, IB_EINTR, "interrupted");
 		if (ib_vol_pread(v, n, buf, len, off, err) == -1 ||
-		    ib_pwrite_sparse(fd, buf, len, off, err) == -1)
+		    (sparse ? ib_pwrite_sparse(fd, buf, len, off, err) :
+		              ib_write_all(fd, buf, len, cancel, err)) == -1)
 			return -1;
 	}
-	if (ftruncate(fd, (off_t)n->size) == -1)
+	/* pwrite leaves the position at 0: put it after the file, as the
+	 * writes in order would, for what is written to fd next. */
+	if (sparse &&
+	    (ftruncate(fd, (off_t)n->size) == -1 ||
+	        lseek(fd, (off_t)n->size, SEEK_SET) == -1))
 		return ib_err_errno(err, errno, "truncate");
 	return 0;
 }

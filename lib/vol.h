@@ -104,9 +104,10 @@ int ib_vol_readdir(ib_vol *v, const ib_vol_node *n, ib_vol_dir_fn fn, void *ctx,
     ib_err *err);
 
 /*
- * Write the regular file n to fd, which is at offset 0 and empty (a new
- * temporary), in pieces through buf (bufsz bytes): runs of zeros are
- * left as holes and the size is set last. A file larger than max bytes
+ * Write the regular file n to fd in pieces through buf (bufsz bytes):
+ * into a new, empty regular file with runs of zeros left as holes and
+ * the size set last; to anything else (a pipe, a file that holds
+ * something) in order, at its position. A file larger than max bytes
  * (the disk it is on: a bigger one is sparse, never a kernel or an
  * initrd, and would take long to copy) is IB_ELIMIT. Stops with
  * IB_EINTR when *cancel (may be NULL) is set. Returns 0, or -1 with *err

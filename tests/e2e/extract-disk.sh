@@ -244,6 +244,19 @@ check_eq "  is the FAT tree" "$fsrc_sig" "$(sig "$T/esp")"
 expect_exit 0 "-O writes a file's bytes" \
     isoboot-extract -x -O "$qcow" p2/boot/vmlinuz-6.1.0-13-amd64
 check_files "  as they are" "$src/boot/vmlinuz-6.1.0-13-amd64" "$T/out"
+# Was a bug: the first file went sparse into standard output with pwrite
+# at 0, so the second overwrote it. Files come in the listing's order.
+isoboot-extract -t "$qcow" p2/boot/vmlinuz-6.1.0-13-amd64 \
+    p2/boot/grub/grub.cfg >"$T/two.order"
+: >"$T/two.want"
+while read -r p; do
+	cat "$src/${p#p2/}" >>"$T/two.want"
+done <"$T/two.order"
+check_eq "  the listing names the two" 2 "$(lines "$T/two.order")"
+expect_exit 0 "-O writes two files one after the other" \
+    isoboot-extract -x -O "$qcow" p2/boot/vmlinuz-6.1.0-13-amd64 \
+    p2/boot/grub/grub.cfg
+check_files "  both, whole, in the listing's order" "$T/two.want" "$T/out"
 
 # Into a directory that already has the files: replaced by rename (a
 # new inode), or kept with -k.
