@@ -349,6 +349,47 @@ resolve_default(struct parser *p, ib_err *err)
 /* A CONFIG default (1.10): parse that file and take its default. */
 static int follow_config(struct parser *p, ib_err *err);
 
+/*
+ * 1.6: a chooser module reached through a label, not named on the DEFAULT
+ * line (DEFAULT select / LABEL select / COM32 whichsys.c32 / APPEND -iso-
+ * sys): the module gets the label's APPEND as its arguments
+ * (sl:com32/elflink/ldlinux/execute.c, a COM32 label runs its file with
+ * the APPEND text) and runs its pick as a command line typed at the boot:
+ * prompt (sl:com32/modules/whichsys.c, ifcpu64.c, ifcpu.c:
+ * syslinux_run_command), so a label, then what that label is.
+ */
+static int
+follow_chooser(struct parser *p, ib_err *err)
+{
+	ib_menu_entry *d;
+	const char *why, *pick;
+	char buf[256];
+	unsigned hops;
+
+	for (hops = 0; p->m->def != NULL && p->m->def->kind == IB_KIND_COM32;
+	     hops++) {
+		if (hops >= IB_MAX_INCLUDE)
+			return ib_err_set(err, IB_ELIMIT,
+			    "%s: chooser modules chain longer than %u",
+			    p->m->def->where, IB_MAX_INCLUDE);
+		pick = chooser(p->m->def->kernel, p->m->def->args, buf,
+		    sizeof(buf), &why);
+		if (pick == NULL)
+			return 0;
+		ib_menu_notef(p->m, "%s: label %s runs %s: %s",
+		    p->m->def->where,
+		    p->m->def->label != NULL ? p->m->def->label : "-",
+		    p->m->def->kernel, why);
+		d = command_entry(p, pick, p->m->def->where, err);
+		if (d == NULL)
+			return -1;
+		ib_menu_entry_release(p->m->def);
+		free(p->m->def);
+		p->m->def = d;
+	}
+	return 0;
+}
+
 /* Make dst the menu src describes (entries, default, timeout, config),
  * keeping dst's notes and then src's; frees src. */
 static void
@@ -418,7 +459,8 @@ parse_config(ib_bootfs *fs, const char *path, const char *cwd, unsigned chain,
 	/* as_menu: a menu module read this file and chooses from it. */
 	p.menu_runs = as_menu;
 	if (ib_syslinux_record(&p, err) == -1 ||
-	    (as_menu ? menu_choice(&p, err) : resolve_default(&p, err)) == -1)
+	    (as_menu ? menu_choice(&p, err) : resolve_default(&p, err)) == -1 ||
+	    follow_chooser(&p, err) == -1)
 		goto fail;
 	/* 1.6.2: with PROMPT 0 and no menu, the default boots at once and
 	 * no timeout ever runs. */

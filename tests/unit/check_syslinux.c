@@ -1515,6 +1515,56 @@ START_TEST(test_whichsys_picks_iso_label)
 }
 END_TEST
 
+/* Regression (archiso's syslinux.cfg): DEFAULT names a label whose COM32
+ * is whichsys.c32 with its arguments in APPEND; was "the default entry
+ * 'select' is a com32 entry, not Linux". The module runs its -iso- pick,
+ * a label whose CONFIG is then followed. */
+START_TEST(test_chooser_label_com32_whichsys_was_not_followed)
+{
+	ib_menu *m;
+
+	put("boot/syslinux/syslinux.cfg",
+	    "DEFAULT select\n"
+	    "LABEL select\n"
+	    "COM32 whichsys.c32\n"
+	    "APPEND -pxe- pxe -sys- sys -iso- sys\n"
+	    "LABEL pxe\n"
+	    "CONFIG pxe.cfg\n"
+	    "LABEL sys\n"
+	    "CONFIG sys.cfg\n");
+	put("boot/syslinux/sys.cfg",
+	    "DEFAULT arch\n"
+	    "LABEL arch\n"
+	    "LINUX /k\n"
+	    "APPEND a=1\n");
+	m = parse_ok("/boot/syslinux/syslinux.cfg", NULL);
+	expect_label(def(m), "arch");
+	expect_linux(def(m), "/k", "a=1", 0);
+	ib_menu_free(m);
+}
+END_TEST
+
+/* The same through KERNEL ifcpu64.c32 in a label. */
+START_TEST(test_chooser_label_kernel_ifcpu64_was_not_followed)
+{
+	ib_menu *m;
+
+	put("isolinux/isolinux.cfg",
+	    "DEFAULT pick\n"
+	    "LABEL pick\n"
+	    "KERNEL ifcpu64.c32\n"
+	    "APPEND l64 -- l32\n"
+	    "LABEL l32\n"
+	    "KERNEL /k32\n"
+	    "LABEL l64\n"
+	    "KERNEL /k64\n");
+	m = parse_ok(CFG, NULL);
+	expect_label(def(m), "l64");
+	expect_linux(def(m), "/k64", "", 0);
+	ib_menu_free(m);
+}
+END_TEST
+
 /* The file a CONFIG test chains to: relative names, to show the
  * directory they resolve against. */
 static void
@@ -1750,6 +1800,10 @@ syslinux_suite(void)
 	    test_ontimeout_unused_without_prompt_or_ui);
 	add(s, "ifcpu64_picks_64bit_label", test_ifcpu64_picks_64bit_label);
 	add(s, "whichsys_picks_iso_label", test_whichsys_picks_iso_label);
+	add(s, "chooser_label_com32_whichsys_was_not_followed",
+	    test_chooser_label_com32_whichsys_was_not_followed);
+	add(s, "chooser_label_kernel_ifcpu64_was_not_followed",
+	    test_chooser_label_kernel_ifcpu64_was_not_followed);
 	add(s, "config_dir_after_file", test_config_dir_after_file);
 	add(s, "config_dir_in_append", test_config_dir_in_append);
 	add(s, "config_without_dir_keeps_cwd",
