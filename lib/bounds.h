@@ -102,6 +102,9 @@
  * configs run a few hundred. */
 #define IB_MAX_GRUB_STEPS 1000000u
 
+/* Names one GRUB wildcard may expand to (a `for` over a directory). */
+#define IB_MAX_GRUB_GLOB 4096u
+
 /* Variables in one GRUB context, and functions defined. */
 #define IB_MAX_GRUB_VARS 4096u
 

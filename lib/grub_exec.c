@@ -5,6 +5,7 @@
  * break/continue/return, menuentry and submenu, and functions.
  */
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,93 @@ cmd_true(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	(void)where;
 	(void)err;
 	c->status = strcmp(av->v[0], "false") == 0 ? 1 : 0;
+	return 0;
+}
+
+/* insmod regexp: regexp.mod registers wildcard.c's translator, so later
+ * unquoted *, ? and [ expand to file names (grub_glob.c). */
+static int
+cmd_insmod(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
+{
+	(void)where;
+	(void)err;
+	for (size_t i = 1; i < av->n; i++)
+		if (strcmp(av->v[i], "regexp") == 0)
+			c->g->wildcards = true;
+	c->status = 0;
+	return 0;
+}
+
+/*
+ * regexp [--set [N:]VAR]... REGEXP STRING (grub-core/commands/regexp.c):
+ * POSIX extended syntax (GRUB's gnulib regcomp, RE_SYNTAX_POSIX_EXTENDED),
+ * unanchored. A match is status 0; --set VAR takes group 1, N:VAR group
+ * N; a group that took no part unsets VAR (set_matches). Running it
+ * loads regexp.mod, which turns wildcards on.
+ */
+static int
+cmd_regexp(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
+{
+	const char *sets[16], *name, *colon;
+	char qb[256], *val;
+	regmatch_t m[10];
+	size_t i, ns, nm;
+	unsigned long n;
+	regex_t re;
+	int rc;
+
+	c->g->wildcards = true;
+	c->status = 1;
+	for (i = 1, ns = 0; i < av->n; i++) {
+		if (strcmp(av->v[i], "--set") == 0 ||
+		    strcmp(av->v[i], "-s") == 0) {
+			if (++i < av->n && ns < 16)
+				sets[ns++] = av->v[i];
+		} else if (strncmp(av->v[i], "--set=", 6) == 0) {
+			if (ns < 16)
+				sets[ns++] = av->v[i] + 6;
+		} else
+			break;
+	}
+	if (av->n - i != 2) {
+		ib_grub_note(c->g, "%s: regexp needs REGEXP STRING: GRUB fails",
+		    where);
+		return 0;
+	}
+	if (regcomp(&re, av->v[i], REG_EXTENDED) != 0) {
+		ib_grub_note(c->g, "%s: regexp %s: not a valid expression",
+		    where, ib_grub_quote(qb, sizeof(qb), av->v[i]));
+		return 0;
+	}
+	nm = re.re_nsub + 1 < 10 ? re.re_nsub + 1 : 10;
+	rc = regexec(&re, av->v[i + 1], nm, m, 0);
+	regfree(&re);
+	if (rc != 0)
+		return 0;
+	for (size_t k = 0; k < ns; k++) {
+		colon = strchr(sets[k], ':');
+		n = colon != NULL ? strtoul(sets[k], NULL, 10) : 1;
+		name = colon != NULL ? colon + 1 : sets[k];
+		if (n >= nm) {
+			ib_grub_note(c->g,
+			    "%s: regexp --set %s: no such group: GRUB fails",
+			    where, ib_grub_quote(qb, sizeof(qb), sets[k]));
+			return 0;
+		}
+		if (m[n].rm_so == -1) {
+			ib_grub_env_unset(c->env, name);
+			continue;
+		}
+		val = strndup(av->v[i + 1] + m[n].rm_so,
+		    (size_t)(m[n].rm_eo - m[n].rm_so));
+		if (val == NULL)
+			return ib_err_errno(err, ENOMEM, "regexp");
+		rc = set_var(c, where, name, val, err);
+		free(val);
+		if (rc == -1)
+			return -1;
+	}
+	c->status = 0;
 	return 0;
 }
 
@@ -367,11 +455,13 @@ static const struct builtin {
 	{ "initrd", ib_grub_cmd_initrd },
 	{ "initrd16", ib_grub_cmd_initrd },
 	{ "initrdefi", ib_grub_cmd_initrd },
+	{ "insmod", cmd_insmod },
 	{ "linux", ib_grub_cmd_linux },
 	{ "linux16", ib_grub_cmd_linux },
 	{ "linuxefi", ib_grub_cmd_linux },
 	{ "load_env", cmd_load_env },
 	{ "reboot", ib_grub_cmd_end },
+	{ "regexp", cmd_regexp },
 	{ "return", cmd_flow },
 	{ "search", cmd_search },
 	{ "search.file", cmd_search },

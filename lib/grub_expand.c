@@ -193,6 +193,52 @@ lookup(const struct ctx *c, const char *name, char *num, size_t numsz,
 }
 
 /*
+ * The word being built: its text, and the same with quoted bytes escaped
+ * as execute.c's append_escaped does, for wildcard.c (grub_glob.c).
+ */
+struct building {
+	ib_strbuf cur, pat;
+	bool wild; /* an unquoted *, ? or [ */
+};
+
+static int
+add_part(struct building *b, const char *s, size_t n, bool quoted, ib_err *err)
+{
+	if (ib_strbuf_add(&b->cur, s, n, err) == -1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (quoted && strchr("*?[]{}\\", s[i]) != NULL &&
+		    ib_strbuf_addc(&b->pat, '\\', err) == -1)
+			return -1;
+		if (!quoted && (s[i] == '*' || s[i] == '?' || s[i] == '['))
+			b->wild = true;
+		if (ib_strbuf_addc(&b->pat, s[i], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The word is done: its names when it is a pattern that matches,
+ * else itself. */
+static int
+emit(struct ctx *c, struct building *b, ib_argv *out, ib_err *err)
+{
+	int n = 0;
+
+	if (b->wild && c->g->wildcards && b->pat.s != NULL)
+		n = ib_grub_glob(c, b->pat.s, out, err);
+	if (n == -1)
+		return -1;
+	if (n == 0 &&
+	    ib_argv_take(out, ib_strbuf_take(&b->cur, err), err) == -1)
+		return -1;
+	b->cur.len = b->pat.len = 0;
+	b->cur.max = b->pat.max = IB_MAX_GRUB_LINE;
+	b->wild = false;
+	return 0;
+}
+
+/*
  * The arguments of the words: quoted parts always make an argument (""
  * is one), unquoted text only when not empty; an unquoted $var is split
  * at blanks (grub_script_argv_split_append: leading blanks dropped,
@@ -202,15 +248,16 @@ int
 ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
     ib_err *err)
 {
-	ib_strbuf cur, join;
+	struct building b;
+	ib_strbuf join;
 	const char *v, *p;
 	char num[32];
 	bool made;
 	int rc;
 
-	memset(&cur, 0, sizeof(cur));
+	memset(&b, 0, sizeof(b));
 	memset(&join, 0, sizeof(join));
-	cur.max = join.max = IB_MAX_GRUB_LINE;
+	b.cur.max = b.pat.max = join.max = IB_MAX_GRUB_LINE;
 	rc = 0;
 	for (size_t i = 0; i < nw && rc == 0; i++) {
 		made = false;
@@ -221,8 +268,8 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 			case P_TEXT:
 			case P_QTEXT:
 				if (pt->type == P_QTEXT || pt->s[0] != '\0') {
-					rc = ib_strbuf_add(&cur, pt->s,
-					    strlen(pt->s), err);
+					rc = add_part(&b, pt->s, strlen(pt->s),
+					    pt->type == P_QTEXT, err);
 					made = true;
 				}
 				break;
@@ -230,7 +277,7 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 				v = lookup(c, pt->s, num, sizeof(num), &join,
 				    err, &rc);
 				if (rc == 0 && v != NULL && v[0] != '\0') {
-					rc = ib_strbuf_add(&cur, v, strlen(v),
+					rc = add_part(&b, v, strlen(v), true,
 					    err);
 					made = true;
 				}
@@ -247,29 +294,26 @@ ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw, ib_argv *out,
 					     !ib_grub_is_space(*p);
 					     p++)
 						;
-					rc = ib_strbuf_add(&cur, v,
-					    (size_t)(p - v), err);
+					rc = add_part(&b, v, (size_t)(p - v),
+					    false, err);
 					made = true;
 					for (v = p; ib_grub_is_space(*v); v++)
 						;
 					if (rc == 0 && *v != '\0') {
-						rc = ib_argv_take(out,
-						    ib_strbuf_take(&cur, err),
-						    err);
-						cur.max = IB_MAX_GRUB_LINE;
+						rc = emit(c, &b, out, err);
 						made = false;
 					}
 				}
 				break;
 			}
 		}
-		if (rc == 0 && made) {
-			rc = ib_argv_take(out, ib_strbuf_take(&cur, err), err);
-			cur.max = IB_MAX_GRUB_LINE;
-		}
-		cur.len = 0;
+		if (rc == 0 && made)
+			rc = emit(c, &b, out, err);
+		b.cur.len = b.pat.len = 0;
+		b.wild = false;
 	}
-	ib_strbuf_release(&cur);
+	ib_strbuf_release(&b.cur);
+	ib_strbuf_release(&b.pat);
 	ib_strbuf_release(&join);
 	return rc;
 }

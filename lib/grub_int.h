@@ -168,8 +168,9 @@ struct body {
 struct grub {
 	ib_bootfs *fs;
 	ib_menu *m;
-	bool pc;     /* grub_platform pc: 32-bit longs */
-	bool fedora; /* blscfg ran: Fedora's GRUB, its default rules */
+	bool pc;        /* grub_platform pc: 32-bit longs */
+	bool fedora;    /* blscfg ran: Fedora's GRUB, its default rules */
+	bool wildcards; /* regexp.mod loaded: wildcard.c expands names */
 	struct arena ar;
 	struct gfile *files;
 	struct func *fn;
@@ -251,6 +252,9 @@ void ib_grub_env_release(struct env *e);
 int ib_grub_env_copy(const struct env *src, struct env *dst, bool exported,
     ib_err *err);
 void ib_grub_menuctx_release(struct menuctx *mc);
+/* grub_glob.c: the names an escaped pattern matches, added to out in
+ * name order; returns how many (0: keep the word), or -1 with *err. */
+int ib_grub_glob(struct ctx *c, const char *pat, ib_argv *out, ib_err *err);
 int ib_grub_expand(struct ctx *c, struct word *const *w, size_t nw,
     ib_argv *out, ib_err *err);
 enum num ib_grub_strtoul(const char *s, bool long32, uint64_t *out,

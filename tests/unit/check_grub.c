@@ -1184,6 +1184,53 @@ START_TEST(test_for_loop_and_functions)
 }
 END_TEST
 
+/* Regression (grml-live's grub.cfg): for config in "${prefix}"/ *_default.cfg
+ * (no blank in the real line) after insmod regexp was one word, the pattern itself, so the sourced
+ * menu and its entries were missing. wildcard.c expands an unquoted
+ * pattern to the names it matches, in the directory's (name) order. */
+START_TEST(test_for_wildcard_was_not_expanded)
+{
+	put("boot/grub/b_default.cfg", "menuentry B { linux /kb\n}\n");
+	put("boot/grub/a_default.cfg", "menuentry A { linux /ka\n}\n");
+	ck_assert_str_eq(args_of("insmod regexp\n"
+	                         "for f in \"${prefix}\"/*_default.cfg; do\n"
+	                         "  x=\"$x $f\"\n"
+	                         "done\n"
+	                         "menuentry T { linux /k $x\n}\n"),
+	    "(cd)/boot/grub/a_default.cfg (cd)/boot/grub/b_default.cfg");
+}
+END_TEST
+
+/* Without regexp.mod there are no wildcards; a quoted * never globs;
+ * a pattern that matches nothing stays as written. */
+START_TEST(test_wildcard_needs_regexp_and_no_quotes)
+{
+	put("boot/grub/a_default.cfg", "");
+	ck_assert_str_eq(args_of("for f in /boot/grub/*.cfg; do x=\"$x$f\"; "
+	                         "done\n"
+	                         "menuentry T { linux /k $x\n}\n"),
+	    "/boot/grub/*.cfg");
+	ck_assert_str_eq(args_of("insmod regexp\n"
+	                         "for f in \"/boot/grub/*.cfg\" /none/*.x; do "
+	                         "x=\"$x$f,\"; done\n"
+	                         "menuentry T { linux /k $x\n}\n"),
+	    "/boot/grub/*.cfg,/none/*.x,");
+}
+END_TEST
+
+/* regexp --set (commands/regexp.c): VAR is group 1, N:VAR group N; no
+ * match is status 1 and sets nothing. */
+START_TEST(test_regexp_sets_groups)
+{
+	ck_assert_str_eq(args_of("regexp --set 1:a --set 2:b "
+	                         "'^\\(([^)]+)\\)/(.*)$' '(cd0)/EFI/BOOT'\n"
+	                         "regexp --set c '(x+)y' 'axxy'\n"
+	                         "if regexp --set d 'q' 'abc'; then d=bad; fi\n"
+	                         "menuentry T { linux /k $a $b $c d=$d\n}\n"),
+	    "cd0 EFI/BOOT xx d=");
+}
+END_TEST
+
 /* while/until conditions are decided at boot: not run, noted. */
 START_TEST(test_while_not_run)
 {
@@ -1675,6 +1722,11 @@ grub_suite(void)
 	    test_source_deeper_than_16_is_error);
 	add(s, "source_missing_noted", test_source_missing_noted);
 	add(s, "for_loop_and_functions", test_for_loop_and_functions);
+	add(s, "for_wildcard_was_not_expanded",
+	    test_for_wildcard_was_not_expanded);
+	add(s, "wildcard_needs_regexp_and_no_quotes",
+	    test_wildcard_needs_regexp_and_no_quotes);
+	add(s, "regexp_sets_groups", test_regexp_sets_groups);
 	add(s, "while_not_run", test_while_not_run);
 	add(s, "unclosed_constructs_are_errors",
 	    test_unclosed_constructs_are_errors);
