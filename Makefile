@@ -68,8 +68,9 @@ FUZZ = $(sort $(notdir $(basename $(wildcard fuzz/fuzz_*.c))))
 REPLAY_BIN = $(FUZZ:%=$(B)/replay/%)
 E2E = $(filter-out tests/e2e/lib.sh,$(wildcard tests/e2e/*.sh))
 
-.PHONY: all check _check check-big deps demo _demo install uninstall \
-	clean bench lint fmt fuzz _fuzz fuzz-run dist distcheck
+.PHONY: all check _check check-big check-bootloaders _check-bootloaders \
+	deps demo _demo install uninstall clean bench lint fmt fuzz _fuzz \
+	fuzz-run dist distcheck
 .SUFFIXES:
 .SECONDARY:
 
@@ -153,6 +154,16 @@ fuzz-run: fuzz
 check-big: deps
 	@$(MAKE) --no-print-directory $(TOOL_BIN) $(DRIVER_BIN)
 	@sh tests/run.sh "$(B)" "$(SHARED)" tests/big/multi-extent.sh
+
+# Every fixtures/bootcfg answer against the real boot loaders: ISOLINUX,
+# GRUB (BIOS, and UEFI under OVMF) booted in qemu (TCG). Slow, so not in
+# check; each boot path is cached by content hash (tests/bootcheck).
+check-bootloaders: deps
+	@$(MAKE) --no-print-directory _check-bootloaders WERROR=1
+
+_check-bootloaders: $(B)/bin/syslinux2cmdline
+	@IB_BIN="$(CURDIR)/$(B)/bin" IB_SHARED="$(SHARED)" \
+		sh tests/bootcheck/bootcheck.sh
 
 deps:
 	@sh mk/deps.sh

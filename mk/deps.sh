@@ -18,6 +18,7 @@ clang time grub-common qemu-utils jq zsh ruby qemu-system-x86 busybox-static \
 cpio \
 fdisk gdisk dosfstools e2fsprogs xfsprogs btrfs-progs squashfs-tools \
 cryptsetup-bin mtools debootstrap debian-archive-keyring ovmf systemd-boot-efi \
+syslinux-common grub-pc-bin grub-efi-amd64-bin \
 openssh-client python3-yaml"
 BREW="libcdio libarchive check pkgconf e2fsprogs xorriso cdrtools mandoc shellcheck \
 xz zstd hyperfine qemu jq"

@@ -12,7 +12,8 @@ for f in lib/*.c lib/*.h tools/*.c tools/*.h tests/unit/*.c tests/unit/*.h \
 	fi
 done
 shellcheck -x -s sh tests/e2e/*.sh tests/big/*.sh tests/run.sh mk/*.sh \
-    bench/*.sh examples/*.sh fuzz/*.sh tests/lib/*.sh .ci/run || status=1
+    bench/*.sh examples/*.sh fuzz/*.sh tests/lib/*.sh tests/bootcheck/*.sh \
+    .ci/run || status=1
 shellcheck -s bash completions/isoboot.bash || status=1
 zsh -n completions/_isoboot || status=1
 mandoc -Tlint -Wwarning man/*.1 || status=1

@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # isoboot on the real distribution boot configs of fixtures/bootcfg:
-# each tree is mastered with Debian's isolinux.bin in the config's
-# directory, with Debian's real kernel and distinct stand-in initrds at
-# the paths EXPECTED names; isoboot must pick EXPECTED's config, label,
-# kernel, initrds and command line (boot.json), extract exactly those
-# bytes, join several initrds 4-byte aligned, rewrite the command line
-# for the serial console, and change nothing on a second run. A default
-# entry that boots no Linux (openSUSE's local boot) is exit 1, naming it.
+# each tree is mastered with Debian's isolinux.bin (a GRUB El Torito core
+# for a grub.cfg) in the config's directory, with Debian's real kernel
+# and distinct stand-in initrds at the paths EXPECTED names; isoboot must
+# pick EXPECTED's config, label, kernel, initrds and command line
+# (boot.json), extract exactly those bytes, join several initrds 4-byte
+# aligned, rewrite the command line for the serial console, and change
+# nothing on a second run. A default entry that boots no Linux
+# (openSUSE's local boot) is exit 1, naming it.
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 need isoboot xorriso jq
@@ -40,8 +41,8 @@ for dir in "$corpus"/*/; do
 		mkdir -p "$tree$(dirname "$f")"
 		printf '%s initrd %d %s' "$name" "$i" "$f" >"$tree$f"
 	done <"$T/$name.initrds"
-	cp "$isolinux" "$tree/$(dirname "$cfg")/isolinux.bin"
-	xorriso -as mkisofs -quiet -R -b "$(dirname "$cfg")/isolinux.bin" \
+	img=$(bios_boot_image "$tree" "$cfg")
+	xorriso -as mkisofs -quiet -R -b "$img" \
 	    -c "$(dirname "$cfg")/boot.cat" -no-emul-boot -boot-load-size 4 \
 	    -boot-info-table -o "$T/$name.iso" "$tree" 2>/dev/null
 	out=$T/out-$name

@@ -59,6 +59,26 @@ need_file() {
 	done
 }
 
+# bios_boot_image TREE CONFIG: put the El Torito BIOS boot image of a
+# fixtures/bootcfg tree in it and print its path in the tree: Debian's
+# isolinux.bin beside a syslinux config, or a GRUB i386-pc El Torito core
+# (prefix: the config's directory, as lorax, catalyst and grml-live make
+# it) beside a grub.cfg.
+bios_boot_image() {
+	_bd=$(dirname "$2")
+	case ${2##*/} in
+	grub.cfg)
+		grub-mkimage -O i386-pc-eltorito -p "/$_bd" \
+		    -o "$1/$_bd/eltorito.img" biosdisk iso9660 || return 1
+		echo "$_bd/eltorito.img"
+		;;
+	*)
+		cp /usr/lib/ISOLINUX/isolinux.bin "$1/$_bd/isolinux.bin"
+		echo "$_bd/isolinux.bin"
+		;;
+	esac
+}
+
 # guest_report SERIAL MARKER: the report of a tests/lib/mkinitramfs.sh
 # guest in the serial log SERIAL, without the tty's \r, the MARKER taken
 # off, each line once (it arrives through /dev/console and again through

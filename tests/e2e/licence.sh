@@ -21,6 +21,7 @@ check_grep "the Homebrew formula names it" \
 # Our files: sources, scripts, build files, man pages, completions.
 (cd "$top" && for f in lib/*.[ch] tools/*.[ch] tests/unit/*.[ch] fuzz/*.c \
     fuzz/*.sh tests/e2e/*.sh tests/lib/*.sh tests/lib/*.c tests/big/*.sh \
+    tests/bootcheck/*.sh \
     tests/run.sh mk/*.sh bench/*.sh examples/*.sh examples/*/Makefile \
     Makefile share/*.mk completions/* man/*.1 packaging/homebrew/*.rb \
     .ci/run fixtures/*.h; do

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # syslinux2cmdline -i: the config inside an ISO image, found from its El
 # Torito boot catalog. Each fixtures/bootcfg tree is mastered here with
-# xorriso and Debian's real isolinux.bin as the BIOS boot image, in the
-# config's directory as the distribution has it; the answer must equal
+# xorriso and Debian's real isolinux.bin (a GRUB El Torito core for a
+# grub.cfg) as the BIOS boot image, in the config's directory as the
+# distribution has it; the answer must equal
 # EXPECTED. Also: a plain ECMA-119 image (ISOLINUX ignores case there) and
 # a GRUB-booting image (read with GRUB's rules).
 # shellcheck source=SCRIPTDIR/lib.sh
@@ -15,10 +16,9 @@ need_file "$corpus/README.md" "$isolinux"
 
 field() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
-# master NAME TREE BOOTDIR: NAME.iso with TREE, booting BOOTDIR/isolinux.bin
+# master NAME TREE IMAGE: NAME.iso with TREE, booting IMAGE (in TREE)
 master() {
-	cp "$isolinux" "$2/$3/isolinux.bin"
-	xorriso -as mkisofs -quiet -R -b "$3/isolinux.bin" -c "$3/boot.cat" \
+	xorriso -as mkisofs -quiet -R -b "$3" -c "$(dirname "$3")/boot.cat" \
 	    -no-emul-boot -boot-load-size 4 -boot-info-table \
 	    -o "$T/$1.iso" "$2" 2>/dev/null
 }
@@ -31,11 +31,11 @@ for dir in "$corpus"/*/; do
 	mkdir -p "$T/$name"
 	cp -R "$dir". "$T/$name/"
 	rm -f "$T/$name"/EXPECTED* "$T/$name/SOURCE"
-	master "$name" "$T/$name" "$(dirname "$cfg")"
+	img=$(bios_boot_image "$T/$name" "$cfg")
+	master "$name" "$T/$name" "$img"
 	run syslinux2cmdline -i "$T/$name.iso" --format shell --explain
 	check_grep "$name: says which boot image" \
-	    "El Torito BIOS boot image /$(dirname "$cfg")/isolinux.bin" \
-	    "$T/err"
+	    "El Torito BIOS boot image /$img" "$T/err"
 	if [ -z "$(field kernel "$exp")" ]; then
 		check_eq "$name: non-Linux default: exit 1" 1 "$rc"
 		continue
@@ -58,10 +58,9 @@ for exp in "$corpus"/*/EXPECTED.efi; do
 	[ -f "$exp" ] || continue
 	dir=$(dirname "$exp")
 	name=$(basename "$dir")
-	bcfg=$(field config "$dir/EXPECTED")
+	img=$(bios_boot_image "$T/$name" "$(field config "$dir/EXPECTED")")
 	head -c 2048 /dev/zero >"$T/$name/efiboot.img"
-	cp "$isolinux" "$T/$name/$(dirname "$bcfg")/isolinux.bin"
-	xorriso -as mkisofs -quiet -R -b "$(dirname "$bcfg")/isolinux.bin" \
+	xorriso -as mkisofs -quiet -R -b "$img" \
 	    -c boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 	    -eltorito-alt-boot -e efiboot.img -no-emul-boot \
 	    -o "$T/$name-efi.iso" "$T/$name" 2>/dev/null
@@ -70,7 +69,11 @@ for exp in "$corpus"/*/EXPECTED.efi; do
 	    --format shell
 	CONFIG='' LABEL='' KERNEL='' INITRD='' CMDLINE=''
 	eval "$(cat "$T/out")"
-	check_eq "$name (efi): config" "/$(field config "$exp")" "$CONFIG"
+	# config= names the entry's file; GRUB starts at grub.cfg beside it.
+	cfg=$(field config "$exp")
+	start=$(dirname "$cfg")/grub.cfg
+	[ -f "$T/$name/$start" ] || start=$cfg
+	check_eq "$name (efi): config" "/$start" "$CONFIG"
 	check_eq "$name (efi): label" "$(field default_label "$exp")" "$LABEL"
 	check_eq "$name (efi): kernel" "$(field kernel "$exp")" "$KERNEL"
 	check_eq "$name (efi): initrds" \

@@ -5,6 +5,8 @@
 # what the guest sees, one line each, every line starting with MARKER:
 #
 #   MARKER cmdline=<the bytes of /proc/cmdline>
+#   MARKER initrd: PATH                 (tests/bootcheck's tagged initrds)
+#   MARKER last-initrd: PATH            (the one the loader loaded last)
 #   MARKER disks: NAME SECTORS          (one line per /sys/block entry)
 #   MARKER pci: SLOT VENDOR:DEVICE      (one line per PCI function)
 #   MARKER virtio-blk: SLOT capacity=SECTORS
@@ -148,6 +150,12 @@ ahci() {
 {
 	[ -z "$banner" ] || echo "$banner $(cat /proc/cmdline)"
 	echo "$m cmdline=$(cat /proc/cmdline)"
+	# tests/bootcheck appends a tag archive to each initrd: its name
+	# in /ib-initrd/, and /ib-last, which the last one loaded wins.
+	for f in /ib-initrd/*; do
+		[ -f "$f" ] && echo "$m initrd: $(cat "$f")"
+	done
+	[ -f /ib-last ] && echo "$m last-initrd: $(cat /ib-last)"
 	for b in /sys/block/*; do
 		[ -e "$b" ] && echo "$m disks: ${b##*/} $(cat "$b/size")"
 	done
