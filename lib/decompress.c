@@ -42,19 +42,54 @@ ib_decompress_kind(const unsigned char *b, size_t n)
 	return NULL;
 }
 
+/* libarchive's filter for ib_decompress_kind()'s name. */
+static int
+filter_of(const char *kind)
+{
+	if (strcmp(kind, "gzip") == 0)
+		return ARCHIVE_FILTER_GZIP;
+	if (strcmp(kind, "xz") == 0)
+		return ARCHIVE_FILTER_XZ;
+	if (strcmp(kind, "zstd") == 0)
+		return ARCHIVE_FILTER_ZSTD;
+	return ARCHIVE_FILTER_BZIP2;
+}
+
 /* A reader of path's decompressed bytes, positioned at the start. */
 static struct archive *
 open_stream(const char *path, ib_err *err)
 {
+	unsigned char head[8];
 	struct archive_entry *ae;
 	struct archive *a;
+	const char *kind;
+	ssize_t got;
+	int fd, filter;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		ib_err_errno(err, errno, "open");
+		return NULL;
+	}
+	got = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	kind = got > 0 ? ib_decompress_kind(head, (size_t)got) : NULL;
+	if (kind == NULL) {
+		ib_err_set(err, IB_EFORMAT, "not gzip, xz, zstd or bzip2 data");
+		return NULL;
+	}
+	filter = filter_of(kind);
 
 	a = archive_read_new();
 	if (a == NULL) {
 		ib_err_errno(err, ENOMEM, "decompress");
 		return NULL;
 	}
-	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
+	/* Only the filter the magic named, appended, not bid for: with
+	 * every filter enabled libarchive bids again on what it decoded
+	 * (a gzip holding gzip is decoded twice) and runs external
+	 * programs (lrzip, lzop...) for formats it has no code for. */
+	if (archive_read_append_filter(a, filter) != ARCHIVE_OK ||
 	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
 	    archive_read_open_filename(a, path, CHUNK) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {

@@ -274,6 +274,18 @@ expect_exit 0 "isoboot on the .raw.xz again" isoboot "$T/cloud.raw.xz" \
 check_grep "  nothing changed" "nothing changed" "$T/out"
 check_eq "  the guest's disk is kept" guest-data \
     "$(dd if="$T/zxz/cloud.raw" bs=1 skip=1040000 count=10 2>/dev/null)"
+# Compressed data whose content names a format libarchive would hand to
+# an external program (lrzip's magic inside gzip): never run.
+mkdir -p "$T/fakebin"
+printf '#!/bin/sh\ntouch %s/ran-lrzip\ncat\n' "$T" >"$T/fakebin/lrzip"
+chmod +x "$T/fakebin/lrzip"
+{ printf 'LRZI'; head -c 20000 /dev/zero; } | gzip -c >"$T/lrz.img.gz"
+PATH="$T/fakebin:$PATH" syslinux2cmdline -i "$T/lrz.img.gz" >/dev/null 2>&1
+PATH="$T/fakebin:$PATH" isoboot "$T/lrz.img.gz" -o "$T/lrz" -t qemu \
+    >/dev/null 2>&1
+holds "compressed input never runs an external decompressor" \
+    test ! -e "$T/ran-lrzip"
+
 head -c 100000 "$T/cloud.raw.xz" >"$T/cut.raw.xz"
 expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
     -o "$T/zcut" -t qemu --net none
