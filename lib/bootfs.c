@@ -101,7 +101,14 @@ int
 ib_bootfs_full_path(const ib_bootfs *fs, const char *path, char *out,
     size_t outsz, ib_err *err)
 {
-	if ((size_t)snprintf(out, outsz, "%s%s", fs->prefix, path) >= outsz)
+	char norm[IB_MAX_PATH + 1];
+
+	/* Resolved inside the volume first: "/../p2/x" or "2/x" must not
+	 * reach another partition through the prefix. */
+	if (ib_bootfs_path_resolve("/", path, norm, sizeof(norm)) == -1 ||
+	    (size_t)snprintf(out, outsz, "%s%s", fs->prefix,
+	        fs->prefix[0] != '\0' && strcmp(norm, "/") == 0 ? "" : norm) >=
+	        outsz)
 		return ib_err_set(err, IB_ELIMIT, "path too long");
 	return 0;
 }

@@ -202,10 +202,14 @@ list_one(void *ctx, const char *name, size_t len, const ib_vol_node *n,
 		        nul) >= sizeof(path))
 			return 0;
 		rc = ib_vol_lookup(l->v, path, true, &t, err);
-		if (rc == -1 && err->code != IB_ELIMIT)
+		if (rc == -1 && err->code != IB_ELIMIT &&
+		    err->code != IB_EFORMAT)
 			return -1;
-		if (rc != 1)
-			return 0; /* dangling or a loop: left out */
+		if (rc != 1) {
+			/* dangling, a loop or a damaged link: left out */
+			ib_err_clear(err);
+			return 0;
+		}
 	}
 	if (t.type != IB_VOL_REG && t.type != IB_VOL_DIR)
 		return 0;

@@ -124,6 +124,15 @@ whole_image(struct run *u, ib_err *err)
 	name = ib_decompress_name_new(u->iso);
 	if (name == NULL)
 		return ib_err_errno(err, ENOMEM, "%s", u->o->iso);
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(name, reserved[i]) == 0) {
+			rc = ib_err_set(err, IB_EUNSUPPORTED,
+			    "%s: unpacked it would be %s, a name isoboot "
+			    "uses for its own output: rename it",
+			    u->o->iso, name);
+			free(name);
+			return rc;
+		}
 	memset(&dop, 0, sizeof(dop));
 	dop.cancel = u->o->cancel;
 	dop.progress = u->o->progress;

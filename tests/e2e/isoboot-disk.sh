@@ -286,6 +286,15 @@ PATH="$T/fakebin:$PATH" isoboot "$T/lrz.img.gz" -o "$T/lrz" -t qemu \
 holds "compressed input never runs an external decompressor" \
     test ! -e "$T/ran-lrzip"
 
+# A compressed image whose unpacked name is one of isoboot's outputs.
+mkdir -p "$T/res"
+xz -c "$T/debian.qcow2" >"$T/res/disk.img.xz"
+expect_exit 1 "disk.img.xz: its unpacked name is isoboot's own" isoboot \
+    "$T/res/disk.img.xz" -o "$T/resvm" -t hyperkit
+check_grep "  said, with what to do" \
+    "unpacked it would be disk.img, a name isoboot uses for its own output: rename it" \
+    "$T/err"
+
 head -c 100000 "$T/cloud.raw.xz" >"$T/cut.raw.xz"
 expect_exit 1 "a truncated .raw.xz fails" isoboot "$T/cut.raw.xz" \
     -o "$T/zcut" -t qemu --net none
