@@ -57,6 +57,11 @@ struct ib_extract {
 	size_t njobs, jobcap;
 	int shared_fd; /* to_fd from a stream: bytes of shared extents */
 	uint64_t shared_len;
+	/* The last parent directory opened: the files of a directory come
+	 * one after the other, so it is opened once for all of them. */
+	char *pdir;
+	size_t pdirlen;
+	int pfd;
 };
 
 static size_t
@@ -155,6 +160,7 @@ ib_extract_new(ib_iso *iso, int dirfd, const ib_extract_opts *o, ib_err *err)
 	x->dirfd = dirfd;
 	x->o = *o;
 	x->shared_fd = -1;
+	x->pfd = -1;
 	return x;
 }
 
@@ -211,6 +217,9 @@ ib_extract_free(ib_extract *x)
 	free(x->jobs);
 	if (x->shared_fd != -1)
 		close(x->shared_fd);
+	if (x->pfd != -1)
+		close(x->pfd);
+	free(x->pdir);
 	free(x);
 }
 
@@ -243,43 +252,98 @@ commit(ib_extract *x, int pfd, const char *tmp, const char *base, ib_err *err)
 	return -1;
 }
 
+/*
+ * The directory that will hold path (checked), made as needed, and its
+ * last component in *base. The fd is the extract's (do not close): the
+ * same as for the previous path when its directory is the same.
+ */
+static int
+parent_fd(ib_extract *x, const char *path, const char **base, ib_err *err)
+{
+	const char *slash;
+	size_t n;
+	char *dir;
+	int fd;
+
+	slash = strrchr(path, '/');
+	n = slash != NULL ? (size_t)(slash - path) : 0;
+	if (x->pfd != -1 && n == x->pdirlen && memcmp(path, x->pdir, n) == 0) {
+		*base = slash != NULL ? slash + 1 : path;
+		return x->pfd;
+	}
+	dir = malloc(n + 1);
+	if (dir == NULL)
+		return ib_err_errno(err, ENOMEM, "directory");
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	fd = ib_path_open_parent(x->dirfd, path, true, base, err);
+	if (fd == -1) {
+		free(dir);
+		return -1;
+	}
+	if (x->pfd != -1)
+		close(x->pfd);
+	free(x->pdir);
+	x->pfd = fd;
+	x->pdir = dir;
+	x->pdirlen = n;
+	return fd;
+}
+
+/* The mode (and times) of file fd, once its bytes are written. */
+static int
+finish_file(ib_extract *x, int fd, const ib_entry *e, ib_err *err)
+{
+	struct timespec ts[2];
+
+	if (fchmod(fd, (mode_t)(e->mode & 0777)) == -1)
+		return ib_err_errno(err, errno, "chmod");
+	if (x->o.preserve_times) {
+		to_timespec(ts, e->atime, e->atime_nsec, e->mtime,
+		    e->mtime_nsec);
+		if (futimens(fd, ts) == -1)
+			return ib_err_errno(err, errno, "set times");
+	}
+	return 0;
+}
+
+/* A fresh temporary in pfd for a file's bytes; its name goes to tmp. */
+static int
+create_file(ib_extract *x, int pfd, char *tmp, size_t size, ib_err *err)
+{
+	int fd, tries;
+
+	for (tries = 0;; tries++) {
+		temp_name(x, tmp, size);
+		fd = openat(pfd, tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd != -1)
+			return fd;
+		if (errno != EEXIST || tries > 100)
+			return ib_err_errno(err, errno, "create");
+	}
+}
+
 static int
 write_file(ib_extract *x, int pfd, const char *base, const ib_entry *e,
     ib_err *err)
 {
-	struct timespec ts[2];
 	char tmp[64];
-	int fd, rc, tries;
+	int fd, rc;
 
-	for (tries = 0;; tries++) {
-		temp_name(x, tmp, sizeof(tmp));
-		fd = openat(pfd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd != -1)
-			break;
-		if (errno != EEXIST || tries > 100)
-			return ib_err_errno(err, errno, "create");
-	}
+	fd = create_file(x, pfd, tmp, sizeof(tmp), err);
+	if (fd == -1)
+		return -1;
 	if (x->o.progress != NULL)
 		x->o.progress(x->o.progress_ctx, e->path, pfd, tmp, e->size);
 	rc = copy_data(x, e, fd, err);
 	if (x->o.progress != NULL)
 		x->o.progress(x->o.progress_ctx, e->path, pfd, NULL,
 		    rc == 0 ? e->size : 0);
+	if (rc == 0)
+		rc = finish_file(x, fd, e, err);
 	if (rc == -1)
 		goto fail;
-	if (fchmod(fd, (mode_t)(e->mode & 0777)) == -1) {
-		ib_err_errno(err, errno, "chmod");
-		goto fail;
-	}
-	if (x->o.preserve_times) {
-		to_timespec(ts, e->atime, e->atime_nsec, e->mtime,
-		    e->mtime_nsec);
-		if (futimens(fd, ts) == -1) {
-			ib_err_errno(err, errno, "set times");
-			goto fail;
-		}
-	}
 	if (close(fd) == -1) {
 		fd = -1;
 		ib_err_errno(err, errno, "close");
@@ -603,13 +667,10 @@ run_jobs(ib_extract *x, ib_err *err)
 		if (x->o.to_fd) {
 			rc = job_to_fd(x, i, &je);
 		} else {
-			pfd = ib_path_open_parent(x->dirfd, j->path, true,
-			    &base, &je);
+			pfd = parent_fd(x, j->path, &base, &je);
 			rc = pfd == -1 ?
 			    -1 :
 			    write_regular(x, pfd, base, j->path, &j->e, &je);
-			if (pfd != -1)
-				close(pfd);
 		}
 		if (rc == -1 && je.code == EEXIST && x->o.keep)
 			continue;
@@ -661,7 +722,7 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		return -1;
 	if (e->type == IB_FT_REG && is_stream(x))
 		return defer(x, path, e, err);
-	pfd = ib_path_open_parent(x->dirfd, path, true, &base, err);
+	pfd = parent_fd(x, path, &base, err);
 	if (pfd == -1)
 		return -1;
 	switch (e->type) {
@@ -675,7 +736,6 @@ ib_extract_entry(ib_extract *x, const ib_entry *e, ib_err *err)
 		rc = write_special(x, pfd, base, e, err);
 		break;
 	}
-	close(pfd);
 	if (rc == -1 && err->code == EEXIST && x->o.keep)
 		return IB_EXTRACT_SKIPPED;
 	return rc;
