@@ -3,7 +3,8 @@
 # run.sh BUILD SHARED TEST...: run Check unit binaries and e2e shell tests,
 # count what passed, failed and skipped, and end with the one line
 # "N passed, N failed, N skipped". Exit 1 if anything failed; under
-# CI=true a skip counts as a failure (no test may skip in CI). SHARED
+# CI=true a skip counts as a failure (no test may skip in CI); with
+# IB_ONCE_DONE set, scripts marked "# ib: once" are not run. SHARED
 # holds the test inputs isos/ and bootcfg/ (make's default: fixtures).
 set -u
 build=$1
@@ -27,6 +28,15 @@ log=$IB_WORK/run.log
 
 for t in "$@"; do
 	name=$(basename "$t")
+	# A script marked "# ib: once" boots a whole installed system for
+	# minutes; .ci/run runs it in its first make check and sets
+	# IB_ONCE_DONE for the builds after it (sanitizers, portable,
+	# distcheck), which test the same code with faster scripts.
+	if [ -n "${IB_ONCE_DONE:-}" ] && grep -q '^# ib: once$' "$t" 2>/dev/null
+	then
+		echo "# $name: run once in this CI, by its first make check"
+		continue
+	fi
 	case $t in
 	*.sh)
 		sh "$t" >"$log" 2>&1

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
+# ib: once
 # cloud-seed: isoboot DISK writes DIR/seed.iso, cloud-init's NoCloud seed.
 # Asserted: genisoimage's isoinfo sees volume id CIDATA with Rock Ridge
 # and Joliet, blkid the label cidata, isoboot-extract -t its two files;

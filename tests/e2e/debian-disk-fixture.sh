@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
+# ib: once
 # debian-disk-fixture: the installed Debian 12 disk of
 # tests/lib/mkdebian-disk.sh (built once, then cached), checked with the
 # real tools against its EXPECTED: sfdisk sees the three GPT partitions

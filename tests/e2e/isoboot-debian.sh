@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
+# ib: once
 # isoboot-debian: isoboot DISK on a real installed Debian 12, the disk of
 # tests/lib/mkdebian-disk.sh (debootstrap, its own update-initramfs, the
 # grub.cfg of the real grub-mkconfig; built once, then cached). The cached
