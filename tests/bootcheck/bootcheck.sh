@@ -47,7 +47,7 @@ M=ib-bootcheck
 # Bump when master() or boot() change what a boot observes, per loader:
 # the cache key holds it (not this file's bytes, so a change to the
 # reports alone does not boot everything again).
-recipe_isolinux=2
+recipe_isolinux=3
 recipe_grub=3
 # GRUB modules built into the core image, as distributions' images have
 # them: the modules also sit in the config's directory, but a config that
@@ -173,8 +173,13 @@ master() {
 	case $1 in
 	isolinux)
 		cp "$isolinux" "$_s/$_d/isolinux.bin"
-		for m in "$c32"/*.c32; do
-			[ -e "$_s/$_d/${m##*/}" ] || cp "$m" "$_s/$_d/"
+		# The modules beside every config, as distributions put
+		# them (SystemRescue: /isolinux and /sysresccd/boot/syslinux).
+		(cd "$_s" && find . -name '*.cfg' -exec dirname {} \;) |
+		    LC_ALL=C sort -u | while read -r cd; do
+			for m in "$c32"/*.c32; do
+				[ -e "$_s/$cd/${m##*/}" ] || cp "$m" "$_s/$cd/"
+			done
 		done
 		bios_iso "$_s" "$4" "$_v" "$_d/isolinux.bin"
 		;;
@@ -305,16 +310,24 @@ for dir in "$@"; do
 			    "not booted" >>"$work/skipped"
 			continue
 		fi
+		# ISOLINUX starts at the first config of its search order
+		# (SEMANTICS.md 1.1), which may chain to EXPECTED's config=.
 		if [ "$kind" = isolinux ]; then
-			case /$(dirname "$cfg")/ in
-			/boot/isolinux/ | /isolinux/ | /boot/syslinux/ | /syslinux/ | /./) ;;
-			*)
+			first=
+			for d in boot/isolinux isolinux boot/syslinux syslinux .; do
+				for n in isolinux.cfg syslinux.cfg; do
+					if [ -z "$first" ] && [ -f "$dir/$d/$n" ]; then
+						first=$d/$n
+					fi
+				done
+			done
+			if [ -z "$first" ]; then
 				echo "${dir##*/} ${exp##*/}: $cfg is outside" \
 				    "ISOLINUX's search path (a patched" \
 				    "isolinux.bin); not booted" >>"$work/skipped"
 				continue
-				;;
-			esac
+			fi
+			cfg=${first#./}
 		fi
 		# GRUB starts at grub.cfg beside the menu's file.
 		case $kind in

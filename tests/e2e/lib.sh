@@ -79,6 +79,19 @@ bios_boot_image() {
 	esac
 }
 
+# isolinux_first_config TREE: the config ISOLINUX 6 reads first in TREE
+# (SEMANTICS.md 1.1: directory-major search order), or nothing.
+isolinux_first_config() {
+	for _d in boot/isolinux isolinux boot/syslinux syslinux .; do
+		for _n in isolinux.cfg syslinux.cfg; do
+			if [ -f "$1/$_d/$_n" ]; then
+				echo "$_d/$_n" | sed 's,^\./,,'
+				return 0
+			fi
+		done
+	done
+}
+
 # guest_report SERIAL MARKER: the report of a tests/lib/mkinitramfs.sh
 # guest in the serial log SERIAL, without the tty's \r, the MARKER taken
 # off, each line once (it arrives through /dev/console and again through
