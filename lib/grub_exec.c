@@ -217,7 +217,9 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	bool file, opts, dotted, named;
 	int found, how;
 
-	var = "root";
+	/* No --set: GRUB prints what it found and sets nothing
+	 * (commands/search_wrap.c; search.file NAME without VARIABLE). */
+	var = NULL;
 	named = false;
 	key = NULL;
 	file = strcmp(av->v[0], "search.file") == 0;
@@ -265,6 +267,14 @@ cmd_search(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 	}
 	if (file)
 		how = GRUB_SEARCH_FILE;
+	if (var == NULL) {
+		ib_grub_quote(qk, sizeof(qk), key);
+		ib_grub_note(c->g,
+		    "%s: search %s without --set: GRUB prints the device it "
+		    "finds and sets no variable",
+		    where, qk);
+		return 0;
+	}
 	if (ib_bootfs_disk(c->g->fs) != NULL)
 		return search_disk(c, where, how, key, var, err);
 	ib_grub_quote(qk, sizeof(qk), key);
@@ -345,7 +355,9 @@ cmd_load_env(struct ctx *c, const char *where, ib_argv *av, ib_err *err)
 
 	c->status = 0;
 	for (; first < av->n; first++) {
-		if (strcmp(av->v[first], "-f") == 0 && first + 1 < av->n)
+		if ((strcmp(av->v[first], "-f") == 0 ||
+		        strcmp(av->v[first], "--file") == 0) &&
+		    first + 1 < av->n)
 			file = av->v[++first];
 		else if (strncmp(av->v[first], "--file=", 7) == 0)
 			file = av->v[first] + 7;

@@ -126,6 +126,30 @@ check_eq "  saying so first" \
     "syslinux2cmdline: GPT: header CRC mismatch (primary); using the backup at LBA 204799" \
     "$(head -n 1 "$T/err")"
 
+# search without --set prints what it finds and sets nothing: root stays
+# where grub.cfg is (was: root moved to the partition found).
+rm -rf "$T/s1" "$T/s2"
+mkdir -p "$T/s1/boot/grub" "$T/s2"
+printf 'one' >"$T/s1/vmlinuz"
+printf 'two' >"$T/s2/vmlinuz"
+printf '%s\n' "search --no-floppy --fs-uuid 2222aaaa-0000-4000-8000-000000000002" \
+    'menuentry x {' ' linux /vmlinuz ro' '}' >"$T/s1/boot/grub/grub.cfg"
+rm -f "$T/sa.img" "$T/sb.img" "$T/search.raw"
+mke2fs -q -F -t ext4 -d "$T/s1" "$T/sa.img" 8M
+mke2fs -q -F -t ext4 -U 2222aaaa-0000-4000-8000-000000000002 -d "$T/s2" \
+    "$T/sb.img" 8M
+truncate -s 20M "$T/search.raw"
+printf 'label: gpt\nstart=2048, size=16384\nstart=18432, size=16384\n' |
+    sfdisk -q "$T/search.raw" >/dev/null
+dd if="$T/sa.img" of="$T/search.raw" bs=512 seek=2048 conv=notrunc \
+    2>/dev/null
+dd if="$T/sb.img" of="$T/search.raw" bs=512 seek=18432 conv=notrunc \
+    2>/dev/null
+expect_exit 0 "search without --set" syslinux2cmdline -i "$T/search.raw" \
+    --format json
+check_eq "  leaves root where grub.cfg is" /p1/vmlinuz \
+    "$(jq -r .entry.kernel "$T/out")"
+
 # isoboot-cmd DISK: the image is the VM's first disk, never a CD.
 expect_exit 0 "isoboot-cmd -t qemu on the qcow2" isoboot-cmd -t qemu \
     --state "$T/cmdq" "$T/debian.qcow2" --disk "$T/extra.img" \
