@@ -72,6 +72,7 @@ work(void *arg)
 	unsigned char *buf;
 	uint64_t off;
 	size_t len;
+	bool zeros;
 	ib_err e;
 
 	buf = malloc(CHUNK);
@@ -87,6 +88,14 @@ work(void *arg)
 			fail(j, &e);
 			break;
 		}
+		/* Unallocated or zero clusters: a hole, nothing read. */
+		if (ib_qcow2_zeros(w->q, off, len, &zeros, &e) == -1) {
+			ib_err_prefix(&e, "%s: ", j->path);
+			fail(j, &e);
+			break;
+		}
+		if (zeros)
+			continue;
 		if (ib_qcow2_pread(w->q, buf, len, off, &e) == -1) {
 			ib_err_prefix(&e, "%s: ", j->path);
 			fail(j, &e);

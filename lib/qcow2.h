@@ -21,6 +21,7 @@
 #ifndef IB_QCOW2_H
 #define IB_QCOW2_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -145,6 +146,16 @@ uint64_t ib_qcow2_size(const ib_qcow2 *q);
  * errors as they are); the handle stays usable after an error.
  */
 int ib_qcow2_pread(ib_qcow2 *q, void *buf, size_t len, uint64_t off,
+    ib_err *err);
+
+/*
+ * Whether the len guest bytes at off read as zeros from the tables
+ * alone (zero clusters, or unallocated ones with no backing bytes
+ * under them), without reading data: *zeros, false when that cannot be
+ * told so cheaply. For copies that leave holes. Returns 0, or -1 with
+ * *err (a bad table entry).
+ */
+int ib_qcow2_zeros(ib_qcow2 *q, uint64_t off, size_t len, bool *zeros,
     ib_err *err);
 
 /* ib_qcow2_pread with ctx an ib_qcow2 *: the shape of a partition or

@@ -361,6 +361,32 @@ level_read(struct ib_qcow2 *q, unsigned char *buf, size_t len, uint64_t off,
 }
 
 int
+ib_qcow2_zeros(ib_qcow2 *q, uint64_t off, size_t len, bool *zeros, ib_err *err)
+{
+	uint64_t host, e;
+	enum kind k;
+	size_t n;
+
+	*zeros = false;
+	if (q->raw || off > q->size || len > q->size - off)
+		return 0;
+	while (len > 0) {
+		if (run_of(q, off, len, &k, &host, &e, &n, err) == -1)
+			return -1;
+		/* Zero clusters, or unallocated ones with nothing below
+		 * (or below the backing file's end). */
+		if (k != K_ZERO &&
+		    (k != K_BACKING ||
+		        (q->back != NULL && off < q->back->size)))
+			return 0;
+		off += n;
+		len -= n;
+	}
+	*zeros = true;
+	return 0;
+}
+
+int
 ib_qcow2_pread(ib_qcow2 *q, void *buf, size_t len, uint64_t off, ib_err *err)
 {
 	uint64_t end;
