@@ -141,7 +141,8 @@ tree(ib_vol *v, ib_err *err)
 
 	if (ib_vol_lookup(v, "/", true, &root, err) == 1 &&
 	    walk(v, &root, "", 0, &l, err) == 0) {
-		qsort(l.v, l.n, sizeof(*l.v), by_bytes);
+		if (l.n > 1) /* qsort's base may not be NULL (C11 7.22.5) */
+			qsort(l.v, l.n, sizeof(*l.v), by_bytes);
 		for (i = 0; i < l.n; i++)
 			printf("%s\n", l.v[i]);
 		rc = 0;
