@@ -111,7 +111,7 @@ whole_image(struct run *u, ib_err *err)
 	uint64_t size = 0;
 	char *name, *path;
 	bool made = false;
-	struct stat st;
+	struct stat st, src;
 	int rc;
 
 	/* Unreadable here (a FIFO has no pread): the image's reader says
@@ -133,6 +133,13 @@ whole_image(struct run *u, ib_err *err)
 			free(name);
 			return rc;
 		}
+	/* An unpacked ISO is the compressed one's copy: one older than it
+	 * (a new release under the same name) is made again. A disk's is
+	 * the guest's, and stays. */
+	if (rc != 2 && stat(u->iso, &src) == 0 &&
+	    fstatat(u->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_mtime < src.st_mtime)
+		unlinkat(u->dirfd, name, 0);
 	memset(&dop, 0, sizeof(dop));
 	dop.cancel = u->o->cancel;
 	dop.progress = u->o->progress;

@@ -102,6 +102,12 @@ check_grep "  the CD is the whole ISO" "file=$T/vmz/arch.iso,media=cdrom" \
     "$T/vmz/run"
 check_eq "  the same command line" "$(cat "$T/vm/cmdline")" \
     "$(cat "$T/vmz/cmdline")"
+# A new release under the same name: the unpacked copy is made again.
+touch -d '2000-01-01' "$T/vmz/arch.iso"
+expect_exit 0 "  a newer ISO.xz" isoboot "$T/arch.iso.xz" --platform efi \
+    -o "$T/vmz" -t qemu --net none
+check_grep "  is unpacked again" "^  arch.iso .*unpacked image .*written" \
+    "$T/out"
 
 # On BIOS the ESP is not read: this ISO has no BIOS boot image.
 expect_exit 1 "--platform bios: no BIOS boot, said in one line" \
