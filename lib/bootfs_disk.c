@@ -90,6 +90,24 @@ ib_bootfs_disk_lookup(ib_bootfs *fs, const char *path, ib_err *err)
 	return rc == 1 ? n.type == IB_VOL_REG : rc;
 }
 
+/* The regular file at path: 0 with *vp and *n, or -1 with *err
+ * (IB_ENOTFOUND: missing; EINVAL: not a regular file). */
+static int
+regular_at(ib_bootfs *fs, const char *path, ib_vol **vp, ib_vol_node *n,
+    ib_err *err)
+{
+	int rc;
+
+	rc = node_at(fs, path, vp, n, err);
+	if (rc == 0)
+		return ib_err_set(err, IB_ENOTFOUND, "not found");
+	if (rc == -1)
+		return -1;
+	if (n->type != IB_VOL_REG)
+		return ib_err_set(err, EINVAL, "not a regular file");
+	return 0;
+}
+
 int
 ib_bootfs_disk_read_head(ib_bootfs *fs, const char *path, size_t max,
     unsigned char *buf, size_t *got, uint64_t *fsize, ib_err *err)
@@ -97,15 +115,9 @@ ib_bootfs_disk_read_head(ib_bootfs *fs, const char *path, size_t max,
 	ib_vol_node n;
 	ib_vol *v;
 	size_t len;
-	int rc;
 
-	rc = node_at(fs, path, &v, &n, err);
-	if (rc == 0)
-		return ib_err_set(err, IB_ENOTFOUND, "not found");
-	if (rc == -1)
+	if (regular_at(fs, path, &v, &n, err) == -1)
 		return -1;
-	if (n.type != IB_VOL_REG)
-		return ib_err_set(err, EINVAL, "not a regular file");
 	len = n.size < max ? (size_t)n.size : max;
 	if (ib_vol_pread(v, &n, buf, len, 0, err) == -1)
 		return -1;
@@ -120,30 +132,13 @@ ib_bootfs_disk_read(ib_bootfs *fs, const char *path, char **data, size_t *len,
 {
 	ib_vol_node n;
 	ib_vol *v;
-	char *buf;
-	int rc;
 
-	rc = node_at(fs, path, &v, &n, err);
-	if (rc == 0)
-		return ib_err_set(err, IB_ENOTFOUND, "not found");
-	if (rc == -1)
+	if (regular_at(fs, path, &v, &n, err) == -1)
 		return -1;
-	if (n.type != IB_VOL_REG)
-		return ib_err_set(err, EINVAL, "not a regular file");
 	if (n.size > IB_MAX_CONFIG)
 		return ib_err_set(err, IB_ELIMIT,
 		    "larger than %u bytes: not a boot config", IB_MAX_CONFIG);
-	/* Exactly the file's bytes, as bootfs.c's alloc_exact(). */
-	buf = malloc(n.size > 0 ? (size_t)n.size : 1);
-	if (buf == NULL)
-		return ib_err_errno(err, ENOMEM, "read");
-	if (ib_vol_pread(v, &n, buf, (size_t)n.size, 0, err) == -1) {
-		free(buf);
-		return -1;
-	}
-	*data = buf;
-	*len = (size_t)n.size;
-	return 0;
+	return ib_vol_read_all(v, &n, data, len, err);
 }
 
 int
@@ -159,10 +154,7 @@ ib_bootfs_copy_fd(ib_bootfs *fs, const char *path, int fd,
 	if (ib_bootfs_disk(fs) == NULL)
 		return ib_err_set(err, IB_EUNSUPPORTED,
 		    "copying is for disk images");
-	rc = node_at(fs, path, &v, &n, err);
-	if (rc == 0)
-		return ib_err_set(err, IB_ENOTFOUND, "not found");
-	if (rc == -1)
+	if (regular_at(fs, path, &v, &n, err) == -1)
 		return -1;
 	buf = malloc(chunk);
 	if (buf == NULL)

@@ -257,32 +257,23 @@ ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd, void *buf,
 }
 
 int
-ib_vol_read(ib_vol *v, const char *path, size_t max, char **data, size_t *len,
+ib_vol_read_all(ib_vol *v, const ib_vol_node *n, char **data, size_t *len,
     ib_err *err)
 {
-	ib_vol_node n;
 	char *buf;
-	int rc;
 
-	rc = ib_vol_lookup(v, path, true, &n, err);
-	if (rc == 0)
-		return ib_err_set(err, IB_ENOTFOUND, "no such file");
-	if (rc == -1)
-		return -1;
-	if (n.type != IB_VOL_REG)
-		return ib_err_set(err, IB_EFORMAT, "not a regular file");
-	if (n.size > max)
-		return ib_err_set(err, IB_ELIMIT, "file over %zu bytes", max);
+	if (n->size > SIZE_MAX - 1)
+		return ib_err_set(err, IB_ELIMIT, "file too large");
 	/* Exactly the file's bytes (one byte for an empty file, never
 	 * read), so that a parser reading past the end is caught by ASan. */
-	buf = malloc(n.size > 0 ? (size_t)n.size : 1);
+	buf = malloc(n->size > 0 ? (size_t)n->size : 1);
 	if (buf == NULL)
 		return ib_err_errno(err, ENOMEM, "read");
-	if (ib_vol_pread(v, &n, buf, (size_t)n.size, 0, err) == -1) {
+	if (ib_vol_pread(v, n, buf, (size_t)n->size, 0, err) == -1) {
 		free(buf);
 		return -1;
 	}
 	*data = buf;
-	*len = (size_t)n.size;
+	*len = (size_t)n->size;
 	return 0;
 }

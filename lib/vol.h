@@ -117,12 +117,11 @@ int ib_vol_copy_fd(ib_vol *v, const ib_vol_node *n, uint64_t max, int fd,
     void *buf, size_t bufsz, const volatile sig_atomic_t *cancel, ib_err *err);
 
 /*
- * The whole regular file at path (links followed), at most max bytes,
- * into a buffer of exactly *len bytes (not NUL-terminated) the caller
- * frees. Missing: IB_ENOTFOUND; not a regular file: IB_EFORMAT; larger
- * than max: IB_ELIMIT. *err does not name path.
+ * All of the file n (the caller bounds n->size) into a buffer of exactly
+ * *len bytes, not NUL-terminated, that the caller frees. Returns 0, or
+ * -1 with *err.
  */
-int ib_vol_read(ib_vol *v, const char *path, size_t max, char **data,
-    size_t *len, ib_err *err);
+int ib_vol_read_all(ib_vol *v, const ib_vol_node *n, char **data, size_t *len,
+    ib_err *err);
 
 #endif
