@@ -24,34 +24,9 @@
 #include "bytes.h"
 #include "disk_part.h"
 #include "disk_probe.h"
+#include "fuzzsrc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct src {
-	const uint8_t *p;
-	size_t n;
-	uint64_t size;
-	unsigned reads;
-};
-
-static int
-get(void *ctx, void *buf, size_t len, uint64_t off, ib_err *err)
-{
-	struct src *s = ctx;
-	unsigned char *out = buf;
-	size_t have = 0;
-
-	(void)err;
-	s->reads++;
-	if (off > s->size || len > s->size - off)
-		abort();
-	if (off < s->n)
-		have = s->n - off < len ? (size_t)(s->n - off) : len;
-	if (have > 0)
-		memcpy(out, s->p + off, have);
-	memset(out + have, 0, len - have);
-	return 0;
-}
 
 /* Make the CRCs of a GPT header at byte 512 of p (n bytes) right. */
 static void
@@ -89,6 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.n = size;
 	s.size = size;
 	s.reads = 0;
+	s.bytes = 0;
 	if (size >= 8 &&
 	    (memcmp(data, "DISK", 4) == 0 || memcmp(data, "GPTF", 4) == 0)) {
 		s.p = data + 8;

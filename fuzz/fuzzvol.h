@@ -28,39 +28,13 @@
 
 #include "bytes.h"
 #include "disk_part.h"
+#include "fuzzsrc.h"
 #include "vol.h"
 
 #define MAX_BYTES (32u * 1024 * 1024)
 #define MAX_NODES 64u
 #define MAX_DEPTH 8u
 #define MAX_READ  65536u
-
-struct src {
-	const uint8_t *p;
-	size_t n;
-	uint64_t size;
-	uint64_t reads, bytes;
-};
-
-static inline int
-get(void *ctx, void *buf, size_t len, uint64_t off, ib_err *err)
-{
-	struct src *s = ctx;
-	unsigned char *out = buf;
-	size_t have = 0;
-
-	(void)err;
-	s->reads++;
-	s->bytes += len;
-	if (off > s->size || len > s->size - off)
-		abort();
-	if (off < s->n)
-		have = s->n - off < len ? (size_t)(s->n - off) : len;
-	if (have > 0)
-		memcpy(out, s->p + off, have);
-	memset(out + have, 0, len - have);
-	return 0;
-}
 
 struct walk {
 	struct src *s;
